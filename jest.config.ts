@@ -1,0 +1,33 @@
+import type { Config } from 'jest';
+
+/**
+ * superjson and its dependencies ship only as ES modules, and jest's module system
+ * loads CommonJS. They are compiled to CommonJS by ts-jest like our own sources;
+ * every other package in node_modules is left alone.
+ */
+const esmOnlyPackages = ['superjson', 'copy-anything', 'is-what'];
+
+const packages = ['core', 'runtime-nact', 'examples'];
+
+function project(name: string): Config {
+  return {
+    displayName: name,
+    rootDir: __dirname,
+    testEnvironment: 'node',
+    roots: [`<rootDir>/packages/${name}`],
+    testMatch: ['**/test/**/*.test.ts'],
+    moduleNameMapper: {
+      '^@nact-rpc/([^/]+)$': '<rootDir>/packages/$1/src',
+    },
+    transform: {
+      '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+    },
+    transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+  };
+}
+
+const config: Config = {
+  projects: packages.map(project),
+};
+
+export default config;
