@@ -17,6 +17,7 @@ function project(name: string): Config {
     roots: [`<rootDir>/packages/${name}`],
     testMatch: ['**/test/**/*.test.ts'],
     moduleNameMapper: {
+      '^@nact-rpc/([^/]+)/internal$': '<rootDir>/packages/$1/src/internal',
       '^@nact-rpc/([^/]+)$': '<rootDir>/packages/$1/src',
     },
     transform: {

@@ -1,5 +1,87 @@
-import { SuperJSON } from 'superjson';
-export function roundTrip(v: unknown): unknown {
-  const s = new SuperJSON();
-  return s.parse(s.stringify(v));
-}
+/**
+ * nact-rpc core: protocols, gateways, endpoint base classes, the service and server
+ * interfaces, messages, codecs and errors. Runtimes (such as `@nact-rpc/runtime-nact`)
+ * implement the interfaces; applications use both.
+ *
+ * @packageDocumentation
+ */
+
+export { defineProtocol, type DefineProtocolOptions, type InheritedMethods } from './protocol/defineProtocol';
+export {
+  ask,
+  tell,
+  type AnyMethod,
+  type AskMethod,
+  type AskOptions,
+  type MethodOptions,
+  type TellMethod,
+  type TimeoutArgPosition,
+} from './protocol/methods';
+export type { AnyProtocol, MethodMap, MethodsOf, Protocol } from './protocol/Protocol';
+export {
+  describeProtocolMismatch,
+  methodSignature,
+  protocolIdentity,
+  type MethodDescriptor,
+  type ProtocolIdentity,
+} from './protocol/ProtocolIdentity';
+export type {
+  EndpointMethod,
+  FencedGatewayOf,
+  GatewayMethod,
+  GatewayMethods,
+  GatewayOf,
+  Serves,
+  ServesAll,
+  UnionToIntersection,
+} from './protocol/types';
+
+export type { RpcGateway } from './gateway/RpcGateway';
+export type { FencedRpcGateway } from './gateway/FencedRpcGateway';
+export type { GatewayInvoker } from './gateway/GatewayInvoker';
+export { createGatewayProxy } from './gateway/createGatewayProxy';
+
+export { RpcEndpoint } from './endpoint/RpcEndpoint';
+export { FencedRpcEndpoint } from './endpoint/FencedRpcEndpoint';
+export { serves, servedProtocols, assertServes } from './endpoint/serves';
+export type { FencingToken } from './endpoint/FencingToken';
+export type { MainThreadExecutor } from './endpoint/MainThreadExecutor';
+
+export type { RpcService, FencedConnectOptions } from './service/RpcService';
+export type { RpcServer, SelfFencing } from './service/RpcServer';
+export type { ScheduledTask } from './service/ScheduledTask';
+
+export { formatRpcAddress, parseRpcAddress, RPC_SCHEME, type RpcAddress } from './address/RpcAddress';
+
+export {
+  RPC_VERSION,
+  type CallAsyncMessage,
+  type ControlCommand,
+  type ControlMessage,
+  type FenceableMessage,
+  type FencedMessage,
+  type HandshakeMessage,
+  type InvocationMessage,
+  type Outcome,
+  type ReplySink,
+  type ReplyTo,
+  type RpcMessage,
+  type RunAsyncMessage,
+  type UnfencedMessage,
+} from './messages/RpcMessage';
+
+export type { Codec, ErrorClass } from './codec/Codec';
+export { SuperJsonCodec, type SerializableClass } from './codec/SuperJsonCodec';
+export { fromErrorEnvelope, toErrorEnvelope, BUILTIN_ERROR_CLASSES, type ErrorEnvelope } from './codec/errorEnvelope';
+
+export { consoleLogger, type Logger, type LogLevel } from './log/Logger';
+
+export { RpcError, isRpcError, type RpcErrorCode, type RpcErrorOptions } from './errors/RpcError';
+export { RpcConnectionError } from './errors/RpcConnectionError';
+export { HandshakeError } from './errors/HandshakeError';
+export { RecipientUnreachableError } from './errors/RecipientUnreachableError';
+export { EndpointNotStartedError } from './errors/EndpointNotStartedError';
+export { RpcTimeoutError, type RpcTimeoutErrorOptions } from './errors/RpcTimeoutError';
+export { FencingTokenError } from './errors/FencingTokenError';
+export { RpcSerializationError } from './errors/RpcSerializationError';
+export { RpcInvalidStateError } from './errors/RpcInvalidStateError';

@@ -1,0 +1,97 @@
+import { EndpointNotStartedError } from '../errors/EndpointNotStartedError';
+import { FencingTokenError } from '../errors/FencingTokenError';
+import { HandshakeError } from '../errors/HandshakeError';
+import { RecipientUnreachableError } from '../errors/RecipientUnreachableError';
+import { RpcConnectionError } from '../errors/RpcConnectionError';
+import { RpcError } from '../errors/RpcError';
+import { RpcInvalidStateError } from '../errors/RpcInvalidStateError';
+import { RpcSerializationError } from '../errors/RpcSerializationError';
+import { RpcTimeoutError } from '../errors/RpcTimeoutError';
+import type { ErrorClass } from './Codec';
+
+/** An error as plain data, ready for a codec. */
+export interface ErrorEnvelope {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string | undefined;
+  readonly code?: string | number | undefined;
+  /** The error's other own enumerable properties. */
+  readonly props?: Record<string, unknown> | undefined;
+  readonly cause?: ErrorEnvelope | undefined;
+}
+
+/** Error classes every codec knows: the JavaScript built-ins and nact-rpc's own hierarchy. */
+export const BUILTIN_ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
+  ['Error', Error],
+  ['TypeError', TypeError],
+  ['RangeError', RangeError],
+  ['SyntaxError', SyntaxError],
+  ['ReferenceError', ReferenceError],
+  ['EvalError', EvalError],
+  ['URIError', URIError],
+  ['RpcError', RpcError],
+  ['RpcConnectionError', RpcConnectionError],
+  ['HandshakeError', HandshakeError],
+  ['RecipientUnreachableError', RecipientUnreachableError],
+  ['EndpointNotStartedError', EndpointNotStartedError],
+  ['RpcTimeoutError', RpcTimeoutError],
+  ['FencingTokenError', FencingTokenError],
+  ['RpcSerializationError', RpcSerializationError],
+  ['RpcInvalidStateError', RpcInvalidStateError],
+]);
+
+const STANDARD_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause']);
+const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * Describes a thrown value as an {@link ErrorEnvelope}. Non-error values (a thrown string)
+ * become an `Error` whose message is their string form. Other own enumerable properties are
+ * kept in `props`; the caller decides whether they survive encoding.
+ */
+export function toErrorEnvelope(thrown: unknown, depth = 0): ErrorEnvelope {
+  if (!(thrown instanceof Error)) {
+    return { name: 'Error', message: `Non-error value thrown: ${describeThrown(thrown)}` };
+  }
+  const source = thrown as Error & { code?: unknown };
+  let props: Record<string, unknown> | undefined;
+  for (const key of Object.keys(source)) {
+    if (STANDARD_FIELDS.has(key)) continue;
+    (props ??= {})[key] = (source as unknown as Record<string, unknown>)[key];
+  }
+  const code = typeof source.code === 'string' || typeof source.code === 'number' ? source.code : undefined;
+  const cause = source.cause !== undefined && depth < MAX_CAUSE_DEPTH ? toErrorEnvelope(source.cause, depth + 1) : undefined;
+  return { name: source.name, message: source.message, stack: source.stack, code, props, cause };
+}
+
+/**
+ * Rebuilds an error from its envelope: an instance of the class registered under its name
+ * (without running the class's constructor), or a plain `Error` carrying the remote name.
+ * Name, message, stack, code, cause and the other properties are restored.
+ */
+export function fromErrorEnvelope(
+  envelope: ErrorEnvelope,
+  resolveClass: (name: string) => ErrorClass | undefined,
+): Error {
+  const errorClass = resolveClass(envelope.name) ?? BUILTIN_ERROR_CLASSES.get(envelope.name);
+  const error = Object.create((errorClass ?? Error).prototype) as Error & Record<string, unknown>;
+  const define = (key: string, value: unknown): void => {
+    Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
+  };
+  define('message', envelope.message);
+  if (errorClass === undefined || error.name !== envelope.name) define('name', envelope.name);
+  define('stack', envelope.stack ?? `${envelope.name}: ${envelope.message}`);
+  if (envelope.code !== undefined) {
+    Object.defineProperty(error, 'code', { value: envelope.code, writable: false, enumerable: true, configurable: true });
+  }
+  if (envelope.cause !== undefined) define('cause', fromErrorEnvelope(envelope.cause, resolveClass));
+  if (envelope.props !== undefined) Object.assign(error, envelope.props);
+  return error;
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * A fencing token, such as a leader session id. Tokens are compared with `===`, so they are
+ * primitive values; they cross the wire unchanged.
+ */
+export type FencingToken = string | number | bigint;

@@ -1,0 +1,33 @@
+import { RpcError, type RpcErrorOptions } from './RpcError';
+
+/** What an {@link RpcTimeoutError} says about the call that timed out. */
+export interface RpcTimeoutErrorOptions extends RpcErrorOptions {
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeoutMs: number;
+  /**
+   * The stack of the code that made the call, captured when it was made. The error's own
+   * stack would only show the timer that fired.
+   */
+  readonly callerStack?: string | undefined;
+}
+
+/**
+ * Raised when an ask was not answered within its timeout. The call may or may not have run:
+ * delivery is at most once. Its stack is the caller's stack, so the failing call site can be found.
+ */
+export class RpcTimeoutError extends RpcError {
+  override readonly code = 'RPC_TIMEOUT' as const;
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(message: string, options: RpcTimeoutErrorOptions) {
+    super(message, options);
+    this.timeoutMs = options.timeoutMs;
+    if (options.callerStack !== undefined) {
+      // Keep this error's header line and replace the frames (which only show the timer)
+      // with the frames of the code that made the call.
+      const frames = options.callerStack.slice(options.callerStack.indexOf('\n') + 1);
+      this.stack = `${this.name}: ${this.message}\n${frames}`;
+    }
+  }
+}

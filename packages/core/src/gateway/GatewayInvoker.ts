@@ -1,0 +1,31 @@
+import type { FencingToken } from '../endpoint/FencingToken';
+import type { AskMethod, TellMethod } from '../protocol/methods';
+
+/**
+ * What a runtime provides to turn gateway calls into messages: one invoker per gateway.
+ * {@link createGatewayProxy} builds the typed gateway on top of it, so every runtime shares
+ * one proxy implementation.
+ */
+export interface GatewayInvoker {
+  /** The address of the endpoint the calls go to. */
+  readonly address: string;
+  /** The host name of that endpoint. */
+  readonly hostname: string;
+  /** Sends a tell. Never throws: a tell that cannot be delivered is logged and dropped. */
+  tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void;
+  /**
+   * Sends an ask and returns its answer. `timeoutMs` is the value of the method's timeout
+   * argument, already validated, or `undefined` for the runtime's default.
+   */
+  ask(
+    methodName: string,
+    method: AskMethod<readonly unknown[], unknown>,
+    args: unknown[],
+    timeoutMs: number | undefined,
+  ): Promise<unknown>;
+  /**
+   * The token a fenced gateway sends with each call; read on every call, so that a self
+   * gateway follows its endpoint's current token. Absent on unfenced gateways.
+   */
+  readonly fencingToken?: () => FencingToken | undefined;
+}

@@ -1,0 +1,58 @@
+import type { AnyMethod } from '../protocol/methods';
+import type { AnyProtocol } from '../protocol/Protocol';
+import type { FencedGatewayOf, GatewayOf } from '../protocol/types';
+import type { FencingToken } from '../endpoint/FencingToken';
+import type { GatewayInvoker } from './GatewayInvoker';
+
+/**
+ * Builds the typed gateway of `protocol` on top of a runtime's invoker: one plain function
+ * per protocol method, plus `getAddress`, `getHostname` and, on a fenced gateway,
+ * `getFencingToken`. A gateway has no `then`: `defineProtocol` reserves the name, so
+ * `await gateway` resolves to the gateway instead of waiting for a call that never comes.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGatewayProxy(HelloProtocol, invoker);
+ * await gateway.hello();
+ * ```
+ */
+export function createGatewayProxy<TProtocol extends AnyProtocol>(
+  protocol: TProtocol,
+  invoker: GatewayInvoker & { readonly fencingToken: () => FencingToken | undefined },
+): FencedGatewayOf<TProtocol>;
+export function createGatewayProxy<TProtocol extends AnyProtocol>(
+  protocol: TProtocol,
+  invoker: GatewayInvoker,
+): GatewayOf<TProtocol>;
+export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoker): object {
+  const gateway: Record<string, unknown> = {
+    getAddress: () => invoker.address,
+    getHostname: () => invoker.hostname,
+  };
+  if (invoker.fencingToken !== undefined) gateway['getFencingToken'] = invoker.fencingToken;
+
+  for (const [methodName, method] of Object.entries(protocol.methods) as [string, AnyMethod][]) {
+    if (method.kind === 'tell') {
+      gateway[methodName] = (...args: unknown[]): void => {
+        invoker.tell(methodName, method, args);
+      };
+    } else if (method.timeoutArg === undefined) {
+      gateway[methodName] = (...args: unknown[]): Promise<unknown> => invoker.ask(methodName, method, args, undefined);
+    } else {
+      const position = method.timeoutArg;
+      gateway[methodName] = (...args: unknown[]): Promise<unknown> => {
+        const timeout = args[position];
+        if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
+          return Promise.reject(
+            new TypeError(
+              `${protocol.name}.${methodName}: the timeout argument (position ${position}) must be a ` +
+                `non-negative number of milliseconds, got ${String(timeout)}`,
+            ),
+          );
+        }
+        return invoker.ask(methodName, method, args, timeout);
+      };
+    }
+  }
+  return Object.freeze(gateway);
+}

@@ -1,0 +1,7 @@
+/**
+ * Internals shared between nact-rpc packages: how a runtime reaches an endpoint's lifecycle.
+ * Not part of the public API; applications import from `@nact-rpc/core`.
+ *
+ * @packageDocumentation
+ */
+export { ENDPOINT_HOOKS, type EndpointHooks, type HasEndpointHooks } from './endpoint/endpointHooks';

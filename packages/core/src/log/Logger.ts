@@ -1,0 +1,36 @@
+/** The severity of a log entry. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Where nact-rpc writes what it does not report to a caller: dropped tells, errors thrown by
+ * `runAsync` work, protocol errors on connections. Plug in your own logger through the
+ * service options.
+ */
+export interface Logger {
+  debug(message: string, details?: Record<string, unknown>): void;
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/**
+ * A logger that writes entries at `minLevel` and above to the console (stderr for warnings
+ * and errors). The default logger of services, at level `warn`.
+ */
+export function consoleLogger(minLevel: LogLevel = 'warn'): Logger {
+  const at =
+    (level: LogLevel, write: (...data: unknown[]) => void) =>
+    (message: string, details?: Record<string, unknown>): void => {
+      if (LEVELS[level] < LEVELS[minLevel]) return;
+      if (details === undefined) write(`[nact-rpc] ${level.toUpperCase()} ${message}`);
+      else write(`[nact-rpc] ${level.toUpperCase()} ${message}`, details);
+    };
+  return {
+    debug: at('debug', console.debug),
+    info: at('info', console.info),
+    warn: at('warn', console.warn),
+    error: at('error', console.error),
+  };
+}

@@ -1,0 +1,59 @@
+import type { AnyMethod } from './methods';
+import type { AnyProtocol } from './Protocol';
+
+/** How a method is described in a handshake. */
+export interface MethodDescriptor {
+  readonly kind: 'tell' | 'ask';
+  readonly timeoutArg?: number | undefined;
+  readonly local?: boolean | undefined;
+}
+
+/** What a caller sends in a handshake to say which protocol it expects: plain data. */
+export interface ProtocolIdentity {
+  readonly name: string;
+  readonly fingerprint: string;
+  readonly methods: Readonly<Record<string, MethodDescriptor>>;
+}
+
+/** The canonical one-line description of a method's kind and options, e.g. `ask(timeout@1)`. */
+export function methodSignature(method: MethodDescriptor): string {
+  const options: string[] = [];
+  if (method.timeoutArg !== undefined) options.push(`timeout@${method.timeoutArg}`);
+  if (method.local === true) options.push('local');
+  return `${method.kind}(${options.join(',')})`;
+}
+
+/** The handshake identity of a protocol. */
+export function protocolIdentity(protocol: AnyProtocol): ProtocolIdentity {
+  const methods: Record<string, MethodDescriptor> = {};
+  for (const [name, method] of Object.entries(protocol.methods) as [string, AnyMethod][]) {
+    methods[name] = { kind: method.kind, timeoutArg: method.timeoutArg, local: method.local };
+  }
+  return { name: protocol.name, fingerprint: protocol.fingerprint, methods };
+}
+
+/**
+ * Compares the protocol a caller expects with the one an endpoint serves under the same name.
+ * Returns `undefined` when the caller can use the endpoint: every method the caller knows
+ * exists there with the same kind. Otherwise returns a sentence listing every difference:
+ * methods the endpoint lacks, methods only the endpoint has, and methods whose kind differs.
+ */
+export function describeProtocolMismatch(caller: ProtocolIdentity, endpoint: ProtocolIdentity): string | undefined {
+  if (caller.fingerprint === endpoint.fingerprint) return undefined;
+  const missing: string[] = [];
+  const changed: string[] = [];
+  for (const [name, method] of Object.entries(caller.methods)) {
+    const served = endpoint.methods[name];
+    if (served === undefined) missing.push(name);
+    else if (served.kind !== method.kind) {
+      changed.push(`${name} (caller: ${methodSignature(method)}, endpoint: ${methodSignature(served)})`);
+    }
+  }
+  if (missing.length === 0 && changed.length === 0) return undefined;
+  const added = Object.keys(endpoint.methods).filter((name) => caller.methods[name] === undefined);
+  const parts: string[] = [];
+  if (missing.length > 0) parts.push(`missing at the endpoint: ${missing.join(', ')}`);
+  if (changed.length > 0) parts.push(`changed: ${changed.join('; ')}`);
+  if (added.length > 0) parts.push(`only at the endpoint: ${added.join(', ')}`);
+  return `protocol ${caller.name} differs between caller and endpoint (${parts.join('; ')})`;
+}

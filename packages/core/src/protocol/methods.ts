@@ -1,0 +1,94 @@
+/**
+ * Method declarations: the run-time half of a protocol. Each carries the facts TypeScript
+ * erases (tell or ask, the timeout argument, local-only) and, as phantom types, the
+ * argument and result types the gateway and endpoint types are derived from.
+ */
+
+/** Options shared by tells and asks. */
+export interface MethodOptions {
+  /**
+   * Marks a method that may only be called on an endpoint of the same process (Flink's
+   * `@Local`). Its arguments and result are never serialized, even with forced serialization;
+   * a call from a remote gateway fails before it is sent.
+   */
+  readonly local?: boolean;
+}
+
+/**
+ * The positions of `TArgs` whose type is a number (or an optional number): the places a
+ * timeout argument may take.
+ */
+export type TimeoutArgPosition<TArgs extends readonly unknown[]> = {
+  [K in keyof TArgs & `${number}`]: [Exclude<TArgs[K], undefined>] extends [number]
+    ? K extends `${infer TIndex extends number}`
+      ? TIndex
+      : never
+    : never;
+}[keyof TArgs & `${number}`];
+
+/** Options of an ask. */
+export interface AskOptions<TArgs extends readonly unknown[]> extends MethodOptions {
+  /**
+   * The position of the argument that holds the call's timeout in milliseconds (Flink's
+   * `@RpcTimeout`). When the argument is `undefined` the service's default applies. The
+   * argument is passed on to the endpoint's method as well.
+   */
+  readonly timeoutArg?: TimeoutArgPosition<TArgs>;
+}
+
+/** A fire-and-forget method: the gateway returns `void` at once; errors are logged by the endpoint. */
+export interface TellMethod<TArgs extends readonly unknown[]> {
+  readonly kind: 'tell';
+  readonly local: boolean;
+  readonly timeoutArg: undefined;
+  /** Phantom field carrying the argument types; never set. */
+  readonly __args?: (args: TArgs) => void;
+}
+
+/** A request–response method: the gateway returns a promise of the result, bounded by a timeout. */
+export interface AskMethod<TArgs extends readonly unknown[], TResult> {
+  readonly kind: 'ask';
+  readonly local: boolean;
+  /** The position of the timeout argument, if the method has one. */
+  readonly timeoutArg: number | undefined;
+  /** Phantom field carrying the argument types; never set. */
+  readonly __args?: (args: TArgs) => void;
+  /** Phantom field carrying the result type; never set. */
+  readonly __result?: () => TResult;
+}
+
+/** Any method declaration. */
+export type AnyMethod = TellMethod<any> | AskMethod<any, any>;
+
+/**
+ * Declares a tell: a method that returns nothing and whose caller does not wait.
+ *
+ * @example
+ * ```ts
+ * const Log = defineProtocol('Log', { append: tell<[line: string]>() });
+ * ```
+ */
+export function tell<TArgs extends readonly unknown[] = []>(options: MethodOptions = {}): TellMethod<TArgs> {
+  return { kind: 'tell', local: options.local === true, timeoutArg: undefined };
+}
+
+/**
+ * Declares an ask: a method whose caller receives a promise of its result.
+ *
+ * @example
+ * ```ts
+ * const Jobs = defineProtocol('Jobs', {
+ *   status: ask<[jobId: string], 'running' | 'done'>(),
+ *   cancel: ask<[jobId: string, timeoutMs?: number], boolean>({ timeoutArg: 1 }),
+ * });
+ * ```
+ */
+export function ask<TArgs extends readonly unknown[] = [], TResult = void>(
+  options: AskOptions<TArgs> = {},
+): AskMethod<TArgs, TResult> {
+  const timeoutArg = options.timeoutArg as number | undefined;
+  if (timeoutArg !== undefined && (!Number.isInteger(timeoutArg) || timeoutArg < 0)) {
+    throw new TypeError(`timeoutArg must be a non-negative integer position, got ${String(timeoutArg)}`);
+  }
+  return { kind: 'ask', local: options.local === true, timeoutArg };
+}

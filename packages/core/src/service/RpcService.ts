@@ -1,0 +1,58 @@
+import type { RpcEndpoint } from '../endpoint/RpcEndpoint';
+import type { FencingToken } from '../endpoint/FencingToken';
+import type { Logger } from '../log/Logger';
+import type { AnyProtocol } from '../protocol/Protocol';
+import type { FencedGatewayOf, GatewayOf } from '../protocol/types';
+import type { RpcServer } from './RpcServer';
+import type { ScheduledTask } from './ScheduledTask';
+
+/** Options of a fenced `connect`. */
+export interface FencedConnectOptions<TToken extends FencingToken> {
+  /** The token every call of the gateway carries. */
+  readonly fencingToken: TToken;
+}
+
+/**
+ * The runtime endpoints live in: it starts their servers, connects gateways to endpoints by
+ * address, runs service-level work and shuts everything down. `NactRpcService` is the
+ * nact-backed implementation.
+ */
+export interface RpcService {
+  /** The host this service is reachable at, or `''` for a local-only service. */
+  getAddress(): string;
+  /** The port this service is reachable at, or `-1` for a local-only service. */
+  getPort(): number;
+  /** The logger the service and its endpoints write to. */
+  getLogger(): Logger;
+  /**
+   * Creates the server of an endpoint; called by the `RpcEndpoint` constructor.
+   * @throws RpcInvalidStateError if the service is closed or the endpoint id is taken.
+   */
+  startServer(endpoint: RpcEndpoint): RpcServer;
+  /** Terminates the endpoint behind `server`; returns its termination future. */
+  stopServer(server: RpcServer): Promise<void>;
+  /**
+   * Connects to the endpoint at `address`: resolves the address, performs the handshake and
+   * returns a typed gateway.
+   * @throws RpcConnectionError (as a rejection) if the address is malformed or unknown;
+   *   HandshakeError if the endpoint does not serve `protocol` or is fenced.
+   */
+  connect<TProtocol extends AnyProtocol>(address: string, protocol: TProtocol): Promise<GatewayOf<TProtocol>>;
+  /** Connects a fenced gateway whose calls carry `options.fencingToken`. */
+  connect<TProtocol extends AnyProtocol, TToken extends FencingToken>(
+    address: string,
+    protocol: TProtocol,
+    options: FencedConnectOptions<TToken>,
+  ): Promise<FencedGatewayOf<TProtocol, TToken>>;
+  /** Runs `fn` soon, outside any endpoint's main thread. Errors it throws are logged. */
+  execute(fn: () => unknown): void;
+  /** Runs `fn` after `delayMs`, outside any endpoint's main thread. */
+  scheduleRunnable(fn: () => unknown, delayMs: number): ScheduledTask;
+  /**
+   * Terminates every endpoint (awaiting their `onStop`), fails every call still pending and
+   * releases the runtime. Rejects if an endpoint's `onStop` failed, after everything is closed.
+   */
+  closeAsync(): Promise<void>;
+  /** Settles when the service has closed. */
+  getTerminationFuture(): Promise<void>;
+}

@@ -1,0 +1,117 @@
+import {
+  RecipientUnreachableError,
+  RpcSerializationError,
+  type AskMethod,
+  type FencingToken,
+  type GatewayInvoker,
+  type InvocationMessage,
+  type ReplyTo,
+  type RpcMessage,
+  type TellMethod,
+} from '@nact-rpc/core';
+import type { NactRpcServer } from './NactRpcServer';
+import type { RuntimeContext } from './RuntimeContext';
+
+/**
+ * Turns the calls of a gateway to an endpoint of the same service into messages in the
+ * endpoint's mailbox. Arguments travel by reference, unless the service forces
+ * serialization (and the method is not local-only).
+ */
+export class LocalInvoker implements GatewayInvoker {
+  readonly address: string;
+  readonly hostname: string;
+  readonly fencingToken?: () => FencingToken | undefined;
+
+  constructor(
+    private readonly context: RuntimeContext,
+    private readonly server: NactRpcServer,
+    private readonly protocolName: string,
+    fencingToken: (() => FencingToken | undefined) | undefined,
+  ) {
+    this.address = server.getAddress();
+    this.hostname = server.getHostname();
+    if (fencingToken !== undefined) this.fencingToken = fencingToken;
+  }
+
+  tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void {
+    const { logger } = this.context;
+    let encodedArgs: Uint8Array | undefined;
+    try {
+      encodedArgs = this.encodeArgs(methodName, method.local, args);
+    } catch (error) {
+      logger.error(`Dropped tell ${this.protocolName}.${methodName} to ${this.address}: ${(error as Error).message}`, {
+        error,
+      });
+      return;
+    }
+    if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, undefined)))) {
+      logger.warn(`Dropped tell ${this.protocolName}.${methodName}: the endpoint at ${this.address} has terminated.`);
+    }
+  }
+
+  ask(
+    methodName: string,
+    method: AskMethod<readonly unknown[], unknown>,
+    args: unknown[],
+    timeoutMs: number | undefined,
+  ): Promise<unknown> {
+    const { pendingCalls, codec } = this.context;
+    let encodedArgs: Uint8Array | undefined;
+    try {
+      encodedArgs = this.encodeArgs(methodName, method.local, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const target = `${this.protocolName}.${methodName}`;
+    const { callId, promise } = pendingCalls.register({
+      target,
+      recipient: this.address,
+      timeoutMs,
+      codec: encodedArgs === undefined ? undefined : codec,
+    });
+    const message = this.invocation(methodName, args, encodedArgs, { sink: pendingCalls, callId });
+    if (!this.server.post(this.fence(message))) {
+      pendingCalls.fail(
+        callId,
+        new RecipientUnreachableError(
+          `Could not deliver ask ${target} to ${this.address}: the endpoint has terminated ` +
+            `(it was closed, or its service shut down).`,
+        ),
+      );
+    }
+    return promise;
+  }
+
+  /** Serializes the arguments when the service forces serialization and the method is not local-only. */
+  private encodeArgs(methodName: string, localOnly: boolean, args: unknown[]): Uint8Array | undefined {
+    if (!this.context.forceSerialization || localOnly) return undefined;
+    try {
+      return this.context.codec.encode(args);
+    } catch (error) {
+      throw this.serializationError(methodName, error);
+    }
+  }
+
+  private invocation(
+    methodName: string,
+    args: unknown[],
+    encodedArgs: Uint8Array | undefined,
+    replyTo: ReplyTo | undefined,
+  ): InvocationMessage {
+    return encodedArgs === undefined
+      ? { kind: 'invoke', protocol: this.protocolName, method: methodName, args, replyTo, encodeResult: false }
+      : { kind: 'invoke', protocol: this.protocolName, method: methodName, encodedArgs, replyTo, encodeResult: true };
+  }
+
+  private serializationError(methodName: string, cause: unknown): RpcSerializationError {
+    return new RpcSerializationError(
+      `Could not serialize the arguments of ${this.protocolName}.${methodName} for ${this.address} with the ` +
+        `${this.context.codec.name} codec: ${(cause as Error).message ?? String(cause)}`,
+      { cause },
+    );
+  }
+
+  private fence(message: InvocationMessage): RpcMessage {
+    return this.fencingToken === undefined ? message : { kind: 'fenced', token: this.fencingToken(), payload: message };
+  }
+}

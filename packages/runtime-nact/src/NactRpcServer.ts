@@ -1,0 +1,251 @@
+import { dispatch, spawn, stop, type Ref } from 'nact';
+import {
+  assertServes,
+  createGatewayProxy,
+  RecipientUnreachableError,
+  RpcInvalidStateError,
+  type AnyProtocol,
+  type FenceableMessage,
+  type FencedGatewayOf,
+  type FencingToken,
+  type GatewayOf,
+  type MainThreadExecutor,
+  type RpcEndpoint,
+  type RpcMessage,
+  type RpcServer,
+  type ScheduledTask,
+  type SelfFencing,
+} from '@nact-rpc/core';
+import type { EndpointHooks } from '@nact-rpc/core/internal';
+import { EndpointActor, type EndpointActorHost } from './EndpointActor';
+import { LocalInvoker } from './LocalInvoker';
+import { isInTurnOf } from './mainThread';
+import { markHandled, OneShotReply } from './OneShotReply';
+import type { RuntimeContext } from './RuntimeContext';
+import { validateDelay } from './validateDelay';
+
+/**
+ * The last message an endpoint's actor receives: sent when the endpoint has terminated, it
+ * arrives after every message that was already in the mailbox (each answered with
+ * `RecipientUnreachableError`), and then the actor stops.
+ */
+const REAP = Symbol('nact-rpc.reap');
+
+type ActorMessage = RpcMessage | typeof REAP;
+
+/** What a server needs from its service. */
+export interface NactRpcServerOptions {
+  readonly context: RuntimeContext;
+  readonly endpoint: RpcEndpoint;
+  readonly hooks: EndpointHooks;
+  /** The nact actor the endpoint's actor is spawned under. */
+  readonly supervisor: Ref<unknown>;
+  readonly address: string;
+  readonly hostname: string;
+  /** Called when the endpoint's actor has stopped, so the service can release its id. */
+  readonly onReaped: (server: NactRpcServer) => void;
+}
+
+/**
+ * The nact-backed {@link RpcServer} of one endpoint: one nact actor (a child of the service's
+ * supervisor) whose messages the endpoint's {@link EndpointActor} processes. It is also where
+ * messages to the endpoint are posted, so that calls to a terminated endpoint fail at once.
+ */
+export class NactRpcServer implements RpcServer, EndpointActorHost {
+  readonly address: string;
+  private readonly hostname: string;
+  private readonly context: RuntimeContext;
+  private readonly hooks: EndpointHooks;
+  private readonly actor: EndpointActor;
+  private readonly ref: Ref<ActorMessage>;
+  private readonly onReaped: (server: NactRpcServer) => void;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly selfGateways = new Map<AnyProtocol, object>();
+  private readonly executors = new Map<SelfFencing, MainThreadExecutor>();
+  private readonly terminationFuture: Promise<void>;
+  private settleTermination!: (failure: unknown) => void;
+  private terminationFailure: unknown;
+  private closeRequested = false;
+
+  constructor(options: NactRpcServerOptions) {
+    this.address = options.address;
+    this.hostname = options.hostname;
+    this.context = options.context;
+    this.hooks = options.hooks;
+    this.onReaped = options.onReaped;
+    this.terminationFuture = new Promise<void>((resolve, reject) => {
+      this.settleTermination = (failure) => (failure === undefined ? resolve() : reject(failure));
+    });
+    markHandled(this.terminationFuture);
+    this.actor = new EndpointActor(options.endpoint, options.hooks, options.context, this, this);
+    this.ref = spawn(
+      options.supervisor,
+      (state: undefined, message: ActorMessage) => {
+        const pending = this.receive(message);
+        return pending === undefined ? state : pending.then(() => state);
+      },
+      options.hooks.endpointId,
+      {
+        onCrash: (_message, error, ctx) => {
+          this.context.logger.error(`Internal error in the actor of ${this.address}: ${String(error)}`, { error });
+          return ctx.resume;
+        },
+      },
+    );
+  }
+
+  /**
+   * Puts a message into the endpoint's mailbox.
+   * @returns `false` if the endpoint has terminated and the message was not posted.
+   */
+  post(message: RpcMessage): boolean {
+    if (this.actor.getState() === 'TERMINATED') return false;
+    dispatch(this.ref, message);
+    return true;
+  }
+
+  getAddress(): string {
+    return this.address;
+  }
+
+  getHostname(): string {
+    return this.hostname;
+  }
+
+  start(): Promise<void> {
+    return this.control('start');
+  }
+
+  stop(): Promise<void> {
+    return this.control('stop');
+  }
+
+  closeAsync(): Promise<void> {
+    if (!this.closeRequested) {
+      this.closeRequested = true;
+      this.post({ kind: 'control', command: 'terminate' });
+    }
+    return this.terminationFuture;
+  }
+
+  getTerminationFuture(): Promise<void> {
+    return this.terminationFuture;
+  }
+
+  getSelfGateway<TProtocol extends AnyProtocol>(
+    protocol: TProtocol,
+  ): GatewayOf<TProtocol> | FencedGatewayOf<TProtocol, FencingToken> {
+    let gateway = this.selfGateways.get(protocol);
+    if (gateway === undefined) {
+      assertServes(`${this.hooks.className} at ${this.address}`, this.hooks.protocols, protocol);
+      const token = this.hooks.fenced ? () => this.hooks.fencingToken() : undefined;
+      gateway = createGatewayProxy(protocol, new LocalInvoker(this.context, this, protocol.name, token));
+      this.selfGateways.set(protocol, gateway);
+    }
+    return gateway as GatewayOf<TProtocol>;
+  }
+
+  runAsync(fn: () => unknown, fencing: SelfFencing): void {
+    if (!this.post(this.selfMessage({ kind: 'runAsync', fn }, fencing))) {
+      this.context.logger.debug(`Dropped runAsync work: the endpoint at ${this.address} has terminated.`);
+    }
+  }
+
+  callAsync<TResult>(fn: () => TResult | PromiseLike<TResult>, timeoutMs: number, fencing: SelfFencing): Promise<TResult> {
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+      return Promise.reject(new RangeError(`callAsync: the timeout must be a non-negative number of milliseconds, got ${String(timeoutMs)}`));
+    }
+    const { pendingCalls } = this.context;
+    const { callId, promise } = pendingCalls.register({ target: 'callAsync', recipient: this.address, timeoutMs });
+    const message = this.selfMessage({ kind: 'callAsync', fn, replyTo: { sink: pendingCalls, callId } }, fencing);
+    if (!this.post(message)) {
+      pendingCalls.fail(callId, new RecipientUnreachableError(`Could not run callAsync: the endpoint at ${this.address} has terminated.`));
+    }
+    return promise as Promise<TResult>;
+  }
+
+  scheduleRunAsync(fn: () => unknown, delayMs: number, fencing: SelfFencing): ScheduledTask {
+    validateDelay('scheduleRunAsync', delayMs);
+    // Fenced work belongs to the token current now, when it is scheduled, not when it runs.
+    const message = this.selfMessage({ kind: 'runAsync', fn }, fencing);
+    if (delayMs === 0) {
+      this.post(message);
+      return { cancel: () => false };
+    }
+    if (this.actor.getState() === 'TERMINATED') return { cancel: () => false };
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.post(message);
+    }, delayMs);
+    this.timers.add(timer);
+    return {
+      cancel: () => {
+        if (!this.timers.delete(timer)) return false;
+        clearTimeout(timer);
+        return true;
+      },
+    };
+  }
+
+  getMainThreadExecutor(fencing: SelfFencing): MainThreadExecutor {
+    let executor = this.executors.get(fencing);
+    if (executor === undefined) {
+      executor = {
+        execute: (fn) => this.runAsync(fn, fencing),
+        schedule: (fn, delayMs) => this.scheduleRunAsync(fn, delayMs, fencing),
+        assertRunningInMainThread: () => {
+          if (!this.isInMainThread()) {
+            throw new RpcInvalidStateError(`Expected to run in the main thread of the endpoint at ${this.address}, but runs outside it.`);
+          }
+        },
+      };
+      this.executors.set(fencing, executor);
+    }
+    return executor;
+  }
+
+  isInMainThread(): boolean {
+    return isInTurnOf(this);
+  }
+
+  /** Called by the endpoint's actor once it has terminated. */
+  terminated(failure: unknown): void {
+    this.terminationFailure = failure;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    dispatch(this.ref, REAP);
+  }
+
+  private receive(message: ActorMessage): void | Promise<void> {
+    if (message === REAP) {
+      stop(this.ref);
+      this.onReaped(this);
+      this.settleTermination(this.terminationFailure);
+      return;
+    }
+    try {
+      return this.actor.receive(message)?.catch((error: unknown) => this.internalError(error));
+    } catch (error) {
+      this.internalError(error);
+    }
+  }
+
+  private internalError(error: unknown): void {
+    this.context.logger.error(`Internal error in the actor of ${this.address}: ${String(error)}`, { error });
+  }
+
+  private control(command: 'start' | 'stop'): Promise<void> {
+    const reply = new OneShotReply();
+    if (!this.post({ kind: 'control', command, replyTo: reply.replyTo })) {
+      const error = new RpcInvalidStateError(`Cannot ${command} the endpoint at ${this.address}: it has terminated.`);
+      reply.complete(0, { ok: false, error });
+    }
+    return reply.promise;
+  }
+
+  private selfMessage(payload: FenceableMessage, fencing: SelfFencing): RpcMessage {
+    if (!this.hooks.fenced) return payload;
+    if (fencing === 'unfenced') return { kind: 'unfenced', payload };
+    return { kind: 'fenced', token: this.hooks.fencingToken(), payload, self: true };
+  }
+}

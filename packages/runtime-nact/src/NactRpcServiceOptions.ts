@@ -1,0 +1,55 @@
+import { consoleLogger, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
+
+/** Options of a {@link NactRpcService}. */
+export interface NactRpcServiceOptions {
+  /**
+   * The service's name: part of every endpoint address (letters, digits, `_ . -`).
+   * Default `'nact-rpc'`.
+   */
+  readonly name?: string;
+  /** The timeout of asks (and handshakes) that name none, in milliseconds. Default 10 000. */
+  readonly askTimeoutMs?: number;
+  /**
+   * Round-trip the arguments, results and errors of local calls through the codec, as if they
+   * crossed the wire, so that tests catch what could not be sent to another process.
+   * Local-only methods are exempt. Default `false`.
+   */
+  readonly forceSerialization?: boolean;
+  /** The codec for values that cross the wire. Default: a new {@link SuperJsonCodec}. */
+  readonly codec?: Codec;
+  /** Where the service logs what it cannot report to a caller. Default: the console, level `warn`. */
+  readonly logger?: Logger;
+  /**
+   * Capture the caller's stack when an ask is made, so that a timeout error points at the
+   * call site. Costs a little per call. Default `true`.
+   */
+  readonly captureAskCallStack?: boolean;
+}
+
+/** {@link NactRpcServiceOptions} with every default applied. */
+export type ResolvedNactRpcServiceOptions = Required<NactRpcServiceOptions>;
+
+const NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Applies the defaults and checks every option.
+ * @throws TypeError or RangeError naming the option that is wrong.
+ */
+export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNactRpcServiceOptions {
+  const name = options.name ?? 'nact-rpc';
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new TypeError(`Invalid service name ${JSON.stringify(name)}: use letters, digits, '_', '.' or '-'`);
+  }
+  const askTimeoutMs = options.askTimeoutMs ?? 10_000;
+  if (typeof askTimeoutMs !== 'number' || !(askTimeoutMs > 0)) {
+    throw new RangeError(`askTimeoutMs must be a positive number of milliseconds, got ${String(askTimeoutMs)}`);
+  }
+  return {
+    name,
+    askTimeoutMs,
+    forceSerialization: options.forceSerialization ?? false,
+    codec: options.codec ?? new SuperJsonCodec(),
+    logger: options.logger ?? consoleLogger('warn'),
+    captureAskCallStack: options.captureAskCallStack ?? true,
+  };
+}

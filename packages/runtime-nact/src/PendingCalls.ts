@@ -1,0 +1,154 @@
+import {
+  fromErrorEnvelope,
+  RpcSerializationError,
+  RpcTimeoutError,
+  type Codec,
+  type ErrorEnvelope,
+  type Outcome,
+  type ReplySink,
+} from '@nact-rpc/core';
+
+/** The longest delay a Node.js timer accepts; longer timeouts are clamped to it. */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/** One ask waiting for its answer. */
+class PendingCall {
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+    /** What was called, e.g. `HelloGateway.hello`. */
+    readonly target: string,
+    /** The address of the endpoint that was called. */
+    readonly recipient: string,
+    readonly timeoutMs: number,
+    /** Holds the caller's stack, captured when the call was made. */
+    readonly callerStack: { stack?: string } | undefined,
+    /** Set when the answer arrives serialized and must be decoded with this codec. */
+    readonly codec: Codec | undefined,
+  ) {}
+}
+
+/** What {@link PendingCalls.register} needs to know about a call. */
+export interface CallDescription {
+  /** What is called, e.g. `HelloGateway.hello`, for error messages. */
+  readonly target: string;
+  /** The address of the endpoint called. */
+  readonly recipient: string;
+  /** The call's timeout; the service default when `undefined`. */
+  readonly timeoutMs: number | undefined;
+  /** The codec that decodes the answer, if it arrives serialized. */
+  readonly codec?: Codec | undefined;
+}
+
+/**
+ * The table of asks waiting for an answer: the framework's own correlation ids (a counter
+ * per service, never reused while a call is pending) instead of nact's `query()`. Every way
+ * a call can end (answer, timeout, lost recipient, shutdown) goes through this table and
+ * removes the entry, so no call is answered twice and none is left behind.
+ */
+export class PendingCalls implements ReplySink {
+  private nextId = 1;
+  private readonly calls = new Map<number, PendingCall>();
+
+  constructor(
+    private readonly defaultTimeoutMs: number,
+    private readonly captureCallerStack: boolean,
+  ) {}
+
+  /** The number of calls waiting for an answer. */
+  get size(): number {
+    return this.calls.size;
+  }
+
+  /**
+   * Registers a call and starts its timeout.
+   * @returns The call's correlation id and the promise its answer settles.
+   */
+  register(call: CallDescription): { readonly callId: number; readonly promise: Promise<unknown> } {
+    const id = this.nextId++;
+    const timeoutMs = Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_TIMER_DELAY_MS);
+    let callerStack: { stack?: string } | undefined;
+    if (this.captureCallerStack) {
+      callerStack = {};
+      Error.captureStackTrace(callerStack, this.register);
+    }
+    let pending!: PendingCall;
+    const promise = new Promise<unknown>((resolve, reject) => {
+      pending = new PendingCall(id, resolve, reject, call.target, call.recipient, timeoutMs, callerStack, call.codec);
+    });
+    pending.timer = setTimeout(() => this.timeOut(id), timeoutMs);
+    this.calls.set(id, pending);
+    return { callId: id, promise };
+  }
+
+  /** Delivers the answer of call `callId`. Answers of calls that already ended are ignored. */
+  complete(callId: number, outcome: Outcome): void {
+    const call = this.calls.get(callId);
+    if (call === undefined) return;
+    this.calls.delete(callId);
+    clearTimeout(call.timer);
+    if (call.codec === undefined) {
+      if (outcome.ok) call.resolve(outcome.value);
+      else call.reject(outcome.error);
+      return;
+    }
+    this.completeEncoded(call, call.codec, outcome);
+  }
+
+  /** Fails call `callId` with `error`, if it is still pending. */
+  fail(callId: number, error: unknown): void {
+    this.complete(callId, { ok: false, error });
+  }
+
+  /** Fails every pending call with the error `errorFor` makes for it. */
+  failAll(errorFor: (target: string, recipient: string) => Error): void {
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    for (const call of calls) {
+      clearTimeout(call.timer);
+      call.reject(errorFor(call.target, call.recipient));
+    }
+  }
+
+  private completeEncoded(call: PendingCall, codec: Codec, outcome: Outcome): void {
+    const payload = outcome.ok ? outcome.value : outcome.error;
+    if (!(payload instanceof Uint8Array)) {
+      // Errors raised on the caller's side (e.g. an unreachable recipient) are never encoded.
+      if (outcome.ok) call.resolve(payload);
+      else call.reject(payload);
+      return;
+    }
+    let decoded: unknown;
+    try {
+      decoded = codec.decode(payload);
+    } catch (cause) {
+      call.reject(
+        new RpcSerializationError(
+          `Could not deserialize the ${outcome.ok ? 'result' : 'error'} of ${call.target} from ${call.recipient}: ` +
+            `${(cause as Error).message ?? String(cause)}`,
+          { cause },
+        ),
+      );
+      return;
+    }
+    if (outcome.ok) call.resolve(decoded);
+    else call.reject(fromErrorEnvelope(decoded as ErrorEnvelope, (name) => codec.errorClass(name)));
+  }
+
+  private timeOut(callId: number): void {
+    const call = this.calls.get(callId);
+    if (call === undefined) return;
+    this.calls.delete(callId);
+    call.reject(
+      new RpcTimeoutError(
+        `Invocation of ${call.target} at recipient ${call.recipient} timed out after ${call.timeoutMs} ms. ` +
+          `The endpoint may be busy or overloaded, its method may not have settled, or the recipient may be ` +
+          `gone. Raise the timeout with the method's timeout argument or the service's askTimeoutMs option.`,
+        { timeoutMs: call.timeoutMs, callerStack: call.callerStack?.stack },
+      ),
+    );
+  }
+}

@@ -1,0 +1,15 @@
+/** The longest delay a Node.js timer supports. */
+export const MAX_DELAY_MS = 2_147_483_647;
+
+/**
+ * Checks a scheduling delay.
+ * @throws RangeError naming `operation` if the delay is negative, not a number, or longer
+ *   than a timer supports (about 24.8 days).
+ */
+export function validateDelay(operation: string, delayMs: number): void {
+  if (typeof delayMs !== 'number' || !(delayMs >= 0) || delayMs > MAX_DELAY_MS) {
+    throw new RangeError(
+      `${operation}: the delay must be a number of milliseconds from 0 to ${MAX_DELAY_MS}, got ${String(delayMs)}`,
+    );
+  }
+}
