@@ -1,0 +1,32 @@
+import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { runCluster, runHelloHi } from '@nact-rpc/examples';
+
+describe('the examples of npm start', () => {
+  let service: NactRpcService;
+  let lines: string[];
+  beforeEach(() => {
+    service = new NactRpcService({ name: 'example' });
+    lines = [];
+  });
+  afterEach(() => service.closeAsync());
+
+  test('Hello/Hi answers through the self gateway and a connected gateway', async () => {
+    await runHelloHi(service, (line) => lines.push(line));
+    expect(lines).toContain('self gateway:      hello() -> "hello"');
+    expect(lines).toContain('connected gateway: hi()    -> "hi"');
+  });
+
+  test('the cluster fences off a worker after a leader change until it registers again', async () => {
+    await runCluster(service, (line) => lines.push(line));
+    expect(lines).toEqual([
+      'leader at nact-rpc://example/leader holds session session-1',
+      'worker-a registered under session-1; the leader knows 1 worker(s)',
+      'worker-b registered under session-1; the leader knows 2 worker(s)',
+      'heartbeats seen by the leader: {"worker-a":3,"worker-b":3}',
+      'leader change: the leader now holds session-2',
+      'worker-b under session-1 is refused: FencingTokenError (FENCING_TOKEN)',
+      'worker-b registered again under session-2; the leader knows 1 worker(s)',
+      'heartbeats seen by the leader: {"worker-b":1}',
+    ]);
+  });
+});
