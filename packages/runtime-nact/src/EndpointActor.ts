@@ -127,9 +127,16 @@ export class EndpointActor {
       this.answer(replyTo, { ok: false, error: this.invalidTransition('STARTED') });
       return;
     }
-    let onStartResult: unknown;
     try {
       this.methods ??= this.buildMethodTable();
+    } catch (error) {
+      // The endpoint class lacks a method of a protocol it serves: not an onStart failure.
+      this.answer(replyTo, { ok: false, error });
+      this.finishTermination(error);
+      return;
+    }
+    let onStartResult: unknown;
+    try {
       this.hooks.setRunning(true);
       onStartResult = runInTurn(this.turnOwner, () => this.hooks.onStart());
     } catch (error) {

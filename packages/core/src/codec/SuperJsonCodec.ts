@@ -1,13 +1,48 @@
 import { SuperJSON } from 'superjson';
 import type { Codec, ErrorClass } from './Codec';
+import { findUnserializable } from './findUnserializable';
 
 /** A class the codec can rebuild: instances are recreated with its prototype. */
 export type SerializableClass = new (...args: never[]) => object;
 
+/** Options of a {@link SuperJsonCodec}. */
+export interface SuperJsonCodecOptions {
+  /**
+   * Refuse values that superjson would silently drop or change: functions, symbols and
+   * instances of unregistered classes. Default `true`; turn it off to skip the check's cost
+   * when every value is known to be plain.
+   */
+  readonly strict?: boolean;
+}
+
+/** Classes superjson represents faithfully without registration. */
+const NATIVE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
+  Date,
+  RegExp,
+  URL,
+  Error,
+  Map,
+  Set,
+  Buffer,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+]);
+
 /**
  * The default codec: superjson, which keeps `Date`, `Map`, `Set`, `BigInt`, `undefined`,
- * `RegExp`, `URL` and registered classes intact across the wire. Each instance has its own
- * registry, so two services in one process do not share class registrations.
+ * `NaN`, `RegExp`, `URL`, typed arrays, `Buffer` and registered classes intact across the
+ * wire. Each instance has its own registry, so two services in one process do not share
+ * class registrations. By default it refuses, with an error naming the place, values it
+ * could not represent (functions, symbols, instances of unregistered classes).
  *
  * @example
  * ```ts
@@ -21,6 +56,20 @@ export class SuperJsonCodec implements Codec {
   readonly name = 'superjson';
   private readonly serializer = new SuperJSON();
   private readonly errorClasses = new Map<string, ErrorClass>();
+  private readonly valueClasses = new Set<unknown>(NATIVE_CLASSES);
+  private readonly strict: boolean;
+
+  constructor(options: SuperJsonCodecOptions = {}) {
+    this.strict = options.strict ?? true;
+    this.serializer.registerCustom<Buffer, string>(
+      {
+        isApplicable: (value): value is Buffer => Buffer.isBuffer(value),
+        serialize: (buffer) => buffer.toString('base64'),
+        deserialize: (text) => Buffer.from(text, 'base64'),
+      },
+      'Buffer',
+    );
+  }
 
   /**
    * Registers a class whose instances are sent as values. Both sides must register it under
@@ -28,6 +77,7 @@ export class SuperJsonCodec implements Codec {
    */
   registerClass(valueClass: SerializableClass, identifier: string = valueClass.name): this {
     this.serializer.registerClass(valueClass, { identifier });
+    this.valueClasses.add(valueClass);
     return this;
   }
 
@@ -45,11 +95,21 @@ export class SuperJsonCodec implements Codec {
   }
 
   encode(value: unknown): Uint8Array {
+    if (this.strict) {
+      const problem = findUnserializable(value, (constructor) => this.isKnownClass(constructor));
+      if (problem !== undefined) throw new TypeError(`Cannot serialize ${problem}`);
+    }
     return Buffer.from(this.serializer.stringify(value), 'utf8');
   }
 
   decode(bytes: Uint8Array): unknown {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     return this.serializer.parse(text);
+  }
+
+  private isKnownClass(constructor: unknown): boolean {
+    if (this.valueClasses.has(constructor)) return true;
+    // Subclasses of Error travel as errors; subclasses of registered classes are not known.
+    return typeof constructor === 'function' && constructor.prototype instanceof Error;
   }
 }

@@ -18,6 +18,8 @@ export interface ErrorEnvelope {
   /** The error's other own enumerable properties. */
   readonly props?: Record<string, unknown> | undefined;
   readonly cause?: ErrorEnvelope | undefined;
+  /** The inner errors of an `AggregateError`. */
+  readonly errors?: readonly ErrorEnvelope[] | undefined;
 }
 
 /** Error classes every codec knows: the JavaScript built-ins and nact-rpc's own hierarchy. */
@@ -29,6 +31,7 @@ export const BUILTIN_ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<st
   ['ReferenceError', ReferenceError],
   ['EvalError', EvalError],
   ['URIError', URIError],
+  ['AggregateError', AggregateError],
   ['RpcError', RpcError],
   ['RpcConnectionError', RpcConnectionError],
   ['HandshakeError', HandshakeError],
@@ -40,7 +43,7 @@ export const BUILTIN_ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<st
   ['RpcInvalidStateError', RpcInvalidStateError],
 ]);
 
-const STANDARD_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause']);
+const STANDARD_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause', 'errors']);
 const MAX_CAUSE_DEPTH = 8;
 
 /**
@@ -59,8 +62,11 @@ export function toErrorEnvelope(thrown: unknown, depth = 0): ErrorEnvelope {
     (props ??= {})[key] = (source as unknown as Record<string, unknown>)[key];
   }
   const code = typeof source.code === 'string' || typeof source.code === 'number' ? source.code : undefined;
-  const cause = source.cause !== undefined && depth < MAX_CAUSE_DEPTH ? toErrorEnvelope(source.cause, depth + 1) : undefined;
-  return { name: source.name, message: source.message, stack: source.stack, code, props, cause };
+  const nested = depth < MAX_CAUSE_DEPTH;
+  const cause = source.cause !== undefined && nested ? toErrorEnvelope(source.cause, depth + 1) : undefined;
+  const inner = (source as { errors?: unknown }).errors;
+  const errors = Array.isArray(inner) && nested ? inner.map((error) => toErrorEnvelope(error, depth + 1)) : undefined;
+  return { name: source.name, message: source.message, stack: source.stack, code, props, cause, errors };
 }
 
 /**
@@ -84,6 +90,7 @@ export function fromErrorEnvelope(
     Object.defineProperty(error, 'code', { value: envelope.code, writable: false, enumerable: true, configurable: true });
   }
   if (envelope.cause !== undefined) define('cause', fromErrorEnvelope(envelope.cause, resolveClass));
+  if (envelope.errors !== undefined) define('errors', envelope.errors.map((inner) => fromErrorEnvelope(inner, resolveClass)));
   if (envelope.props !== undefined) Object.assign(error, envelope.props);
   return error;
 }

@@ -1,5 +1,6 @@
 import { HandshakeError } from '../errors/HandshakeError';
 import type { AnyProtocol } from '../protocol/Protocol';
+import { describeProtocolMismatch, protocolIdentity } from '../protocol/ProtocolIdentity';
 import type { ServesAll } from '../protocol/types';
 import type { RpcEndpoint } from './RpcEndpoint';
 
@@ -55,13 +56,18 @@ export function servedProtocols(endpointClass: abstract new (...args: never[]) =
   return [...byName.values()];
 }
 
-/** Throws a {@link HandshakeError} unless `protocols` contains one named like `protocol` and equal to it. */
+/**
+ * Throws a {@link HandshakeError} unless `protocols` serves `protocol`: by the same rule as a
+ * connect handshake (see `describeProtocolMismatch`).
+ */
 export function assertServes(endpointName: string, protocols: readonly AnyProtocol[], protocol: AnyProtocol): void {
   const served = protocols.find((candidate) => candidate.name === protocol.name);
-  if (served === undefined || served.fingerprint !== protocol.fingerprint) {
+  const mismatch =
+    served === undefined ? undefined : describeProtocolMismatch(protocolIdentity(protocol), protocolIdentity(served));
+  if (served === undefined || mismatch !== undefined) {
     throw new HandshakeError(
       `${endpointName} does not implement protocol ${protocol.name}` +
-        (served === undefined ? '' : ' in this version (the method sets differ)') +
+        (mismatch === undefined ? '' : ` in this version (${mismatch})`) +
         `; it serves ${protocols.map((p) => p.name).join(', ') || 'no protocol'}.`,
     );
   }

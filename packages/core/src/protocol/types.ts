@@ -15,7 +15,7 @@ export type GatewayMethod<TMethod> =
 /** The implementation's view of one method: it may answer directly or with a promise. */
 export type EndpointMethod<TMethod> =
   TMethod extends AskMethod<infer TArgs, infer TResult>
-    ? (...args: TArgs) => TResult | PromiseLike<TResult>
+    ? (...args: TArgs) => Awaited<TResult> | PromiseLike<Awaited<TResult>>
     : TMethod extends TellMethod<infer TArgs>
       ? (...args: TArgs) => void | PromiseLike<void>
       : never;
