@@ -21,6 +21,7 @@ import { EndpointActor, type EndpointActorHost } from './EndpointActor';
 import { LocalInvoker } from './LocalInvoker';
 import { isInTurnOf } from './mainThread';
 import { markHandled, OneShotReply } from './OneShotReply';
+import { ScheduledTimers } from './ScheduledTimers';
 import type { RuntimeContext } from './RuntimeContext';
 import { validateDelay } from './validateDelay';
 
@@ -59,7 +60,7 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
   private readonly actor: EndpointActor;
   private readonly ref: Ref<ActorMessage>;
   private readonly onReaped: (server: NactRpcServer) => void;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new ScheduledTimers();
   private readonly selfGateways = new Map<AnyProtocol, object>();
   private readonly executors = new Map<SelfFencing, MainThreadExecutor>();
   private readonly terminationFuture: Promise<void>;
@@ -173,18 +174,7 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
       return { cancel: () => false };
     }
     if (this.actor.getState() === 'TERMINATED') return { cancel: () => false };
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.post(message);
-    }, delayMs);
-    this.timers.add(timer);
-    return {
-      cancel: () => {
-        if (!this.timers.delete(timer)) return false;
-        clearTimeout(timer);
-        return true;
-      },
-    };
+    return this.timers.schedule(() => this.post(message), delayMs);
   }
 
   getMainThreadExecutor(fencing: SelfFencing): MainThreadExecutor {
@@ -211,8 +201,7 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
   /** Called by the endpoint's actor once it has terminated. */
   terminated(failure: unknown): void {
     this.terminationFailure = failure;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.cancelAll();
     dispatch(this.ref, REAP);
   }
 

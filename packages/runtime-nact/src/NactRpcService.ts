@@ -28,6 +28,7 @@ import { NactRpcServer } from './NactRpcServer';
 import { resolveOptions, type NactRpcServiceOptions, type ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
 import { markHandled } from './OneShotReply';
 import { PendingCalls } from './PendingCalls';
+import { ScheduledTimers } from './ScheduledTimers';
 import type { RuntimeContext } from './RuntimeContext';
 import { validateDelay } from './validateDelay';
 
@@ -53,7 +54,7 @@ export class NactRpcService implements RpcService {
   private readonly system: Ref<never>;
   private readonly supervisor: Ref<unknown>;
   private readonly servers = new Map<string, NactRpcServer>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new ScheduledTimers();
   private readonly immediates = new Set<NodeJS.Immediate>();
   private readonly terminationFuture: Promise<void>;
   private settleTermination!: (failure: unknown) => void;
@@ -159,18 +160,7 @@ export class NactRpcService implements RpcService {
   scheduleRunnable(fn: () => unknown, delayMs: number): ScheduledTask {
     this.ensureOpen('scheduleRunnable');
     validateDelay('scheduleRunnable', delayMs);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.runLogged('scheduleRunnable', fn);
-    }, delayMs);
-    this.timers.add(timer);
-    return {
-      cancel: () => {
-        if (!this.timers.delete(timer)) return false;
-        clearTimeout(timer);
-        return true;
-      },
-    };
+    return this.timers.schedule(() => this.runLogged('scheduleRunnable', fn), delayMs);
   }
 
   closeAsync(): Promise<void> {
@@ -193,8 +183,7 @@ export class NactRpcService implements RpcService {
           `${target} to ${recipient} could not complete: service ${this.options.name} was closed while it was pending.`,
         ),
     );
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.cancelAll();
     for (const immediate of this.immediates) clearImmediate(immediate);
     this.immediates.clear();
     stop(this.supervisor);

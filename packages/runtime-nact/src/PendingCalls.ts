@@ -7,9 +7,8 @@ import {
   type Outcome,
   type ReplySink,
 } from '@nact-rpc/core';
+import { MAX_DELAY_MS } from './validateDelay';
 
-/** The longest delay a Node.js timer accepts; longer timeouts are clamped to it. */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 /** One ask waiting for its answer. */
 class PendingCall {
@@ -69,7 +68,7 @@ export class PendingCalls implements ReplySink {
    */
   register(call: CallDescription): { readonly callId: number; readonly promise: Promise<unknown> } {
     const id = this.nextId++;
-    const timeoutMs = Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_TIMER_DELAY_MS);
+    const timeoutMs = Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_DELAY_MS);
     let callerStack: { stack?: string } | undefined;
     if (this.captureCallerStack) {
       callerStack = {};
