@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export { ENDPOINT_HOOKS, type EndpointHooks, type HasEndpointHooks } from './endpoint/endpointHooks';
+export { MAX_DELAY_MS, PendingCalls, type CallDescription } from './calls/PendingCalls';
+export { encodeError, encodeOutcome } from './codec/encodeOutcome';

@@ -20,8 +20,7 @@ import {
   type RpcEndpoint,
   type RpcMessage,
 } from '@nact-rpc/core';
-import type { EndpointHooks } from '@nact-rpc/core/internal';
-import { encodeOutcome } from './encodeOutcome';
+import { encodeOutcome, type EndpointHooks } from '@nact-rpc/core/internal';
 import { isPromiseLike } from './isPromiseLike';
 import { runInTurn } from './mainThread';
 import type { RuntimeContext } from './RuntimeContext';
@@ -433,7 +432,7 @@ export class EndpointActor {
       return;
     }
     const target = `${message.protocol}.${message.method}`;
-    replyTo.sink.complete(replyTo.callId, message.encodeResult ? encodeOutcome(this.context.codec, outcome, target) : outcome);
+    replyTo.sink.complete(replyTo.callId, message.encodeResult ? encodeOutcome(this.context.codec, outcome, target, this.context.maxFrameSize) : outcome);
   }
 
   private answer(replyTo: ReplyTo | undefined, outcome: Outcome): void {

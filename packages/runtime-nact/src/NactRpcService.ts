@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, start, stop, type Ref } from 'nact';
 import {
   createGatewayProxy,
@@ -11,6 +12,7 @@ import {
   RpcConnectionError,
   RpcInvalidStateError,
   type AnyProtocol,
+  type Codec,
   type FencedConnectOptions,
   type FencedGatewayOf,
   type FencingToken,
@@ -22,14 +24,23 @@ import {
   type RpcService,
   type ScheduledTask,
 } from '@nact-rpc/core';
-import { ENDPOINT_HOOKS } from '@nact-rpc/core/internal';
+import { ENDPOINT_HOOKS, PendingCalls } from '@nact-rpc/core/internal';
+import {
+  TcpTransport,
+  type Association,
+  type HandshakeRequestMessage,
+  type RequestMessage,
+  type TransportHost,
+  type WireAddress,
+} from '@nact-rpc/transport';
+import { connectRemote } from './connectRemote';
+import { InboundRequests } from './InboundRequests';
 import { LocalInvoker } from './LocalInvoker';
 import { NactRpcServer } from './NactRpcServer';
 import { resolveOptions, type NactRpcServiceOptions, type ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
 import { markHandled } from './OneShotReply';
-import { PendingCalls } from './PendingCalls';
-import { ScheduledTimers } from './ScheduledTimers';
 import type { RuntimeContext } from './RuntimeContext';
+import { ScheduledTimers } from './ScheduledTimers';
 import { validateDelay } from './validateDelay';
 
 /**
@@ -38,19 +49,30 @@ import { validateDelay } from './validateDelay';
  * (not nact's `query`), and every pending ask ends exactly once: answered, timed out, or
  * failed when its recipient or this service goes away.
  *
+ * A service made with `new` is local-only (it can still call services that listen); one made
+ * with {@link NactRpcService.create} and `listen` options is reachable over TCP as well.
+ *
  * @example
  * ```ts
- * const service = new NactRpcService({ askTimeoutMs: 5_000 });
+ * const service = await NactRpcService.create({ listen: { host: '0.0.0.0', port: '50100-50200', externalHost: 'worker-7' } });
  * const hello = new HelloEndpoint(service);
  * await hello.start();
- * const gateway = await service.connect(hello.getAddress(), HelloProtocol);
- * console.log(await gateway.hello());
+ * // elsewhere: await otherService.connect(hello.getAddress(), HelloProtocol)
  * await service.closeAsync();
  * ```
  */
-export class NactRpcService implements RpcService {
+export class NactRpcService implements RpcService, TransportHost {
+  /** A random id of this run of the service, exchanged when associations open. */
+  readonly incarnation = randomUUID();
+  readonly serviceName: string;
+  readonly codec: Codec;
+  readonly logger: Logger;
+  readonly pendingCalls: PendingCalls;
   private readonly options: ResolvedNactRpcServiceOptions;
   private readonly context: RuntimeContext;
+  private readonly transport: TcpTransport;
+  private readonly inbound: InboundRequests;
+  private external: WireAddress | undefined;
   private readonly system: Ref<never>;
   private readonly supervisor: Ref<unknown>;
   private readonly servers = new Map<string, NactRpcServer>();
@@ -60,14 +82,45 @@ export class NactRpcService implements RpcService {
   private settleTermination!: (failure: unknown) => void;
   private closing = false;
 
+  /**
+   * Creates a service, listening for other processes if `options.listen` is given.
+   * @throws Error (as a rejection) if no port of `options.listen.port` could be bound.
+   */
+  static async create(options: NactRpcServiceOptions = {}): Promise<NactRpcService> {
+    const service = new NactRpcService({ ...options, listen: undefined });
+    if (options.listen !== undefined) {
+      try {
+        service.external = await service.transport.listen(options.listen);
+      } catch (error) {
+        await service.closeAsync();
+        throw error;
+      }
+    }
+    return service;
+  }
+
+  /**
+   * Creates a local-only service. Use {@link NactRpcService.create} for one that listens.
+   * @throws TypeError if `options.listen` is given, or an option is invalid.
+   */
   constructor(options: NactRpcServiceOptions = {}) {
+    if (options.listen !== undefined) {
+      throw new TypeError('A listening service is made with `await NactRpcService.create({ listen })`.');
+    }
     this.options = resolveOptions(options);
+    this.serviceName = this.options.name;
+    this.codec = this.options.codec;
+    this.logger = this.options.logger;
+    this.pendingCalls = new PendingCalls(this.options.askTimeoutMs, this.options.captureAskCallStack);
     this.context = {
-      logger: this.options.logger,
-      codec: this.options.codec,
+      logger: this.logger,
+      codec: this.codec,
       forceSerialization: this.options.forceSerialization,
-      pendingCalls: new PendingCalls(this.options.askTimeoutMs, this.options.captureAskCallStack),
+      maxFrameSize: this.options.transport.maxFrameSize,
+      pendingCalls: this.pendingCalls,
     };
+    this.transport = new TcpTransport(this, this.options.transport);
+    this.inbound = new InboundRequests(this.serviceName, this.logger, (endpointId) => this.servers.get(endpointId));
     this.terminationFuture = new Promise<void>((resolve, reject) => {
       this.settleTermination = (failure) => (failure === undefined ? resolve() : reject(failure));
     });
@@ -80,29 +133,29 @@ export class NactRpcService implements RpcService {
 
   /** The service's name, as it appears in endpoint addresses. */
   getName(): string {
-    return this.options.name;
+    return this.serviceName;
   }
 
   getAddress(): string {
-    return '';
+    return this.external?.host ?? '';
   }
 
   getPort(): number {
-    return -1;
+    return this.external?.port ?? -1;
   }
 
   getLogger(): Logger {
-    return this.options.logger;
+    return this.logger;
   }
 
   startServer(endpoint: RpcEndpoint): RpcServer {
     const hooks = endpoint[ENDPOINT_HOOKS]();
     if (this.closing) {
-      throw new RpcInvalidStateError(`Cannot start endpoint ${hooks.endpointId}: service ${this.options.name} is closed.`);
+      throw new RpcInvalidStateError(`Cannot start endpoint ${hooks.endpointId}: service ${this.serviceName} is closed.`);
     }
     if (this.servers.has(hooks.endpointId)) {
       throw new RpcInvalidStateError(
-        `Cannot start endpoint ${hooks.endpointId} (${hooks.className}): service ${this.options.name} already has a ` +
+        `Cannot start endpoint ${hooks.endpointId} (${hooks.className}): service ${this.serviceName} already has a ` +
           `live endpoint with that id. Ids can be reused once the endpoint has terminated.`,
       );
     }
@@ -111,8 +164,8 @@ export class NactRpcService implements RpcService {
       endpoint,
       hooks,
       supervisor: this.supervisor,
-      address: formatRpcAddress({ serviceName: this.options.name, endpointId: hooks.endpointId }),
-      hostname: 'localhost',
+      address: formatRpcAddress({ serviceName: this.serviceName, ...this.external, endpointId: hooks.endpointId }),
+      hostname: this.external?.host ?? 'localhost',
       onReaped: (reaped) => {
         if (this.servers.get(hooks.endpointId) === reaped) this.servers.delete(hooks.endpointId);
       },
@@ -137,13 +190,29 @@ export class NactRpcService implements RpcService {
     options?: FencedConnectOptions<FencingToken>,
   ): Promise<GatewayOf<AnyProtocol> | FencedGatewayOf<AnyProtocol>> {
     if (this.closing) {
-      throw new RpcInvalidStateError(`Cannot connect to ${address}: service ${this.options.name} is closed.`);
+      throw new RpcInvalidStateError(`Cannot connect to ${address}: service ${this.serviceName} is closed.`);
     }
     const fenced = options !== undefined;
     if (fenced) validateFencingToken(options.fencingToken);
-    const server = this.resolve(parseRpcAddress(address), address);
-    await this.handshake(server, protocol, fenced);
     const token = fenced ? options.fencingToken : undefined;
+    const parsed = parseRpcAddress(address);
+    if (!this.isLocal(parsed)) {
+      if (parsed.host === undefined || parsed.port === undefined) {
+        throw new RpcConnectionError(
+          `Could not connect to ${address}: it belongs to the local-only service ${parsed.serviceName} of another process or ` +
+            `service, which service ${this.serviceName} cannot reach.`,
+        );
+      }
+      return connectRemote(this, this.transport, { ...parsed, host: parsed.host, port: parsed.port }, address, protocol, token);
+    }
+    const server = this.servers.get(parsed.endpointId);
+    if (server === undefined) {
+      throw new RpcConnectionError(
+        `Could not connect to ${address}: service ${this.serviceName} has no endpoint ${parsed.endpointId} ` +
+          `(it was never started, or has terminated).`,
+      );
+    }
+    await this.handshake(server, protocol, fenced);
     const invoker = new LocalInvoker(this.context, server, protocol.name, fenced ? () => token : undefined);
     return createGatewayProxy(protocol, invoker);
   }
@@ -175,12 +244,28 @@ export class NactRpcService implements RpcService {
     return this.terminationFuture;
   }
 
+  /** @see TransportHost.onRequest */
+  onRequest(association: Association, request: RequestMessage): void {
+    this.inbound.onRequest(association, request);
+  }
+
+  /** @see TransportHost.onHandshake */
+  onHandshake(association: Association, handshake: HandshakeRequestMessage): void {
+    this.inbound.onHandshake(association, handshake);
+  }
+
+  /**
+   * Closes in order: endpoints terminate (answering what they still can, over associations
+   * that are still open), then the associations close with a goodbye to each peer, then
+   * every call still pending fails, and the actor system stops.
+   */
   private async shutDown(): Promise<void> {
     const results = await Promise.allSettled([...this.servers.values()].map((server) => server.closeAsync()));
-    this.context.pendingCalls.failAll(
+    await this.transport.close();
+    this.pendingCalls.failAll(
       (target, recipient) =>
         new RecipientUnreachableError(
-          `${target} to ${recipient} could not complete: service ${this.options.name} was closed while it was pending.`,
+          `${target} to ${recipient} could not complete: service ${this.serviceName} was closed while it was pending.`,
         ),
     );
     this.timers.cancelAll();
@@ -192,27 +277,15 @@ export class NactRpcService implements RpcService {
     this.settleTermination(failure?.reason);
   }
 
-  /** Finds the endpoint an address names. */
-  private resolve(address: RpcAddress, text: string): NactRpcServer {
-    if (address.serviceName !== this.options.name || address.host !== undefined) {
-      throw new RpcConnectionError(
-        `Could not connect to ${text}: it belongs to service ${address.serviceName}` +
-          (address.host === undefined ? '' : ` at ${address.host}:${address.port}`) +
-          `, which the local-only service ${this.options.name} cannot reach.`,
-      );
-    }
-    const server = this.servers.get(address.endpointId);
-    if (server === undefined) {
-      throw new RpcConnectionError(
-        `Could not connect to ${text}: service ${this.options.name} has no endpoint ${address.endpointId} ` +
-          `(it was never started, or has terminated).`,
-      );
-    }
-    return server;
+  /** Whether an address names an endpoint of this service. */
+  private isLocal(address: RpcAddress): boolean {
+    if (address.serviceName !== this.serviceName) return false;
+    if (address.host === undefined) return this.external === undefined;
+    return this.external !== undefined && address.host === this.external.host && address.port === this.external.port;
   }
 
   private async handshake(server: NactRpcServer, protocol: AnyProtocol, fenced: boolean): Promise<void> {
-    const { pendingCalls } = this.context;
+    const { pendingCalls } = this;
     const { callId, promise } = pendingCalls.register({
       target: `handshake ${protocol.name}`,
       recipient: server.address,
@@ -237,13 +310,13 @@ export class NactRpcService implements RpcService {
 
   private ensureOpen(operation: string): void {
     if (this.closing) {
-      throw new RpcInvalidStateError(`Cannot ${operation}: service ${this.options.name} is closed.`);
+      throw new RpcInvalidStateError(`Cannot ${operation}: service ${this.serviceName} is closed.`);
     }
   }
 
   private runLogged(operation: string, fn: () => unknown): void {
     const report = (error: unknown): void =>
-      this.options.logger.error(`Work given to ${operation} failed: ${String(error)}`, { error });
+      this.logger.error(`Work given to ${operation} failed: ${String(error)}`, { error });
     try {
       const result = fn();
       if (result instanceof Promise) result.catch(report);

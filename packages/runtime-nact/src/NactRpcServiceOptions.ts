@@ -1,4 +1,5 @@
 import { consoleLogger, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
+import { resolveTransportOptions, type ListenOptions, type ResolvedTransportOptions, type TransportOptions } from '@nact-rpc/transport';
 
 /** Options of a {@link NactRpcService}. */
 export interface NactRpcServiceOptions {
@@ -24,10 +25,22 @@ export interface NactRpcServiceOptions {
    * call site. Costs a little per call. Default `true`.
    */
   readonly captureAskCallStack?: boolean;
+  /**
+   * Makes the service reachable from other processes: the TCP host and port (a number, a
+   * range such as `'50100-50200'`, or 0) to listen on, and the external address to advertise
+   * if it differs. Only with {@link NactRpcService.create}. Without it the service is
+   * local-only, though it can still call services that listen.
+   */
+  readonly listen?: ListenOptions;
+  /** Frame size, timeouts, heartbeats and reconnection of remote calls. */
+  readonly transport?: TransportOptions;
 }
 
 /** {@link NactRpcServiceOptions} with every default applied. */
-export type ResolvedNactRpcServiceOptions = Required<NactRpcServiceOptions>;
+export type ResolvedNactRpcServiceOptions = Required<Omit<NactRpcServiceOptions, 'listen' | 'transport'>> & {
+  readonly listen: ListenOptions | undefined;
+  readonly transport: ResolvedTransportOptions;
+};
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -51,5 +64,7 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
     codec: options.codec ?? new SuperJsonCodec(),
     logger: options.logger ?? consoleLogger('warn'),
     captureAskCallStack: options.captureAskCallStack ?? true,
+    listen: options.listen,
+    transport: resolveTransportOptions(options.transport),
   };
 }

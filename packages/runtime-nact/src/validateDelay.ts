@@ -1,5 +1,4 @@
-/** The longest delay a Node.js timer supports. */
-export const MAX_DELAY_MS = 2_147_483_647;
+import { MAX_DELAY_MS } from '@nact-rpc/core/internal';
 
 /**
  * Checks a scheduling delay.

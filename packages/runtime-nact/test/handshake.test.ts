@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import {
   ask,
   defineProtocol,
@@ -174,9 +175,10 @@ describe('connect and handshake', () => {
     expect((failure as Error).message).toContain(address);
   });
 
-  test('an address with host and port fails with RpcConnectionError on a local-only service', async () => {
+  test('an address at a host and port where nobody listens fails with RpcConnectionError naming it', async () => {
     const endpoint = new SharedEndpoint(service);
-    const address = `nact-rpc://nact-rpc@localhost:6123/${endpoint.getEndpointId()}`;
+    const port = await freePort();
+    const address = `nact-rpc://nact-rpc@127.0.0.1:${port}/${endpoint.getEndpointId()}`;
     const failure = await service.connect(address, Shared).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RpcConnectionError);
     expect((failure as Error).message).toContain(address);
@@ -267,3 +269,15 @@ describe('connect and handshake', () => {
     expect(self.getHostname()).toBe('localhost');
   });
 });
+
+/** A port that was free a moment ago: bound to port 0, then released. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,13 +1,14 @@
-import {
-  fromErrorEnvelope,
-  RpcSerializationError,
-  RpcTimeoutError,
-  type Codec,
-  type ErrorEnvelope,
-  type Outcome,
-  type ReplySink,
-} from '@nact-rpc/core';
-import { MAX_DELAY_MS } from './validateDelay';
+import type { Codec } from '../codec/Codec';
+import { fromErrorEnvelope, type ErrorEnvelope } from '../codec/errorEnvelope';
+import { RpcSerializationError } from '../errors/RpcSerializationError';
+import { RpcTimeoutError } from '../errors/RpcTimeoutError';
+import type { Outcome, ReplySink } from '../messages/RpcMessage';
+
+/** The longest delay a timer supports (about 24.8 days); longer timeouts are clamped to it. */
+export const MAX_DELAY_MS = 2_147_483_647;
+
+/** Call ids fit in 32 bits, the width they have on the wire. */
+const MAX_CALL_ID = 0xffff_ffff;
 
 
 /** One ask waiting for its answer. */
@@ -43,8 +44,8 @@ export interface CallDescription {
 }
 
 /**
- * The table of asks waiting for an answer: the framework's own correlation ids (a counter
- * per service, never reused while a call is pending) instead of nact's `query()`. Every way
+ * The table of asks waiting for an answer: the framework's own correlation ids (a 32-bit
+ * counter per service that skips ids still pending) instead of nact's `query()`. Every way
  * a call can end (answer, timeout, lost recipient, shutdown) goes through this table and
  * removes the entry, so no call is answered twice and none is left behind.
  */
@@ -67,7 +68,7 @@ export class PendingCalls implements ReplySink {
    * @returns The call's correlation id and the promise its answer settles.
    */
   register(call: CallDescription): { readonly callId: number; readonly promise: Promise<unknown> } {
-    const id = this.nextId++;
+    const id = this.allocateId();
     const timeoutMs = Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_DELAY_MS);
     let callerStack: { stack?: string } | undefined;
     if (this.captureCallerStack) {
@@ -81,6 +82,11 @@ export class PendingCalls implements ReplySink {
     pending.timer = setTimeout(() => this.timeOut(id), timeoutMs);
     this.calls.set(id, pending);
     return { callId: id, promise };
+  }
+
+  /** Whether call `callId` is still waiting for its answer. */
+  has(callId: number): boolean {
+    return this.calls.has(callId);
   }
 
   /** Delivers the answer of call `callId`. Answers of calls that already ended are ignored. */
@@ -110,6 +116,13 @@ export class PendingCalls implements ReplySink {
       clearTimeout(call.timer);
       call.reject(errorFor(call.target, call.recipient));
     }
+  }
+
+  private allocateId(): number {
+    let id = this.nextId;
+    while (this.calls.has(id)) id = id === MAX_CALL_ID ? 1 : id + 1;
+    this.nextId = id === MAX_CALL_ID ? 1 : id + 1;
+    return id;
   }
 
   private completeEncoded(call: PendingCall, codec: Codec, outcome: Outcome): void {

@@ -1,15 +1,20 @@
-import { RpcSerializationError, toErrorEnvelope, type Codec, type Outcome } from '@nact-rpc/core';
+import { RpcSerializationError } from '../errors/RpcSerializationError';
+import type { Outcome } from '../messages/RpcMessage';
+import type { Codec } from './Codec';
+import { toErrorEnvelope } from './errorEnvelope';
 
 /**
  * Serializes the outcome of a call whose caller expects it serialized: the value, or the
  * error as an envelope. A value the codec cannot represent becomes an
  * `RpcSerializationError` naming the call; an error whose extra properties cannot be
- * represented is sent without them.
+ * represented is sent without them. A value whose encoding exceeds `maxBytes` becomes an
+ * `RpcSerializationError` naming the call, its size and the limit.
  */
-export function encodeOutcome(codec: Codec, outcome: Outcome, target: string): Outcome {
+export function encodeOutcome(codec: Codec, outcome: Outcome, target: string, maxBytes: number): Outcome {
   if (outcome.ok) {
+    let value: Uint8Array;
     try {
-      return { ok: true, value: codec.encode(outcome.value) };
+      value = codec.encode(outcome.value);
     } catch (cause) {
       const error = new RpcSerializationError(
         `Could not serialize the result of ${target} with the ${codec.name} codec: ${(cause as Error).message ?? String(cause)}`,
@@ -17,6 +22,11 @@ export function encodeOutcome(codec: Codec, outcome: Outcome, target: string): O
       );
       return { ok: false, error: encodeError(codec, error) };
     }
+    if (value.length <= maxBytes) return { ok: true, value };
+    const error = new RpcSerializationError(
+      `The result of ${target} is ${value.length} bytes, over the maximum frame size of ${maxBytes} bytes.`,
+    );
+    return { ok: false, error: encodeError(codec, error) };
   }
   return { ok: false, error: encodeError(codec, outcome.error) };
 }

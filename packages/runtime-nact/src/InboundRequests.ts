@@ -1,0 +1,62 @@
+import {
+  RecipientUnreachableError,
+  type InvocationMessage,
+  type Logger,
+  type RpcMessage,
+} from '@nact-rpc/core';
+import type { Association, HandshakeRequestMessage, RequestMessage } from '@nact-rpc/transport';
+import type { NactRpcServer } from './NactRpcServer';
+
+/**
+ * Delivers what peers send over associations to this service's endpoints: requests become
+ * invocation messages (fenced when they carry a token) whose answers go back on the same
+ * association, serialized; handshakes are answered like local ones. A request for an
+ * endpoint that is not there is answered at once with `RecipientUnreachableError`.
+ */
+export class InboundRequests {
+  constructor(
+    private readonly serviceName: string,
+    private readonly logger: Logger,
+    private readonly lookup: (endpointId: string) => NactRpcServer | undefined,
+  ) {}
+
+  onRequest(association: Association, request: RequestMessage): void {
+    const replyTo = request.callId === 0 ? undefined : { sink: association.encodedReplies, callId: request.callId };
+    const invocation: InvocationMessage = {
+      kind: 'invoke',
+      protocol: request.protocol,
+      method: request.method,
+      encodedArgs: request.args,
+      replyTo,
+      encodeResult: true,
+    };
+    const message: RpcMessage =
+      request.fencingToken === undefined ? invocation : { kind: 'fenced', token: request.fencingToken, payload: invocation };
+    if (this.lookup(request.endpointId)?.post(message) === true) return;
+    const what = `${replyTo === undefined ? 'tell' : 'ask'} ${request.protocol}.${request.method}`;
+    const error = this.unreachable(request.endpointId, what);
+    if (replyTo === undefined) this.logger.warn(`Dropped ${what} from ${association.describePeer()}: ${error.message}`);
+    else association.plainReplies.complete(replyTo.callId, { ok: false, error });
+  }
+
+  onHandshake(association: Association, handshake: HandshakeRequestMessage): void {
+    const replyTo = { sink: association.plainReplies, callId: handshake.callId };
+    const posted = this.lookup(handshake.endpointId)?.post({
+      kind: 'handshake',
+      protocol: handshake.protocol,
+      rpcVersion: handshake.rpcVersion,
+      fenced: handshake.fenced,
+      replyTo,
+    });
+    if (posted !== true) {
+      const error = this.unreachable(handshake.endpointId, `the handshake for ${handshake.protocol?.name}`);
+      association.plainReplies.complete(replyTo.callId, { ok: false, error });
+    }
+  }
+
+  private unreachable(endpointId: string, what: string): RecipientUnreachableError {
+    return new RecipientUnreachableError(
+      `Service ${this.serviceName} has no endpoint ${endpointId} (it was never started, or has terminated); ${what} did not run.`,
+    );
+  }
+}

@@ -1,0 +1,68 @@
+import {
+  createGatewayProxy,
+  HandshakeError,
+  isRpcError,
+  protocolIdentity,
+  RPC_VERSION,
+  RpcConnectionError,
+  type AnyProtocol,
+  type FencingToken,
+  type GatewayOf,
+  type RpcAddress,
+} from '@nact-rpc/core';
+import { RemoteInvoker, type TcpTransport, type TransportHost } from '@nact-rpc/transport';
+
+/**
+ * Connects a gateway to an endpoint of another service: opens (or reuses) the association
+ * with that service, checks that it is the service the address names, performs the
+ * endpoint handshake over it, and returns a gateway whose calls travel on it.
+ *
+ * @throws RpcConnectionError if the service cannot be reached, is another service, or has no
+ *   such endpoint; HandshakeError if the endpoint refuses the protocol or fencing mode.
+ */
+export async function connectRemote(
+  host: TransportHost,
+  transport: TcpTransport,
+  address: RpcAddress & { readonly host: string; readonly port: number },
+  text: string,
+  protocol: AnyProtocol,
+  fencingToken: FencingToken | undefined,
+): Promise<GatewayOf<AnyProtocol>> {
+  const { pendingCalls, codec } = host;
+  const peer = transport.peer(address.host, address.port);
+  const target = `handshake ${protocol.name}`;
+  const { callId, promise } = pendingCalls.register({ target, recipient: text, timeoutMs: undefined, codec });
+  peer.send({
+    callId,
+    target,
+    send: (association) => {
+      const serviceName = association.getPeer()?.serviceName;
+      if (serviceName !== address.serviceName) {
+        pendingCalls.fail(
+          callId,
+          new RpcConnectionError(`${address.host}:${address.port} is service ${serviceName}, not ${address.serviceName}.`),
+        );
+        return;
+      }
+      association.sendHandshake(callId, address.endpointId, {
+        protocol: protocolIdentity(protocol),
+        rpcVersion: RPC_VERSION,
+        fenced: fencingToken !== undefined,
+      });
+    },
+    fail: (error) => pendingCalls.fail(callId, error),
+  });
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HandshakeError) throw error;
+    const reason = isRpcError(error) || error instanceof Error ? error.message : String(error);
+    throw new RpcConnectionError(`Could not connect to ${text}: ${reason}`, { cause: error });
+  }
+  const invoker = new RemoteInvoker(
+    host,
+    { peer, address: text, hostname: address.host, endpointId: address.endpointId, protocolName: protocol.name, fencingToken },
+    transport.options.maxFrameSize,
+  );
+  return createGatewayProxy(protocol, invoker);
+}

@@ -1,0 +1,132 @@
+import {
+  RpcInvalidStateError,
+  RpcSerializationError,
+  type AskMethod,
+  type FencingToken,
+  type GatewayInvoker,
+  type TellMethod,
+} from '@nact-rpc/core';
+import type { Peer } from './association/Peer';
+import { FRAME_HEADER_BYTES } from './framing/FrameDecoder';
+import type { TransportHost } from './TransportHost';
+import { encodeRequestHeader } from './wire/wireFormat';
+
+/** Where a remote gateway's calls go. */
+export interface RemoteTarget {
+  readonly peer: Peer;
+  /** The endpoint's full address. */
+  readonly address: string;
+  readonly hostname: string;
+  readonly endpointId: string;
+  readonly protocolName: string;
+  /** The token every call carries, for a fenced gateway. */
+  readonly fencingToken?: FencingToken | undefined;
+}
+
+/**
+ * Turns the calls of a gateway to an endpoint of another service into request frames on
+ * the association with that service. Arguments are serialized at the caller, and a request
+ * over the maximum frame size fails here, before anything is sent.
+ */
+export class RemoteInvoker implements GatewayInvoker {
+  readonly address: string;
+  readonly hostname: string;
+  readonly fencingToken?: () => FencingToken | undefined;
+
+  constructor(
+    private readonly host: TransportHost,
+    private readonly target: RemoteTarget,
+    private readonly maxFrameSize: number,
+  ) {
+    this.address = target.address;
+    this.hostname = target.hostname;
+    if (target.fencingToken !== undefined) {
+      const token = target.fencingToken;
+      this.fencingToken = () => token;
+    }
+  }
+
+  tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void {
+    const target = `${this.target.protocolName}.${methodName}`;
+    let frame: { header: Buffer; args: Uint8Array };
+    try {
+      frame = this.encode(0, methodName, method.local, args);
+    } catch (error) {
+      this.host.logger.error(`Dropped tell ${target} to ${this.address}: ${(error as Error).message}`, { error });
+      return;
+    }
+    this.target.peer.send({
+      callId: 0,
+      target,
+      send: (association) => association.sendRequest(0, frame.header, frame.args, target),
+      fail: (error) => this.host.logger.warn(`Dropped tell ${target} to ${this.address}: ${error.message}`),
+    });
+  }
+
+  ask(
+    methodName: string,
+    method: AskMethod<readonly unknown[], unknown>,
+    args: unknown[],
+    timeoutMs: number | undefined,
+  ): Promise<unknown> {
+    const { pendingCalls, codec } = this.host;
+    const target = `${this.target.protocolName}.${methodName}`;
+    let encodedArgs: Uint8Array;
+    try {
+      encodedArgs = this.encodeArgs(methodName, method.local, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { callId, promise } = pendingCalls.register({ target, recipient: this.address, timeoutMs, codec });
+    const { header } = this.frame(callId, methodName, encodedArgs);
+    this.target.peer.send({
+      callId,
+      target,
+      send: (association) => association.sendRequest(callId, header, encodedArgs, target),
+      fail: (error) => pendingCalls.fail(callId, error),
+    });
+    return promise;
+  }
+
+  private encode(callId: number, methodName: string, localOnly: boolean, args: unknown[]): { header: Buffer; args: Uint8Array } {
+    return this.frame(callId, methodName, this.encodeArgs(methodName, localOnly, args));
+  }
+
+  /** Serializes the arguments, refusing local-only methods and requests over the maximum frame size. */
+  private encodeArgs(methodName: string, localOnly: boolean, args: unknown[]): Uint8Array {
+    const target = `${this.target.protocolName}.${methodName}`;
+    if (localOnly) {
+      throw new RpcInvalidStateError(
+        `${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`,
+      );
+    }
+    let encoded: Uint8Array;
+    try {
+      encoded = this.host.codec.encode(args);
+    } catch (cause) {
+      throw new RpcSerializationError(
+        `Could not serialize the arguments of ${target} for ${this.address} with the ${this.host.codec.name} codec: ` +
+          `${(cause as Error).message ?? String(cause)}`,
+        { cause },
+      );
+    }
+    // The header is at most a few hundred bytes; the exact size is checked when it is built.
+    if (encoded.length + FRAME_HEADER_BYTES > this.maxFrameSize) {
+      throw this.tooLarge(target, encoded.length + FRAME_HEADER_BYTES);
+    }
+    return encoded;
+  }
+
+  private frame(callId: number, methodName: string, encodedArgs: Uint8Array): { header: Buffer; args: Uint8Array } {
+    const { endpointId, protocolName, fencingToken } = this.target;
+    const header = encodeRequestHeader(callId, endpointId, protocolName, methodName, fencingToken);
+    return { header, args: encodedArgs };
+  }
+
+  private tooLarge(target: string, size: number): RpcSerializationError {
+    return new RpcSerializationError(
+      `The request ${target} to ${this.address} is ${size} bytes, over the maximum frame size of ${this.maxFrameSize} bytes. ` +
+        `Nothing was sent.`,
+    );
+  }
+}

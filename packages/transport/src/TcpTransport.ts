@@ -1,0 +1,183 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { hostname as machineHostname } from 'node:os';
+import { Association } from './association/Association';
+import { Peer } from './association/Peer';
+import { parsePortSpec, type PortSpec } from './parsePortSpec';
+import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './TransportOptions';
+import type { TransportHost } from './TransportHost';
+import { WIRE_MAGIC, WIRE_VERSION, type HelloBody, type WireAddress } from './wire/WireMessage';
+
+/** Where a service listens, and the address it tells others. */
+export interface ListenOptions {
+  /** The interface to bind. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** A port, a range such as `'50100-50200'` (tried in order), or 0 for any free port. Default 0. */
+  readonly port?: PortSpec;
+  /**
+   * The host others reach the service at, if it differs from the bound one (NAT, containers).
+   * Default: the bound host, or the machine's host name when bound to all interfaces.
+   */
+  readonly externalHost?: string;
+  /** The port others reach the service at, if it differs from the bound one. */
+  readonly externalPort?: number;
+}
+
+/**
+ * The TCP side of a service: it listens for peers (optionally), opens associations to
+ * peers on first use, and closes them all when the service closes.
+ */
+export class TcpTransport {
+  readonly options: ResolvedTransportOptions;
+  private server: Server | undefined;
+  private external: WireAddress | undefined;
+  private boundPort: number | undefined;
+  private readonly peers = new Map<string, Peer>();
+  private readonly associations = new Set<Association>();
+  private closed = false;
+
+  constructor(
+    private readonly host: TransportHost,
+    options: TransportOptions = {},
+  ) {
+    this.options = resolveTransportOptions(options);
+  }
+
+  /**
+   * Starts listening: tries the ports of `listen.port` in order.
+   * @returns The external address of the service.
+   * @throws Error naming the host and ports if none could be bound.
+   */
+  async listen(listen: ListenOptions = {}): Promise<WireAddress> {
+    const bindHost = listen.host ?? '127.0.0.1';
+    const ports = parsePortSpec(listen.port ?? 0);
+    let lastError: Error | undefined;
+    for (const port of ports) {
+      try {
+        this.boundPort = await this.bind(bindHost, port);
+        lastError = undefined;
+        break;
+      } catch (error) {
+        lastError = error as Error;
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') break;
+      }
+    }
+    if (lastError !== undefined || this.boundPort === undefined) {
+      throw new Error(
+        `Could not listen on ${bindHost} port ${String(listen.port ?? 0)}: ${lastError?.message ?? 'no port in the range'}`,
+        { cause: lastError },
+      );
+    }
+    const wildcard = bindHost === '0.0.0.0' || bindHost === '::';
+    this.external = {
+      host: listen.externalHost ?? (wildcard ? machineHostname() : bindHost),
+      port: listen.externalPort ?? this.boundPort,
+    };
+    return this.external;
+  }
+
+  /** The external address, once listening. */
+  getAddress(): WireAddress | undefined {
+    return this.external;
+  }
+
+  /** The port actually bound, once listening. */
+  getBoundPort(): number | undefined {
+    return this.boundPort;
+  }
+
+  /** The peer at `host:port`, created on first use. */
+  peer(host: string, port: number): Peer {
+    const key = `${host}:${port}`;
+    let peer = this.peers.get(key);
+    if (peer === undefined) {
+      peer = new Peer(host, port, this.host, this.options, (socket) => this.associate('outbound', socket));
+      if (this.closed) peer.close();
+      this.peers.set(key, peer);
+    }
+    return peer;
+  }
+
+  /**
+   * Closes the transport: stops listening, tells every peer this is a clean close, and
+   * resolves once every connection has ended.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const serverClosed = new Promise<void>((resolve) => {
+      if (this.server === undefined) resolve();
+      else this.server.close(() => resolve());
+    });
+    for (const peer of this.peers.values()) peer.close();
+    const associations = [...this.associations];
+    for (const association of associations) association.close('the service is closing', true);
+    await Promise.all([serverClosed, ...associations.map((association) => association.whenSocketClosed(this.options.connectTimeoutMs))]);
+  }
+
+  private bind(host: string, port: number): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const server = createServer((socket) => this.accept(socket));
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true }, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.host.logger.error(`The listening socket failed: ${error.message}`));
+        this.server = server;
+        const address = server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : port);
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.associate('inbound', socket);
+  }
+
+  private associate(role: 'inbound' | 'outbound', socket: Socket): Association {
+    const association = new Association(
+      role,
+      socket,
+      this.host,
+      this.options,
+      this.localHello(),
+      {
+        opened: (opened) => this.opened(opened),
+        closed: (closedAssociation, reason, clean) => this.associationClosed(closedAssociation, reason, clean),
+      },
+      () => undefined,
+    );
+    this.associations.add(association);
+    void association.whenSocketClosed().then(() => this.associations.delete(association));
+    return association;
+  }
+
+  private opened(association: Association): void {
+    const peerAddress = association.getPeer()?.address;
+    if (association.role === 'inbound' && peerAddress !== undefined && !this.closed) {
+      // Calls to the peer's address reuse the connection it opened: one per pair of services.
+      this.peer(peerAddress.host, peerAddress.port).adopt(association);
+    }
+  }
+
+  private associationClosed(association: Association, reason: string, clean: boolean): void {
+    for (const peer of this.peers.values()) peer.associationClosed(association);
+    const message = `The association with ${association.describePeer()} ended: ${reason}`;
+    if (clean || this.closed) this.host.logger.info(message);
+    else this.host.logger.warn(message);
+  }
+
+  private localHello(): HelloBody {
+    return {
+      magic: WIRE_MAGIC,
+      wireVersion: WIRE_VERSION,
+      serviceName: this.host.serviceName,
+      incarnation: this.host.incarnation,
+      address: this.external,
+      codec: this.host.codec.name,
+      maxFrameSize: this.options.maxFrameSize,
+    };
+  }
+}

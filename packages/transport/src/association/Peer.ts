@@ -1,0 +1,171 @@
+import { connect as connectTcp, type Socket } from 'node:net';
+import { RpcConnectionError } from '@nact-rpc/core';
+import type { ResolvedTransportOptions } from '../TransportOptions';
+import type { TransportHost } from '../TransportHost';
+import type { Association } from './Association';
+
+/** A message waiting to be sent to a peer. */
+export interface OutboundMessage {
+  /** The ask's call id, or 0 for a tell. */
+  readonly callId: number;
+  /** What is sent, for log messages: `Protocol.method` or `handshake Protocol`. */
+  readonly target: string;
+  /** Writes the message on an open association. */
+  send(association: Association): void;
+  /** Called instead of `send` when no association could be opened. */
+  fail(error: Error): void;
+}
+
+/**
+ * Another service, known by its address: it owns the association to it, opens it on first
+ * use, keeps messages in a bounded queue while it opens, and opens it again after a loss.
+ * Failed attempts back off: the next attempt waits twice as long, up to a maximum.
+ */
+export class Peer {
+  private association: Association | undefined;
+  private connecting = false;
+  private queue: OutboundMessage[] = [];
+  private backoffMs = 0;
+  private nextAttemptAt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly transportHost: TransportHost,
+    private readonly options: ResolvedTransportOptions,
+    /** Opens an outbound association on a connected socket. */
+    private readonly openAssociation: (socket: Socket) => Association,
+  ) {}
+
+  /** A readable name of the peer, for messages. */
+  describe(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** The open association, if there is one. */
+  current(): Association | undefined {
+    return this.association?.getState() === 'open' ? this.association : undefined;
+  }
+
+  /** Sends `message` now if the association is open; otherwise queues it and opens one. */
+  send(message: OutboundMessage): void {
+    const association = this.current();
+    if (association !== undefined) {
+      message.send(association);
+      return;
+    }
+    if (this.closed) {
+      message.fail(new RpcConnectionError(`Cannot send ${message.target} to ${this.describe()}: the service is closed.`));
+      return;
+    }
+    if (this.queue.length >= this.options.maxQueuedMessages) {
+      message.fail(
+        new RpcConnectionError(
+          `Cannot send ${message.target} to ${this.describe()}: ${this.queue.length} messages already wait for the ` +
+            `connection to open (maxQueuedMessages).`,
+        ),
+      );
+      return;
+    }
+    this.queue.push(message);
+    this.ensureConnecting();
+  }
+
+  /** Uses an association the peer opened to this service, if none is open yet. */
+  adopt(association: Association): void {
+    if (this.current() === undefined && !this.closed) {
+      this.association = association;
+      this.flushQueue(association);
+    }
+  }
+
+  /** Called when an association of this peer closes. */
+  associationClosed(association: Association): void {
+    if (this.association === association) this.association = undefined;
+  }
+
+  /** Stops opening associations and fails what is queued. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.failQueue(new RpcConnectionError(`Cannot reach ${this.describe()}: the service is closed.`));
+  }
+
+  private ensureConnecting(): void {
+    if (this.connecting || this.retryTimer !== undefined) return;
+    const wait = this.nextAttemptAt - Date.now();
+    if (wait > 0) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.ensureConnecting();
+      }, wait);
+      return;
+    }
+    this.connecting = true;
+    this.connect().then(
+      (association) => {
+        this.connecting = false;
+        this.backoffMs = 0;
+        this.nextAttemptAt = 0;
+        this.association = association;
+        this.flushQueue(association);
+      },
+      (error: Error) => {
+        this.connecting = false;
+        this.backoffMs = Math.min(this.backoffMs === 0 ? this.options.reconnectBackoffMs : this.backoffMs * 2, this.options.maxReconnectBackoffMs);
+        this.nextAttemptAt = Date.now() + this.backoffMs;
+        this.transportHost.logger.info(
+          `Could not connect to ${this.describe()}: ${error.message}. The next attempt waits ${this.backoffMs} ms.`,
+        );
+        this.failQueue(error);
+      },
+    );
+  }
+
+  /** Opens a TCP connection and an association on it, within the connect timeout. */
+  private connect(): Promise<Association> {
+    return new Promise<Association>((resolve, reject) => {
+      const socket = connectTcp({ host: this.host, port: this.port });
+      let association: Association | undefined;
+      const fail = (reason: string): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new RpcConnectionError(`Could not connect to the service at ${this.describe()}: ${reason}`));
+      };
+      const timer = setTimeout(() => fail(`no association within ${this.options.connectTimeoutMs} ms (connectTimeoutMs)`), this.options.connectTimeoutMs);
+      socket.once('error', (error) => {
+        if (association === undefined) fail(error.message);
+      });
+      socket.once('connect', () => {
+        const opened = this.openAssociation(socket);
+        association = opened;
+        opened.whenOpen().then(
+          () => {
+            clearTimeout(timer);
+            resolve(opened);
+          },
+          (reason: string) => fail(reason),
+        );
+      });
+    });
+  }
+
+  private flushQueue(association: Association): void {
+    const queue = this.queue;
+    this.queue = [];
+    const { pendingCalls } = this.transportHost;
+    for (const message of queue) {
+      // An ask that timed out while it waited is not sent: nobody would get its answer.
+      if (message.callId !== 0 && !pendingCalls.has(message.callId)) continue;
+      message.send(association);
+    }
+  }
+
+  private failQueue(error: Error): void {
+    const queue = this.queue;
+    this.queue = [];
+    for (const message of queue) message.fail(error);
+  }
+}

@@ -1,0 +1,102 @@
+/** The size of the length prefix of every frame. */
+export const FRAME_HEADER_BYTES = 4;
+
+/** Raised by {@link FrameDecoder.push} when a frame declares a length over the maximum. */
+export class FrameTooLargeError extends Error {
+  constructor(
+    readonly declaredLength: number,
+    readonly maxFrameSize: number,
+  ) {
+    super(`a frame declares ${declaredLength} bytes, over the maximum frame size of ${maxFrameSize} bytes`);
+    this.name = 'FrameTooLargeError';
+  }
+}
+
+/**
+ * Splits a byte stream into frames: a 4-byte big-endian length, then that many bytes of
+ * payload. Chunks may split frames anywhere (even inside the length) or hold many frames. A
+ * declared length over the maximum is refused before any buffer for it is allocated.
+ */
+export class FrameDecoder {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** The payload length of the frame being read, or -1 while its header is incomplete. */
+  private expected = -1;
+
+  constructor(private readonly maxFrameSize: number) {}
+
+  /**
+   * Adds a chunk and calls `onFrame` for every frame it completes, in order.
+   * @throws FrameTooLargeError when a frame declares a length over the maximum; the decoder
+   *   must not be used afterwards (the connection is to be closed).
+   */
+  push(chunk: Buffer, onFrame: (payload: Buffer) => void): void {
+    if (this.buffered === 0 && this.expected < 0) {
+      chunk = this.decodeWhole(chunk, onFrame);
+      if (chunk.length === 0) return;
+    }
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.expected < 0) {
+        if (this.buffered < FRAME_HEADER_BYTES) return;
+        this.expected = this.checkLength(this.take(FRAME_HEADER_BYTES).readUInt32BE(0));
+      }
+      if (this.buffered < this.expected) return;
+      const payload = this.take(this.expected);
+      this.expected = -1;
+      onFrame(payload);
+    }
+  }
+
+  /** Bytes received but not yet returned as frames. */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /**
+   * The common case: a chunk that starts at a frame boundary. Its complete frames are
+   * returned as views of the chunk, without copying; the rest is returned.
+   */
+  private decodeWhole(chunk: Buffer, onFrame: (payload: Buffer) => void): Buffer {
+    let offset = 0;
+    while (chunk.length - offset >= FRAME_HEADER_BYTES) {
+      const length = this.checkLength(chunk.readUInt32BE(offset));
+      if (chunk.length - offset - FRAME_HEADER_BYTES < length) break;
+      const start = offset + FRAME_HEADER_BYTES;
+      offset = start + length;
+      onFrame(chunk.subarray(start, offset));
+    }
+    return offset === 0 ? chunk : chunk.subarray(offset);
+  }
+
+  private checkLength(length: number): number {
+    if (length > this.maxFrameSize) throw new FrameTooLargeError(length, this.maxFrameSize);
+    return length;
+  }
+
+  /** Removes and returns the next `count` buffered bytes (a view when they lie in one chunk). */
+  private take(count: number): Buffer {
+    this.buffered -= count;
+    const first = this.chunks[0] as Buffer;
+    if (first.length > count) {
+      this.chunks[0] = first.subarray(count);
+      return first.subarray(0, count);
+    }
+    if (first.length === count) {
+      this.chunks.shift();
+      return first;
+    }
+    const result = Buffer.allocUnsafe(count);
+    let filled = 0;
+    while (filled < count) {
+      const chunk = this.chunks[0] as Buffer;
+      const used = Math.min(chunk.length, count - filled);
+      chunk.copy(result, filled, 0, used);
+      filled += used;
+      if (used === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(used);
+    }
+    return result;
+  }
+}

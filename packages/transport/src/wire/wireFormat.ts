@@ -1,0 +1,227 @@
+import type { FencingToken } from '@nact-rpc/core';
+import { WireKind, type HelloBody, type WireMessage } from './WireMessage';
+
+/**
+ * The byte layout of frame payloads. Numbers are big-endian; strings are a 16-bit byte
+ * length and UTF-8. Values travel as codec bytes at the end of a payload, so they are never
+ * copied to be framed.
+ *
+ *   Hello / HelloAccept   kind | JSON of HelloBody
+ *   HelloReject           kind | UTF-8 reason
+ *   Request               kind | callId u32 | endpointId | protocol | method | token | args
+ *   Handshake             kind | callId u32 | endpointId | JSON {protocol, rpcVersion, fenced}
+ *   ResponseOk / Error    kind | callId u32 | codec bytes (value, or error envelope)
+ *   Ping / Pong / Goodbye kind
+ *
+ * A token is a type byte (0 none, 1 string, 2 number, 3 bigint) and, unless none, a string.
+ */
+
+/** Raised for a payload that does not follow the wire format. */
+export class WireFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WireFormatError';
+  }
+}
+
+const TOKEN_NONE = 0;
+const TOKEN_STRING = 1;
+const TOKEN_NUMBER = 2;
+const TOKEN_BIGINT = 3;
+
+/** Encodes a Hello, HelloAccept or HelloReject frame. */
+export function encodeHello(kind: typeof WireKind.Hello | typeof WireKind.HelloAccept, body: HelloBody): Buffer {
+  return withKind(kind, Buffer.from(JSON.stringify(body), 'utf8'));
+}
+
+/** Encodes a HelloReject frame. */
+export function encodeHelloReject(reason: string): Buffer {
+  return withKind(WireKind.HelloReject, Buffer.from(reason, 'utf8'));
+}
+
+/** Encodes the header of a Request frame; the frame is this header followed by `args`. */
+export function encodeRequestHeader(
+  callId: number,
+  endpointId: string,
+  protocol: string,
+  method: string,
+  fencingToken: FencingToken | undefined,
+): Buffer {
+  const tokenText = fencingToken === undefined ? '' : String(fencingToken);
+  const size =
+    1 + 4 + stringSize(endpointId) + stringSize(protocol) + stringSize(method) + 1 + (fencingToken === undefined ? 0 : stringSize(tokenText));
+  const buffer = Buffer.allocUnsafe(size);
+  let offset = buffer.writeUInt8(WireKind.Request, 0);
+  offset = buffer.writeUInt32BE(callId, offset);
+  offset = writeString(buffer, offset, endpointId);
+  offset = writeString(buffer, offset, protocol);
+  offset = writeString(buffer, offset, method);
+  offset = buffer.writeUInt8(tokenType(fencingToken), offset);
+  if (fencingToken !== undefined) writeString(buffer, offset, tokenText);
+  return buffer;
+}
+
+/** Encodes a Handshake frame. */
+export function encodeHandshake(callId: number, endpointId: string, details: object): Buffer {
+  const json = Buffer.from(JSON.stringify(details), 'utf8');
+  const buffer = Buffer.allocUnsafe(1 + 4 + stringSize(endpointId) + json.length);
+  let offset = buffer.writeUInt8(WireKind.Handshake, 0);
+  offset = buffer.writeUInt32BE(callId, offset);
+  offset = writeString(buffer, offset, endpointId);
+  json.copy(buffer, offset);
+  return buffer;
+}
+
+/** Encodes the header of a response frame; the frame is this header followed by the payload. */
+export function encodeResponseHeader(ok: boolean, callId: number): Buffer {
+  const buffer = Buffer.allocUnsafe(5);
+  buffer.writeUInt8(ok ? WireKind.ResponseOk : WireKind.ResponseError, 0);
+  buffer.writeUInt32BE(callId, 1);
+  return buffer;
+}
+
+/** Encodes a Ping, Pong or Goodbye frame. */
+export function encodeSignal(kind: typeof WireKind.Ping | typeof WireKind.Pong | typeof WireKind.Goodbye): Buffer {
+  return Buffer.of(kind);
+}
+
+/**
+ * Decodes a frame payload.
+ * @throws WireFormatError if the payload is malformed.
+ */
+export function decodeWireMessage(payload: Buffer): WireMessage {
+  if (payload.length === 0) throw new WireFormatError('empty frame');
+  const reader = new Reader(payload);
+  const kind = reader.u8();
+  switch (kind) {
+    case WireKind.Hello:
+    case WireKind.HelloAccept:
+      return { kind, body: reader.json() as HelloBody };
+    case WireKind.HelloReject:
+      return { kind, reason: reader.rest().toString('utf8') };
+    case WireKind.Request: {
+      const callId = reader.u32();
+      const endpointId = reader.string();
+      const protocol = reader.string();
+      const method = reader.string();
+      const fencingToken = reader.token();
+      return { kind, callId, endpointId, protocol, method, fencingToken, args: reader.rest() };
+    }
+    case WireKind.Handshake: {
+      const callId = reader.u32();
+      const endpointId = reader.string();
+      const details = reader.json() as { protocol: never; rpcVersion: number; fenced: boolean };
+      return { kind, callId, endpointId, protocol: details.protocol, rpcVersion: details.rpcVersion, fenced: details.fenced === true };
+    }
+    case WireKind.ResponseOk:
+    case WireKind.ResponseError:
+      return { kind, callId: reader.u32(), payload: reader.rest() };
+    case WireKind.Ping:
+    case WireKind.Pong:
+    case WireKind.Goodbye:
+      return { kind };
+    default:
+      throw new WireFormatError(`unknown frame kind ${kind}`);
+  }
+}
+
+function withKind(kind: number, body: Buffer): Buffer {
+  const buffer = Buffer.allocUnsafe(1 + body.length);
+  buffer.writeUInt8(kind, 0);
+  body.copy(buffer, 1);
+  return buffer;
+}
+
+function stringSize(text: string): number {
+  return 2 + Buffer.byteLength(text, 'utf8');
+}
+
+function writeString(buffer: Buffer, offset: number, text: string): number {
+  const length = buffer.write(text, offset + 2, 'utf8');
+  if (length > 0xffff) throw new WireFormatError(`a string of ${length} bytes is too long for the wire`);
+  buffer.writeUInt16BE(length, offset);
+  return offset + 2 + length;
+}
+
+function tokenType(token: FencingToken | undefined): number {
+  switch (typeof token) {
+    case 'undefined':
+      return TOKEN_NONE;
+    case 'string':
+      return TOKEN_STRING;
+    case 'number':
+      return TOKEN_NUMBER;
+    default:
+      return TOKEN_BIGINT;
+  }
+}
+
+/** Reads a payload front to back, failing with a {@link WireFormatError} past its end. */
+class Reader {
+  private offset = 0;
+
+  constructor(private readonly buffer: Buffer) {}
+
+  u8(): number {
+    this.need(1);
+    return this.buffer.readUInt8(this.offset++);
+  }
+
+  u32(): number {
+    this.need(4);
+    const value = this.buffer.readUInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  string(): string {
+    this.need(2);
+    const length = this.buffer.readUInt16BE(this.offset);
+    this.offset += 2;
+    this.need(length);
+    const text = this.buffer.toString('utf8', this.offset, this.offset + length);
+    this.offset += length;
+    return text;
+  }
+
+  token(): FencingToken | undefined {
+    const type = this.u8();
+    switch (type) {
+      case TOKEN_NONE:
+        return undefined;
+      case TOKEN_STRING:
+        return this.string();
+      case TOKEN_NUMBER:
+        return Number(this.string());
+      case TOKEN_BIGINT: {
+        const text = this.string();
+        try {
+          return BigInt(text);
+        } catch {
+          throw new WireFormatError(`malformed bigint fencing token ${JSON.stringify(text)}`);
+        }
+      }
+      default:
+        throw new WireFormatError(`unknown fencing token type ${type}`);
+    }
+  }
+
+  json(): unknown {
+    const text = this.rest().toString('utf8');
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new WireFormatError('malformed JSON body');
+    }
+  }
+
+  rest(): Buffer {
+    const rest = this.buffer.subarray(this.offset);
+    this.offset = this.buffer.length;
+    return rest;
+  }
+
+  private need(bytes: number): void {
+    if (this.offset + bytes > this.buffer.length) throw new WireFormatError('truncated frame');
+  }
+}
