@@ -15,7 +15,7 @@ function project(name: string): Config {
     rootDir: __dirname,
     testEnvironment: 'node',
     roots: [`<rootDir>/packages/${name}`],
-    testMatch: ['**/test/**/*.test.ts'],
+    testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
     moduleNameMapper: {
       '^@nact-rpc/([^/]+)/internal$': '<rootDir>/packages/$1/src/internal',
       '^@nact-rpc/([^/]+)$': '<rootDir>/packages/$1/src',
@@ -27,8 +27,16 @@ function project(name: string): Config {
   };
 }
 
+/** Tests across packages and processes: test/, run against the built packages' sources. */
+const crossPackage: Config = {
+  ...project('core'),
+  displayName: 'remote',
+  roots: ['<rootDir>/test'],
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+};
+
 const config: Config = {
-  projects: packages.map(project),
+  projects: [...packages.map(project), crossPackage],
 };
 
 export default config;
