@@ -85,11 +85,19 @@ export class LocalInvoker implements GatewayInvoker {
   /** Serializes the arguments when the service forces serialization and the method is not local-only. */
   private encodeArgs(methodName: string, localOnly: boolean, args: unknown[]): Uint8Array | undefined {
     if (!this.context.forceSerialization || localOnly) return undefined;
+    let encoded: Uint8Array;
     try {
-      return this.context.codec.encode(args);
+      encoded = this.context.codec.encode(args);
     } catch (error) {
       throw this.serializationError(methodName, error);
     }
+    if (encoded.length > this.context.maxFrameSize) {
+      throw new RpcSerializationError(
+        `The request ${this.protocolName}.${methodName} to ${this.address} is ${encoded.length} bytes, over the ` +
+          `maximum frame size of ${this.context.maxFrameSize} bytes.`,
+      );
+    }
+    return encoded;
   }
 
   private invocation(

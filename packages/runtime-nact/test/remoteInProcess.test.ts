@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { ask, defineProtocol, RpcEndpoint, serves, type GatewayOf } from '@nact-rpc/core';
+import { ask, defineProtocol, RpcConnectionError, RpcEndpoint, serves, type Codec, type GatewayOf } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 
 const PingProtocol = defineProtocol('PingGateway', {
@@ -116,3 +116,37 @@ function occupyPort(): Promise<Server> {
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
+
+describe('a pluggable codec', () => {
+  /** A codec on plain JSON: fewer types than superjson, but any codec with the interface works. */
+  const jsonCodec = (name: string): Codec => ({
+    name,
+    encode: (value) => Buffer.from(JSON.stringify(value ?? null)),
+    decode: (bytes) => JSON.parse(Buffer.from(bytes).toString()) as unknown,
+    errorClass: () => undefined,
+  });
+  const services: NactRpcService[] = [];
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((service) => service.closeAsync()));
+  });
+
+  test('carries calls between services that use the same codec', async () => {
+    const server = await NactRpcService.create({ name: 'alpha', codec: jsonCodec('json'), listen: { port: 0 } });
+    const client = new NactRpcService({ name: 'client', codec: jsonCodec('json') });
+    services.push(server, client);
+    const endpoint = new PingEndpoint(server, 'a');
+    await endpoint.start();
+    const gateway = await client.connect(endpoint.getAddress(), PingProtocol);
+    expect(await gateway.ping('json')).toBe(`pong json from ${server.getPort()}`);
+  });
+
+  test('refuses the association when the two services use different codecs', async () => {
+    const server = await NactRpcService.create({ name: 'alpha', codec: jsonCodec('json'), listen: { port: 0 } });
+    const client = new NactRpcService({ name: 'client' });
+    services.push(server, client);
+    const endpoint = new PingEndpoint(server, 'a');
+    const failure = await client.connect(endpoint.getAddress(), PingProtocol).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RpcConnectionError);
+    expect((failure as Error).message).toContain('codec');
+  });
+});

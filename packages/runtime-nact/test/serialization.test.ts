@@ -321,3 +321,24 @@ describe('without forced serialization', () => {
     expect(failure).toBeInstanceOf(UnregisteredError);
   });
 });
+
+describe('forced serialization and the maximum frame size', () => {
+  let service: NactRpcService;
+  let endpoint: ProbeEndpoint;
+  beforeEach(async () => {
+    const codec = new SuperJsonCodec().registerClass(Money);
+    service = new NactRpcService({ forceSerialization: true, codec, transport: { maxFrameSize: 1024 } });
+    endpoint = new ProbeEndpoint(service);
+    await endpoint.start();
+  });
+  afterEach(() => service.closeAsync());
+
+  test('an oversized request fails at the caller, naming the method and the size, and never runs', async () => {
+    const gateway = await service.connect(endpoint.getAddress(), Probe);
+    const big = { ...samplePayload(), nested: { deeper: { items: Array.from({ length: 2000 }, (_, i) => i), note: undefined } } };
+    const request = await gateway.keep(big).catch((error: unknown) => error);
+    expect(request).toBeInstanceOf(RpcSerializationError);
+    expect((request as Error).message).toMatch(/SerializationProbe\.keep .* is \d+ bytes, over the maximum frame size of 1024 bytes/);
+    expect(endpoint.received).toBeUndefined();
+  });
+});
