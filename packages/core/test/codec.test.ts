@@ -358,3 +358,14 @@ describe('error envelopes through the codec', () => {
     expect(received.message).toContain('[object Object]');
   });
 });
+
+describe('SuperJsonCodec under a test clock', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test('encodes Dates made while jest fake timers replace the global Date', () => {
+    jest.useFakeTimers({ now: new Date('2030-01-02T03:04:05.000Z') });
+    const codec = new SuperJsonCodec();
+    const decoded = codec.decode(codec.encode({ at: new Date() })) as { at: Date };
+    expect(decoded.at.toISOString()).toBe('2030-01-02T03:04:05.000Z');
+  });
+});

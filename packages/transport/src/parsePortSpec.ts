@@ -7,7 +7,7 @@ export type PortSpec = number | string;
  */
 export function parsePortSpec(spec: PortSpec): number[] {
   const fail = (): never => {
-    throw new RangeError(`Invalid port ${JSON.stringify(spec)}: use a number from 0 to 65535 or a range such as "50100-50200"`);
+    throw new RangeError(`Invalid port ${typeof spec === 'string' ? JSON.stringify(spec) : String(spec)}: use a number from 0 to 65535 or a range such as "50100-50200"`);
   };
   const check = (port: number): number => (Number.isInteger(port) && port >= 0 && port <= 65535 ? port : fail());
   if (typeof spec === 'number') return [check(spec)];

@@ -23,10 +23,7 @@ export function encodeOutcome(codec: Codec, outcome: Outcome, target: string, ma
       return { ok: false, error: encodeError(codec, error) };
     }
     if (value.length <= maxBytes) return { ok: true, value };
-    const error = new RpcSerializationError(
-      `The result of ${target} is ${value.length} bytes, over the maximum frame size of ${maxBytes} bytes.`,
-    );
-    return { ok: false, error: encodeError(codec, error) };
+    return { ok: false, error: encodeSizeError(codec, `The result of ${target} is ${value.length} bytes`, maxBytes) };
   }
   return { ok: false, error: encodeError(codec, outcome.error) };
 }
@@ -42,4 +39,15 @@ export function encodeError(codec: Codec, error: unknown): Uint8Array {
     const strip = (e: typeof envelope): typeof envelope => ({ ...e, props: undefined, cause: e.cause && strip(e.cause) });
     return codec.encode(strip(envelope));
   }
+}
+
+/**
+ * Serializes an `RpcSerializationError` saying that `what` (e.g. "The result of P.m is 5000
+ * bytes") exceeds `maxBytes`. It carries no stack (the frames of the framework are of no use
+ * to the caller), so that it stays far below any frame size.
+ */
+export function encodeSizeError(codec: Codec, what: string, maxBytes: number): Uint8Array {
+  const error = new RpcSerializationError(`${what}, over the maximum frame size of ${maxBytes} bytes.`);
+  error.stack = `${error.name}: ${error.message}`;
+  return encodeError(codec, error);
 }

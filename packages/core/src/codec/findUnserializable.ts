@@ -47,7 +47,7 @@ export function findUnserializable(value: unknown, isKnownClass: (constructor: u
       }
       return undefined;
     }
-    if (prototype !== null && prototype !== Object.prototype && !isKnownClass(prototype.constructor)) {
+    if (prototype !== null && prototype !== Object.prototype && !isNativeValue(current) && !isKnownClass(prototype.constructor)) {
       const name = typeof prototype.constructor === 'function' ? prototype.constructor.name : 'unknown';
       return `an instance of class ${name || '(anonymous)'} at ${path || 'the top level'}, which the codec does not know`;
     }
@@ -59,4 +59,11 @@ export function findUnserializable(value: unknown, isKnownClass: (constructor: u
   };
 
   return visit(value, '');
+}
+
+/** Built-in value types, recognised by their internal brand, so that a replaced global (a fake `Date` of a test clock) does not hide them. */
+const NATIVE_TAGS: ReadonlySet<string> = new Set(['[object Date]', '[object RegExp]', '[object Error]', '[object URL]']);
+
+function isNativeValue(value: object): boolean {
+  return ArrayBuffer.isView(value) || NATIVE_TAGS.has(Object.prototype.toString.call(value));
 }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { encodeError } from '@nact-rpc/core/internal';
+import { encodeError, encodeSizeError } from '@nact-rpc/core/internal';
 import { RecipientUnreachableError, RpcSerializationError, type Outcome, type ReplySink } from '@nact-rpc/core';
 import { FrameDecoder, FRAME_HEADER_BYTES } from '../framing/FrameDecoder';
 import { FrameWriter } from '../framing/FrameWriter';
@@ -261,12 +261,7 @@ export class Association {
     const size = FRAME_HEADER_BYTES + 5 + payload.length;
     if (size > this.peerMaxFrameSize()) {
       ok = false;
-      payload = encodeError(
-        codec,
-        new RpcSerializationError(
-          `The answer to call ${callId} is ${size} bytes, over the maximum frame size of ${this.peerMaxFrameSize()} bytes.`,
-        ),
-      );
+      payload = encodeSizeError(codec, `The answer to call ${callId} is ${size} bytes`, this.peerMaxFrameSize());
     }
     this.writer.write(encodeResponseHeader(ok, callId), payload);
   }

@@ -49,9 +49,9 @@ export class FrameDecoder {
     }
   }
 
-  /** Bytes received but not yet returned as frames. */
+  /** Bytes received but not yet returned as frames, the header of a partial frame included. */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.buffered + (this.expected < 0 ? 0 : FRAME_HEADER_BYTES);
   }
 
   /**
@@ -77,6 +77,7 @@ export class FrameDecoder {
 
   /** Removes and returns the next `count` buffered bytes (a view when they lie in one chunk). */
   private take(count: number): Buffer {
+    if (count === 0) return Buffer.alloc(0);
     this.buffered -= count;
     const first = this.chunks[0] as Buffer;
     if (first.length > count) {

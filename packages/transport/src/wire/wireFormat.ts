@@ -191,15 +191,18 @@ class Reader {
         return undefined;
       case TOKEN_STRING:
         return this.string();
-      case TOKEN_NUMBER:
-        return Number(this.string());
+      case TOKEN_NUMBER: {
+        const text = this.string();
+        const value = Number(text);
+        if (text.trim() === '' || Number.isNaN(value)) {
+          throw new WireFormatError(`malformed number fencing token ${JSON.stringify(text)}`);
+        }
+        return value;
+      }
       case TOKEN_BIGINT: {
         const text = this.string();
-        try {
-          return BigInt(text);
-        } catch {
-          throw new WireFormatError(`malformed bigint fencing token ${JSON.stringify(text)}`);
-        }
+        if (!/^-?\d+$/.test(text)) throw new WireFormatError(`malformed bigint fencing token ${JSON.stringify(text)}`);
+        return BigInt(text);
       }
       default:
         throw new WireFormatError(`unknown fencing token type ${type}`);

@@ -1,0 +1,177 @@
+import { FRAME_HEADER_BYTES, FrameDecoder, FrameWriter, type ByteSink } from '@nact-rpc/transport';
+
+/** A sink that records every write (copied) and, in `events`, the order of writes and flush callbacks. */
+class RecordingSink implements ByteSink {
+  readonly writes: Buffer[] = [];
+  constructor(private readonly events: string[] = []) {}
+
+  write(data: Uint8Array): void {
+    this.writes.push(Buffer.from(data));
+    this.events.push('write');
+  }
+}
+
+/** Waits until the setImmediate callbacks queued so far have run. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function decodeFrames(bytes: Buffer): string[] {
+  const frames: string[] = [];
+  const decoder = new FrameDecoder(1024 * 1024);
+  decoder.push(bytes, (payload) => frames.push(payload.toString('utf8')));
+  expect(decoder.bufferedBytes).toBe(0);
+  return frames;
+}
+
+const text = (value: string): Buffer => Buffer.from(value, 'utf8');
+
+describe('FrameWriter', () => {
+  test('coalesces the frames written in one turn into a single write of the sink', async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    writer.write(text('one'));
+    writer.write(text('two'));
+    writer.write(text(''));
+    writer.write(text('four'));
+    expect(sink.writes).toHaveLength(0);
+    await nextTurn();
+    expect(sink.writes).toHaveLength(1);
+    expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['one', 'two', '', 'four']);
+  });
+
+  test('joins frames written by promise callbacks of the same turn', async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    writer.write(text('sync'));
+    await Promise.resolve();
+    writer.write(text('microtask'));
+    await nextTurn();
+    expect(sink.writes).toHaveLength(1);
+    expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['sync', 'microtask']);
+  });
+
+  test('writes frames of separate turns separately', async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    writer.write(text('first'));
+    await nextTurn();
+    writer.write(text('second'));
+    writer.write(text('third'));
+    await nextTurn();
+    expect(sink.writes).toHaveLength(2);
+    expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['first']);
+    expect(decodeFrames(sink.writes[1] as Buffer)).toEqual(['second', 'third']);
+  });
+
+  test('prefixes a frame of several parts with the length of their concatenation', async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    const head = Buffer.from([1, 2, 3]);
+    const body = new Uint8Array([4, 5, 6, 7, 8]);
+    writer.write(head, body);
+    await nextTurn();
+    const bytes = sink.writes[0] as Buffer;
+    expect(bytes.readUInt32BE(0)).toBe(8);
+    expect(bytes.length).toBe(FRAME_HEADER_BYTES + 8);
+    expect([...bytes.subarray(FRAME_HEADER_BYTES)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  test('writes a frame with no parts as an empty frame', async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    writer.write();
+    await nextTurn();
+    expect(sink.writes).toEqual([Buffer.from([0, 0, 0, 0])]);
+  });
+
+  test('keeps the payloads of many frames of different sizes in order', async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    const payloads = Array.from({ length: 50 }, (_, i) => 'x'.repeat(i * 37) + String(i));
+    for (const payload of payloads) writer.write(text(payload.slice(0, 3)), text(payload.slice(3)));
+    await nextTurn();
+    expect(sink.writes).toHaveLength(1);
+    expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(payloads);
+  });
+
+  test('reports the bytes waiting to be flushed', async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    expect(writer.bufferedBytes).toBe(0);
+    writer.write(text('abc'));
+    expect(writer.bufferedBytes).toBe(FRAME_HEADER_BYTES + 3);
+    writer.write(text('de'), text('f'));
+    expect(writer.bufferedBytes).toBe(2 * FRAME_HEADER_BYTES + 6);
+    await nextTurn();
+    expect(writer.bufferedBytes).toBe(0);
+  });
+
+  test('calls onFlush after each write of the sink', async () => {
+    const events: string[] = [];
+    const sink = new RecordingSink(events);
+    const writer = new FrameWriter(sink, () => events.push('flushed'));
+    writer.write(text('a'));
+    writer.write(text('b'));
+    await nextTurn();
+    writer.write(text('c'));
+    await nextTurn();
+    expect(events).toEqual(['write', 'flushed', 'write', 'flushed']);
+  });
+
+  test('neither writes nor calls onFlush when nothing is queued', async () => {
+    const sink = new RecordingSink();
+    const onFlush = jest.fn();
+    const writer = new FrameWriter(sink, onFlush);
+    writer.flush();
+    await nextTurn();
+    expect(sink.writes).toHaveLength(0);
+    expect(onFlush).not.toHaveBeenCalled();
+  });
+
+  test('flush() writes what is queued at once, and the scheduled flush then writes nothing more', async () => {
+    const sink = new RecordingSink();
+    const onFlush = jest.fn();
+    const writer = new FrameWriter(sink, onFlush);
+    writer.write(text('now'));
+    writer.write(text('also now'));
+    writer.flush();
+    expect(sink.writes).toHaveLength(1);
+    expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['now', 'also now']);
+    expect(onFlush).toHaveBeenCalledTimes(1);
+    expect(writer.bufferedBytes).toBe(0);
+    await nextTurn();
+    expect(sink.writes).toHaveLength(1);
+    expect(onFlush).toHaveBeenCalledTimes(1);
+  });
+
+  test('close() drops the queued frames and ignores later writes', async () => {
+    const sink = new RecordingSink();
+    const onFlush = jest.fn();
+    const writer = new FrameWriter(sink, onFlush);
+    writer.write(text('dropped'));
+    writer.close();
+    expect(writer.bufferedBytes).toBe(0);
+    writer.write(text('ignored'));
+    expect(writer.bufferedBytes).toBe(0);
+    writer.flush();
+    await nextTurn();
+    await nextTurn();
+    expect(sink.writes).toHaveLength(0);
+    expect(onFlush).not.toHaveBeenCalled();
+  });
+
+  test('writes through a socket-like sink whose write returns false', async () => {
+    // A socket's write returns false when its buffer is full; the writer must not care.
+    const writes: Uint8Array[] = [];
+    const writer = new FrameWriter({
+      write: (data) => {
+        writes.push(data);
+        return false;
+      },
+    });
+    writer.write(text('a'));
+    await nextTurn();
+    writer.write(text('b'));
+    await nextTurn();
+    expect(writes.map((data) => decodeFrames(Buffer.from(data)))).toEqual([['a'], ['b']]);
+  });
+});
