@@ -6,4 +6,4 @@
  */
 export { ENDPOINT_HOOKS, type EndpointHooks, type HasEndpointHooks } from './endpoint/endpointHooks';
 export { MAX_DELAY_MS, PendingCalls, type CallDescription } from './calls/PendingCalls';
-export { encodeError, encodeOutcome, encodeSizeError } from './codec/encodeOutcome';
+export { encodeArguments, encodeError, encodeOutcome, encodeSizeError } from './codec/encodeOutcome';

@@ -1,6 +1,5 @@
 import {
   RecipientUnreachableError,
-  RpcSerializationError,
   type AskMethod,
   type FencingToken,
   type GatewayInvoker,
@@ -9,6 +8,7 @@ import {
   type RpcMessage,
   type TellMethod,
 } from '@nact-rpc/core';
+import { encodeArguments } from '@nact-rpc/core/internal';
 import type { NactRpcServer } from './NactRpcServer';
 import type { RuntimeContext } from './RuntimeContext';
 
@@ -85,19 +85,8 @@ export class LocalInvoker implements GatewayInvoker {
   /** Serializes the arguments when the service forces serialization and the method is not local-only. */
   private encodeArgs(methodName: string, localOnly: boolean, args: unknown[]): Uint8Array | undefined {
     if (!this.context.forceSerialization || localOnly) return undefined;
-    let encoded: Uint8Array;
-    try {
-      encoded = this.context.codec.encode(args);
-    } catch (error) {
-      throw this.serializationError(methodName, error);
-    }
-    if (encoded.length > this.context.maxFrameSize) {
-      throw new RpcSerializationError(
-        `The request ${this.protocolName}.${methodName} to ${this.address} is ${encoded.length} bytes, over the ` +
-          `maximum frame size of ${this.context.maxFrameSize} bytes.`,
-      );
-    }
-    return encoded;
+    const { codec, maxFrameSize } = this.context;
+    return encodeArguments(codec, args, `${this.protocolName}.${methodName}`, this.address, maxFrameSize);
   }
 
   private invocation(
@@ -109,14 +98,6 @@ export class LocalInvoker implements GatewayInvoker {
     return encodedArgs === undefined
       ? { kind: 'invoke', protocol: this.protocolName, method: methodName, args, replyTo, encodeResult: false }
       : { kind: 'invoke', protocol: this.protocolName, method: methodName, encodedArgs, replyTo, encodeResult: true };
-  }
-
-  private serializationError(methodName: string, cause: unknown): RpcSerializationError {
-    return new RpcSerializationError(
-      `Could not serialize the arguments of ${this.protocolName}.${methodName} for ${this.address} with the ` +
-        `${this.context.codec.name} codec: ${(cause as Error).message ?? String(cause)}`,
-      { cause },
-    );
   }
 
   private fence(message: InvocationMessage): RpcMessage {

@@ -1,11 +1,11 @@
 import {
   RpcInvalidStateError,
-  RpcSerializationError,
   type AskMethod,
   type FencingToken,
   type GatewayInvoker,
   type TellMethod,
 } from '@nact-rpc/core';
+import { encodeArguments } from '@nact-rpc/core/internal';
 import type { Peer } from './association/Peer';
 import { FRAME_HEADER_BYTES } from './framing/FrameDecoder';
 import type { TransportHost } from './TransportHost';
@@ -100,33 +100,13 @@ export class RemoteInvoker implements GatewayInvoker {
         `${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`,
       );
     }
-    let encoded: Uint8Array;
-    try {
-      encoded = this.host.codec.encode(args);
-    } catch (cause) {
-      throw new RpcSerializationError(
-        `Could not serialize the arguments of ${target} for ${this.address} with the ${this.host.codec.name} codec: ` +
-          `${(cause as Error).message ?? String(cause)}`,
-        { cause },
-      );
-    }
-    // The header is at most a few hundred bytes; the exact size is checked when it is built.
-    if (encoded.length + FRAME_HEADER_BYTES > this.maxFrameSize) {
-      throw this.tooLarge(target, encoded.length + FRAME_HEADER_BYTES);
-    }
-    return encoded;
+    // The request header is at most a few hundred bytes more; the association checks the exact size.
+    return encodeArguments(this.host.codec, args, target, this.address, this.maxFrameSize, FRAME_HEADER_BYTES);
   }
 
   private frame(callId: number, methodName: string, encodedArgs: Uint8Array): { header: Buffer; args: Uint8Array } {
     const { endpointId, protocolName, fencingToken } = this.target;
     const header = encodeRequestHeader(callId, endpointId, protocolName, methodName, fencingToken);
     return { header, args: encodedArgs };
-  }
-
-  private tooLarge(target: string, size: number): RpcSerializationError {
-    return new RpcSerializationError(
-      `The request ${target} to ${this.address} is ${size} bytes, over the maximum frame size of ${this.maxFrameSize} bytes. ` +
-        `Nothing was sent.`,
-    );
   }
 }

@@ -51,3 +51,37 @@ export function encodeSizeError(codec: Codec, what: string, maxBytes: number): U
   error.stack = `${error.name}: ${error.message}`;
   return encodeError(codec, error);
 }
+
+/**
+ * Serializes the arguments of a call to `recipient`.
+ * @param overheadBytes - What the message adds to the arguments (its framing).
+ * @throws RpcSerializationError naming the call if the codec refuses them, or if they and the
+ *   overhead take more than `maxBytes` (nothing is sent then).
+ */
+export function encodeArguments(
+  codec: Codec,
+  args: unknown[],
+  target: string,
+  recipient: string,
+  maxBytes: number,
+  overheadBytes = 0,
+): Uint8Array {
+  let encoded: Uint8Array;
+  try {
+    encoded = codec.encode(args);
+  } catch (cause) {
+    throw new RpcSerializationError(
+      `Could not serialize the arguments of ${target} for ${recipient} with the ${codec.name} codec: ` +
+        `${(cause as Error).message ?? String(cause)}`,
+      { cause },
+    );
+  }
+  const size = encoded.length + overheadBytes;
+  if (size > maxBytes) {
+    throw new RpcSerializationError(
+      `The request ${target} to ${recipient} is ${size} bytes, over the maximum frame size of ${maxBytes} bytes. ` +
+        `Nothing was sent.`,
+    );
+  }
+  return encoded;
+}
