@@ -3,6 +3,7 @@ import { RecipientUnreachableError, RpcConnectionError, RpcTimeoutError } from '
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { AdminProtocol, EchoProtocol, HelloProtocol } from '../fixtures/src/protocols';
 import { fixtureCodec } from '../fixtures/src/values';
+import { RecordingLogger } from '../../packages/runtime-nact/test/support/RecordingLogger';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 
 /** Settles every promise and sorts the outcomes by kind. */
@@ -16,6 +17,10 @@ async function outcomes(calls: Promise<unknown>[]): Promise<{ values: unknown[];
 
 describe('failures across processes', () => {
   let client: NactRpcService;
+  let logger: RecordingLogger;
+  beforeEach(() => {
+    logger = new RecordingLogger();
+  });
 
   afterEach(async () => {
     await client.closeAsync();
@@ -25,7 +30,7 @@ describe('failures across processes', () => {
   test('a killed server fails all 1,000 asks in flight at once; after a restart on the same port calls succeed', async () => {
     const server = await ChildService.start();
     // An hour: asks that failed only by timeout would hang the test.
-    client = new NactRpcService({ name: 'client', codec: fixtureCodec(), askTimeoutMs: 3_600_000 });
+    client = new NactRpcService({ name: 'client', codec: fixtureCodec(), logger, askTimeoutMs: 3_600_000 });
     const echo = await client.connect(server.address('echo'), EchoProtocol);
     expect(await echo.echo(1)).toBe(1);
 
@@ -54,6 +59,7 @@ describe('failures across processes', () => {
     client = new NactRpcService({
       name: 'client',
       codec: fixtureCodec(),
+      logger,
       askTimeoutMs: 3_600_000,
       transport: { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 1_000, connectTimeoutMs: 1_000 },
     });
@@ -66,6 +72,7 @@ describe('failures across processes', () => {
     expect(errors).toHaveLength(100);
     for (const error of errors) expect(error).toBeInstanceOf(RecipientUnreachableError);
     expect((errors[0] as Error).message).toContain('no heartbeat');
+    expect(logger.find('warn', 'declaring it dead')).toHaveLength(1);
 
     server.signal('SIGCONT');
     expect(await echo.echo(5)).toBe(5);
@@ -73,7 +80,7 @@ describe('failures across processes', () => {
 
   test('a call to an endpoint that has gone from a reachable service fails at once with RecipientUnreachableError', async () => {
     const server = await ChildService.start();
-    client = new NactRpcService({ name: 'client', codec: fixtureCodec(), askTimeoutMs: 3_600_000 });
+    client = new NactRpcService({ name: 'client', codec: fixtureCodec(), logger, askTimeoutMs: 3_600_000 });
     const ephemeral = await client.connect(server.address('ephemeral'), EchoProtocol);
     expect(await ephemeral.echo(1)).toBe(1);
     const admin = await client.connect(server.address('admin'), AdminProtocol);
@@ -87,7 +94,7 @@ describe('failures across processes', () => {
   });
 
   test('an unreachable port fails with RpcConnectionError; a silent host within the connect timeout', async () => {
-    client = new NactRpcService({ name: 'client', codec: fixtureCodec(), askTimeoutMs: 3_600_000, transport: { connectTimeoutMs: 200 } });
+    client = new NactRpcService({ name: 'client', codec: fixtureCodec(), logger, askTimeoutMs: 3_600_000, transport: { connectTimeoutMs: 200 } });
     const closedPort = await freePort();
     const refused = await client.connect(`nact-rpc://server@127.0.0.1:${closedPort}/hello`, HelloProtocol).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RpcConnectionError);

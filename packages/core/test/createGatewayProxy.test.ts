@@ -92,17 +92,23 @@ describe('createGatewayProxy', () => {
     expect(invoker.asks).toEqual([]);
   });
 
-  test("an ask returns the invoker's promise itself", async () => {
+  test("an ask settles with the invoker's answer", async () => {
     const gateway = createGatewayProxy(Jobs, invoker);
     const answer = gateway.status('job-7');
     expect(invoker.asks).toHaveLength(1);
     const call = invoker.asks[0] as AskCall;
-    expect(answer).toBe(call.answer);
+    expect(answer).toBeInstanceOf(Promise);
     expect(call.methodName).toBe('status');
     expect(call.method).toBe(Jobs.methods.status);
     expect(call.args).toEqual(['job-7']);
-    await expect(answer).resolves.toBe('answer to status');
+    await expect(answer).resolves.toBe(await call.answer);
     expect(invoker.tells).toEqual([]);
+  });
+
+  test("an ask rejects with the invoker's error itself", async () => {
+    const gateway = createGatewayProxy(Jobs, { ...invoker, ask: () => Promise.reject(failure) });
+    const failure = new TypeError('the invoker failed');
+    await expect(gateway.status('job-7')).rejects.toBe(failure);
   });
 
   test('an inherited ask goes to the invoker under its own name', async () => {

@@ -16,9 +16,11 @@ import {
   type ScheduledTask,
   type SelfFencing,
 } from '@nact-rpc/core';
-import type { EndpointHooks } from '@nact-rpc/core/internal';
+import { withCallerStack, type EndpointHooks } from '@nact-rpc/core/internal';
 import { EndpointActor, type EndpointActorHost } from './EndpointActor';
 import { LocalInvoker } from './LocalInvoker';
+import { Mailbox } from './Mailbox';
+import { scheduleDelivery } from './deliveryScheduler';
 import { isInTurnOf } from './mainThread';
 import { markHandled, OneShotReply } from './OneShotReply';
 import { ScheduledTimers } from './ScheduledTimers';
@@ -26,13 +28,19 @@ import type { RuntimeContext } from './RuntimeContext';
 import { validateDelay } from './validateDelay';
 
 /**
- * The last message an endpoint's actor receives: sent when the endpoint has terminated, it
- * arrives after every message that was already in the mailbox (each answered with
+ * The last message an endpoint's mailbox delivers: posted when the endpoint has terminated,
+ * it comes after every message that was already in the mailbox (each answered with
  * `RecipientUnreachableError`), and then the actor stops.
  */
 const REAP = Symbol('nact-rpc.reap');
 
-type ActorMessage = RpcMessage | typeof REAP;
+/** The only message the endpoint's nact actor receives: deliver what waits in the mailbox. */
+const DELIVER = Symbol('nact-rpc.deliver');
+
+/** How many messages one nact message delivers before the actor yields to the event loop. */
+const MAX_BATCH = 1024;
+
+type MailboxMessage = RpcMessage | typeof REAP;
 
 /** What a server needs from its service. */
 export interface NactRpcServerOptions {
@@ -58,7 +66,8 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
   private readonly context: RuntimeContext;
   private readonly hooks: EndpointHooks;
   private readonly actor: EndpointActor;
-  private readonly ref: Ref<ActorMessage>;
+  private readonly ref: Ref<typeof DELIVER>;
+  private readonly mailbox: Mailbox<MailboxMessage>;
   private readonly onReaped: (server: NactRpcServer) => void;
   private readonly timers = new ScheduledTimers();
   private readonly selfGateways = new Map<AnyProtocol, object>();
@@ -79,10 +88,19 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
     });
     markHandled(this.terminationFuture);
     this.actor = new EndpointActor(options.endpoint, options.hooks, options.context, this, this);
+    const deliverInMicrotask = (): void => {
+      this.mailbox.deliver()?.catch((error: unknown) => this.internalError(error));
+    };
+    const deliverViaActor = (): void => dispatch(this.ref, DELIVER);
+    this.mailbox = new Mailbox<MailboxMessage>(
+      () => scheduleDelivery(deliverInMicrotask, deliverViaActor),
+      (message) => this.receive(message),
+      MAX_BATCH,
+    );
     this.ref = spawn(
       options.supervisor,
-      (state: undefined, message: ActorMessage) => {
-        const pending = this.receive(message);
+      (state: undefined) => {
+        const pending = this.mailbox.deliver();
         return pending === undefined ? state : pending.then(() => state);
       },
       options.hooks.endpointId,
@@ -101,7 +119,7 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
    */
   post(message: RpcMessage): boolean {
     if (this.actor.getState() === 'TERMINATED') return false;
-    dispatch(this.ref, message);
+    this.mailbox.enqueue(message);
     return true;
   }
 
@@ -162,7 +180,7 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
     if (!this.post(message)) {
       pendingCalls.fail(callId, new RecipientUnreachableError(`Could not run callAsync: the endpoint at ${this.address} has terminated.`));
     }
-    return promise as Promise<TResult>;
+    return withCallerStack(promise as Promise<TResult>);
   }
 
   scheduleRunAsync(fn: () => unknown, delayMs: number, fencing: SelfFencing): ScheduledTask {
@@ -202,10 +220,10 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
   terminated(failure: unknown): void {
     this.terminationFailure = failure;
     this.timers.cancelAll();
-    dispatch(this.ref, REAP);
+    this.mailbox.enqueue(REAP);
   }
 
-  private receive(message: ActorMessage): void | Promise<void> {
+  private receive(message: MailboxMessage): void | Promise<void> {
     if (message === REAP) {
       stop(this.ref);
       this.onReaped(this);

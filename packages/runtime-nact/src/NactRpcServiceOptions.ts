@@ -21,8 +21,9 @@ export interface NactRpcServiceOptions {
   /** Where the service logs what it cannot report to a caller. Default: the console, level `warn`. */
   readonly logger?: Logger;
   /**
-   * Capture the caller's stack when an ask is made, so that a timeout error points at the
-   * call site. Costs a little per call. Default `true`.
+   * Capture the caller's stack when each ask is made, so that a timeout error shows the
+   * synchronous call site too. It costs about 2.5 µs per call. Without it (the default), a
+   * timeout error shows the async functions that await the call, at no cost per call.
    */
   readonly captureAskCallStack?: boolean;
   /**
@@ -63,7 +64,7 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
     forceSerialization: options.forceSerialization ?? false,
     codec: options.codec ?? new SuperJsonCodec(),
     logger: options.logger ?? consoleLogger('warn'),
-    captureAskCallStack: options.captureAskCallStack ?? true,
+    captureAskCallStack: options.captureAskCallStack ?? false,
     listen: options.listen,
     transport: resolveTransportOptions(options.transport),
   };

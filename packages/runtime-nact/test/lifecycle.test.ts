@@ -292,8 +292,9 @@ describe('RpcEndpoint lifecycle', () => {
     void endpoint.closeAsync();
     await endpoint.stopCalled.promise;
 
-    const answers = [gateway.getValue(), gateway.getValue(), gateway.getValue()];
+    // onStop settles first: its continuation runs before the mailbox delivers these asks.
     stopping.resolve();
+    const answers = [gateway.getValue(), gateway.getValue(), gateway.getValue()];
 
     for (const answer of answers) {
       await expect(answer).rejects.toBeInstanceOf(RecipientUnreachableError);

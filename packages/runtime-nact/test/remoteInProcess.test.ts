@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { ask, defineProtocol, RpcConnectionError, RpcEndpoint, serves, type Codec, type GatewayOf } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { RecordingLogger } from './support/RecordingLogger';
 
 const PingProtocol = defineProtocol('PingGateway', {
   ping: ask<[name: string], string>(),
@@ -141,12 +142,14 @@ describe('a pluggable codec', () => {
   });
 
   test('refuses the association when the two services use different codecs', async () => {
-    const server = await NactRpcService.create({ name: 'alpha', codec: jsonCodec('json'), listen: { port: 0 } });
-    const client = new NactRpcService({ name: 'client' });
+    const logger = new RecordingLogger();
+    const server = await NactRpcService.create({ name: 'alpha', codec: jsonCodec('json'), logger, listen: { port: 0 } });
+    const client = new NactRpcService({ name: 'client', logger });
     services.push(server, client);
     const endpoint = new PingEndpoint(server, 'a');
     const failure = await client.connect(endpoint.getAddress(), PingProtocol).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RpcConnectionError);
     expect((failure as Error).message).toContain('codec');
+    expect(logger.find('warn', 'Refused an association')).toHaveLength(1);
   });
 });

@@ -132,6 +132,11 @@ function callThatTimesOut(gateway: CallsGateway): Promise<number> {
   return gateway.waitFor(0, 25);
 }
 
+/** A named async caller that awaits the call. */
+async function awaitCallThatTimesOut(gateway: CallsGateway): Promise<number> {
+  return await gateway.waitFor(0, 25);
+}
+
 describe('RPC calls', () => {
   let services: NactRpcService[];
   let logger: RecordingLogger;
@@ -311,9 +316,21 @@ describe('RPC calls', () => {
     expect(endpoint.waitForCalls).toEqual([]);
   });
 
-  test('the stack of a timeout error shows the function that made the call', async () => {
+  test('the stack of a timeout error shows the async function that awaits the call, at no cost per call', async () => {
     useFakeTimers();
     const { endpoint, gateway } = await startCalls();
+    const call = observe(awaitCallThatTimesOut(gateway));
+    await endpoint.waitForEntered.promise;
+    await jest.advanceTimersByTimeAsync(25);
+    const error = (await errorOf(call)) as RpcTimeoutError;
+    expect(error).toBeInstanceOf(RpcTimeoutError);
+    expect(error.stack).toMatch(/^RpcTimeoutError: Invocation of CallsGateway\.waitFor/);
+    expect(error.stack).toContain('awaitCallThatTimesOut');
+  });
+
+  test('with captureAskCallStack the stack of a timeout error shows the synchronous caller too', async () => {
+    useFakeTimers();
+    const { endpoint, gateway } = await startCalls({ captureAskCallStack: true });
     const call = observe(callThatTimesOut(gateway));
     await endpoint.waitForEntered.promise;
     await jest.advanceTimersByTimeAsync(25);

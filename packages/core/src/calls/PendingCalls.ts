@@ -3,6 +3,7 @@ import { fromErrorEnvelope, type ErrorEnvelope } from '../codec/errorEnvelope';
 import { RpcSerializationError } from '../errors/RpcSerializationError';
 import { RpcTimeoutError } from '../errors/RpcTimeoutError';
 import type { Outcome, ReplySink } from '../messages/RpcMessage';
+import { DeadlineLists, type DeadlineEntry } from './DeadlineLists';
 
 /** The longest delay a timer supports (about 24.8 days); longer timeouts are clamped to it. */
 export const MAX_DELAY_MS = 2_147_483_647;
@@ -12,13 +13,16 @@ const MAX_CALL_ID = 0xffff_ffff;
 
 
 /** One ask waiting for its answer. */
-class PendingCall {
-  timer: NodeJS.Timeout | undefined;
+class PendingCall implements DeadlineEntry {
+  done = false;
+  /** The deadline list the call is in. */
+  list: object | undefined;
+  resolve!: (value: unknown) => void;
+  reject!: (error: unknown) => void;
 
   constructor(
     readonly id: number,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: unknown) => void,
+    readonly deadline: number,
     /** What was called, e.g. `HelloGateway.hello`. */
     readonly target: string,
     /** The address of the endpoint that was called. */
@@ -52,6 +56,7 @@ export interface CallDescription {
 export class PendingCalls implements ReplySink {
   private nextId = 1;
   private readonly calls = new Map<number, PendingCall>();
+  private readonly deadlines = new DeadlineLists<PendingCall>((call) => this.timeOut(call));
 
   constructor(
     private readonly defaultTimeoutMs: number,
@@ -75,11 +80,12 @@ export class PendingCalls implements ReplySink {
       callerStack = {};
       Error.captureStackTrace(callerStack, this.register);
     }
-    let pending!: PendingCall;
+    const pending = new PendingCall(id, Date.now() + timeoutMs, call.target, call.recipient, timeoutMs, callerStack, call.codec);
     const promise = new Promise<unknown>((resolve, reject) => {
-      pending = new PendingCall(id, resolve, reject, call.target, call.recipient, timeoutMs, callerStack, call.codec);
+      pending.resolve = resolve;
+      pending.reject = reject;
     });
-    pending.timer = setTimeout(() => this.timeOut(id), timeoutMs);
+    pending.list = this.deadlines.add(pending, timeoutMs);
     this.calls.set(id, pending);
     return { callId: id, promise };
   }
@@ -93,8 +99,7 @@ export class PendingCalls implements ReplySink {
   complete(callId: number, outcome: Outcome): void {
     const call = this.calls.get(callId);
     if (call === undefined) return;
-    this.calls.delete(callId);
-    clearTimeout(call.timer);
+    this.end(call);
     if (call.codec === undefined) {
       if (outcome.ok) call.resolve(outcome.value);
       else call.reject(outcome.error);
@@ -112,10 +117,18 @@ export class PendingCalls implements ReplySink {
   failAll(errorFor: (target: string, recipient: string) => Error): void {
     const calls = [...this.calls.values()];
     this.calls.clear();
+    this.deadlines.clear();
     for (const call of calls) {
-      clearTimeout(call.timer);
+      call.done = true;
       call.reject(errorFor(call.target, call.recipient));
     }
+  }
+
+  /** Removes a call from the table and its deadline list. */
+  private end(call: PendingCall): void {
+    this.calls.delete(call.id);
+    call.done = true;
+    this.deadlines.finish(call.list as object);
   }
 
   private allocateId(): number {
@@ -150,10 +163,9 @@ export class PendingCalls implements ReplySink {
     else call.reject(fromErrorEnvelope(decoded as ErrorEnvelope, (name) => codec.errorClass(name)));
   }
 
-  private timeOut(callId: number): void {
-    const call = this.calls.get(callId);
-    if (call === undefined) return;
-    this.calls.delete(callId);
+  private timeOut(call: PendingCall): void {
+    this.calls.delete(call.id);
+    call.done = true;
     call.reject(
       new RpcTimeoutError(
         `Invocation of ${call.target} at recipient ${call.recipient} timed out after ${call.timeoutMs} ms. ` +

@@ -19,15 +19,22 @@ export class RpcTimeoutError extends RpcError {
   override readonly code = 'RPC_TIMEOUT' as const;
   /** The timeout that elapsed, in milliseconds. */
   readonly timeoutMs: number;
+  /** Whether {@link RpcTimeoutError.stack} already shows the caller's frames. */
+  hasCallerStack = false;
 
   constructor(message: string, options: RpcTimeoutErrorOptions) {
     super(message, options);
     this.timeoutMs = options.timeoutMs;
-    if (options.callerStack !== undefined) {
-      // Keep this error's header line and replace the frames (which only show the timer)
-      // with the frames of the code that made the call.
-      const frames = options.callerStack.slice(options.callerStack.indexOf('\n') + 1);
-      this.stack = `${this.name}: ${this.message}\n${frames}`;
-    }
+    if (options.callerStack !== undefined) this.useCallerStack(options.callerStack);
+  }
+
+  /**
+   * Replaces the error's frames (which only show the timer that fired) with those of `stack`,
+   * a stack captured where the call was made or awaited; the header line stays.
+   */
+  useCallerStack(stack: string): void {
+    const frames = stack.slice(stack.indexOf('\n') + 1);
+    this.stack = `${this.name}: ${this.message}\n${frames}`;
+    this.hasCallerStack = true;
   }
 }

@@ -2,6 +2,7 @@ import type { AnyMethod } from '../protocol/methods';
 import type { AnyProtocol } from '../protocol/Protocol';
 import type { FencedGatewayOf, GatewayOf } from '../protocol/types';
 import type { FencingToken } from '../endpoint/FencingToken';
+import { withCallerStack } from '../errors/withCallerStack';
 import type { GatewayInvoker } from './GatewayInvoker';
 
 /**
@@ -37,7 +38,8 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
         invoker.tell(methodName, method, args);
       };
     } else if (method.timeoutArg === undefined) {
-      gateway[methodName] = (...args: unknown[]): Promise<unknown> => invoker.ask(methodName, method, args, undefined);
+      gateway[methodName] = (...args: unknown[]): Promise<unknown> =>
+        withCallerStack(invoker.ask(methodName, method, args, undefined));
     } else {
       const position = method.timeoutArg;
       gateway[methodName] = (...args: unknown[]): Promise<unknown> => {
@@ -50,7 +52,7 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
             ),
           );
         }
-        return invoker.ask(methodName, method, args, timeout);
+        return withCallerStack(invoker.ask(methodName, method, args, timeout));
       };
     }
   }

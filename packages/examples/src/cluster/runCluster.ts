@@ -21,7 +21,9 @@ export async function runCluster(service: RpcService, print: (line: string) => v
     print(`${name} registered under session-1; the leader knows ${count} worker(s)`);
   }
   for (let beat = 0; beat < 3; beat++) [workerA, workerB].forEach((worker) => worker.sendHeartbeat());
-  print(`heartbeats seen by the leader: ${JSON.stringify(await workerA.askLeaderForWorkers())}`);
+  // Order is kept per sender: each worker's question reaches the leader after its heartbeats.
+  await workerA.askLeaderForWorkers();
+  print(`heartbeats seen by the leader: ${JSON.stringify(await workerB.askLeaderForWorkers())}`);
 
   await leader.grantLeadership('session-2');
   print(`leader change: the leader now holds ${leader.getFencingToken()}`);
