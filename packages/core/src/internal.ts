@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export { ENDPOINT_HOOKS, type EndpointHooks, type HasEndpointHooks } from './endpoint/endpointHooks';
-export { MAX_DELAY_MS, PendingCalls, type CallDescription } from './calls/PendingCalls';
+export { MAX_DELAY_MS, PendingCalls, type CallDescription, type RegisteredCall } from './calls/PendingCalls';
 export { encodeArguments, encodeError, encodeOutcome, encodeSizeError } from './codec/encodeOutcome';
 export { withCallerStack } from './errors/withCallerStack';

@@ -106,8 +106,14 @@ describe('createGatewayProxy', () => {
   });
 
   test("an ask rejects with the invoker's error itself", async () => {
-    const gateway = createGatewayProxy(Jobs, { ...invoker, ask: () => Promise.reject(failure) });
     const failure = new TypeError('the invoker failed');
+    const failing: GatewayInvoker = {
+      address: invoker.address,
+      hostname: invoker.hostname,
+      tell: () => undefined,
+      ask: () => Promise.reject(failure),
+    };
+    const gateway = createGatewayProxy(Jobs, failing);
     await expect(gateway.status('job-7')).rejects.toBe(failure);
   });
 

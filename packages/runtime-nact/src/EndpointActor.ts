@@ -22,7 +22,7 @@ import {
 } from '@nact-rpc/core';
 import { encodeOutcome, type EndpointHooks } from '@nact-rpc/core/internal';
 import { isPromiseLike } from './isPromiseLike';
-import { runInTurn } from './mainThread';
+import { enterTurn, exitTurn, runInTurn } from './mainThread';
 import type { RuntimeContext } from './RuntimeContext';
 
 /** The lifecycle states of an endpoint's actor. */
@@ -372,11 +372,14 @@ export class EndpointActor {
       }
     }
     let result: unknown;
+    const previous = enterTurn(this.turnOwner);
     try {
-      result = runInTurn(this.turnOwner, () => fn.apply(this.endpoint, args as unknown[]));
+      result = fn.apply(this.endpoint, args as unknown[]);
     } catch (error) {
       this.answerInvocation(message, { ok: false, error });
       return;
+    } finally {
+      exitTurn(previous);
     }
     if (isPromiseLike(result)) {
       result.then(

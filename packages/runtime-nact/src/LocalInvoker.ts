@@ -21,6 +21,7 @@ export class LocalInvoker implements GatewayInvoker {
   readonly address: string;
   readonly hostname: string;
   readonly fencingToken?: () => FencingToken | undefined;
+  private readonly targets = new Map<string, string>();
 
   constructor(
     private readonly context: RuntimeContext,
@@ -62,24 +63,33 @@ export class LocalInvoker implements GatewayInvoker {
     } catch (error) {
       return Promise.reject(error);
     }
-    const target = `${this.protocolName}.${methodName}`;
-    const { callId, promise } = pendingCalls.register({
+    const target = this.targetOf(methodName);
+    const call = pendingCalls.register({
       target,
       recipient: this.address,
       timeoutMs,
       codec: encodedArgs === undefined ? undefined : codec,
     });
-    const message = this.invocation(methodName, args, encodedArgs, { sink: pendingCalls, callId });
-    if (!this.server.post(this.fence(message))) {
+    if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, call)))) {
       pendingCalls.fail(
-        callId,
+        call.callId,
         new RecipientUnreachableError(
           `Could not deliver ask ${target} to ${this.address}: the endpoint has terminated ` +
             `(it was closed, or its service shut down).`,
         ),
       );
     }
-    return promise;
+    return call.promise;
+  }
+
+  /** `Protocol.method`, made once per method. */
+  private targetOf(methodName: string): string {
+    let target = this.targets.get(methodName);
+    if (target === undefined) {
+      target = `${this.protocolName}.${methodName}`;
+      this.targets.set(methodName, target);
+    }
+    return target;
   }
 
   /** Serializes the arguments when the service forces serialization and the method is not local-only. */

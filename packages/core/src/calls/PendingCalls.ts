@@ -2,7 +2,7 @@ import type { Codec } from '../codec/Codec';
 import { fromErrorEnvelope, type ErrorEnvelope } from '../codec/errorEnvelope';
 import { RpcSerializationError } from '../errors/RpcSerializationError';
 import { RpcTimeoutError } from '../errors/RpcTimeoutError';
-import type { Outcome, ReplySink } from '../messages/RpcMessage';
+import type { Outcome, ReplySink, ReplyTo } from '../messages/RpcMessage';
 import { DeadlineLists, type DeadlineEntry } from './DeadlineLists';
 
 /** The longest delay a timer supports (about 24.8 days); longer timeouts are clamped to it. */
@@ -12,16 +12,23 @@ export const MAX_DELAY_MS = 2_147_483_647;
 const MAX_CALL_ID = 0xffff_ffff;
 
 
-/** One ask waiting for its answer. */
-class PendingCall implements DeadlineEntry {
+/** A registered call: its id, the promise its answer settles, and the reply address of its answer. */
+export interface RegisteredCall extends ReplyTo {
+  readonly promise: Promise<unknown>;
+}
+
+/** One ask waiting for its answer. It is also the reply address of its answer. */
+class PendingCall implements DeadlineEntry, RegisteredCall {
   done = false;
   /** The deadline list the call is in. */
   list: object | undefined;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
+  readonly promise: Promise<unknown>;
 
   constructor(
-    readonly id: number,
+    readonly sink: PendingCalls,
+    readonly callId: number,
     readonly deadline: number,
     /** What was called, e.g. `HelloGateway.hello`. */
     readonly target: string,
@@ -32,7 +39,12 @@ class PendingCall implements DeadlineEntry {
     readonly callerStack: { stack?: string } | undefined,
     /** Set when the answer arrives serialized and must be decoded with this codec. */
     readonly codec: Codec | undefined,
-  ) {}
+  ) {
+    this.promise = new Promise<unknown>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 /** What {@link PendingCalls.register} needs to know about a call. */
@@ -55,6 +67,8 @@ export interface CallDescription {
  */
 export class PendingCalls implements ReplySink {
   private nextId = 1;
+  /** Whether ids have wrapped around once: only then can a new id collide with a pending one. */
+  private wrapped = false;
   private readonly calls = new Map<number, PendingCall>();
   private readonly deadlines = new DeadlineLists<PendingCall>((call) => this.timeOut(call));
 
@@ -70,9 +84,10 @@ export class PendingCalls implements ReplySink {
 
   /**
    * Registers a call and starts its timeout.
-   * @returns The call's correlation id and the promise its answer settles.
+   * @returns The call: its correlation id, the promise its answer settles, and (being a
+   *   {@link ReplyTo}) the reply address to put in the message.
    */
-  register(call: CallDescription): { readonly callId: number; readonly promise: Promise<unknown> } {
+  register(call: CallDescription): RegisteredCall {
     const id = this.allocateId();
     const timeoutMs = Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_DELAY_MS);
     let callerStack: { stack?: string } | undefined;
@@ -80,14 +95,10 @@ export class PendingCalls implements ReplySink {
       callerStack = {};
       Error.captureStackTrace(callerStack, this.register);
     }
-    const pending = new PendingCall(id, Date.now() + timeoutMs, call.target, call.recipient, timeoutMs, callerStack, call.codec);
-    const promise = new Promise<unknown>((resolve, reject) => {
-      pending.resolve = resolve;
-      pending.reject = reject;
-    });
+    const pending = new PendingCall(this, id, Date.now() + timeoutMs, call.target, call.recipient, timeoutMs, callerStack, call.codec);
     pending.list = this.deadlines.add(pending, timeoutMs);
     this.calls.set(id, pending);
-    return { callId: id, promise };
+    return pending;
   }
 
   /** Whether call `callId` is still waiting for its answer. */
@@ -126,15 +137,20 @@ export class PendingCalls implements ReplySink {
 
   /** Removes a call from the table and its deadline list. */
   private end(call: PendingCall): void {
-    this.calls.delete(call.id);
+    this.calls.delete(call.callId);
     call.done = true;
     this.deadlines.finish(call.list as object);
   }
 
   private allocateId(): number {
     let id = this.nextId;
-    while (this.calls.has(id)) id = id === MAX_CALL_ID ? 1 : id + 1;
-    this.nextId = id === MAX_CALL_ID ? 1 : id + 1;
+    if (this.wrapped) while (this.calls.has(id)) id = id === MAX_CALL_ID ? 1 : id + 1;
+    if (id === MAX_CALL_ID) {
+      this.nextId = 1;
+      this.wrapped = true;
+    } else {
+      this.nextId = id + 1;
+    }
     return id;
   }
 
@@ -164,7 +180,7 @@ export class PendingCalls implements ReplySink {
   }
 
   private timeOut(call: PendingCall): void {
-    this.calls.delete(call.id);
+    this.calls.delete(call.callId);
     call.done = true;
     call.reject(
       new RpcTimeoutError(
