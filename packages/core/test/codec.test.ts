@@ -369,3 +369,44 @@ describe('SuperJsonCodec under a test clock', () => {
     expect(decoded.at.toISOString()).toBe('2030-01-02T03:04:05.000Z');
   });
 });
+
+describe('SuperJsonCodec fast path', () => {
+  const codec = new SuperJsonCodec();
+  const format = (value: unknown): string => String.fromCharCode(codec.encode(value)[0] as number);
+
+  test('writes values that JSON represents exactly as JSON, and reads them back equal', () => {
+    const plain = { id: 7, name: 'bench', values: [1, 2.5, -3], nested: { ok: true, none: null }, text: 'ü ✓' };
+    expect(format(plain)).toBe('J');
+    expect(codec.decode(codec.encode(plain))).toEqual(plain);
+    expect(format([1, 'two', [3]])).toBe('J');
+  });
+
+  test.each([
+    ['a Date', { at: new Date(0) }],
+    ['undefined in an object', { missing: undefined }],
+    ['undefined in an array', [1, undefined]],
+    ['NaN', { n: NaN }],
+    ['Infinity', [Infinity]],
+    ['negative zero', { z: -0 }],
+    ['a bigint', { big: 1n }],
+    ['a Map', new Map([[1, 2]])],
+  ])('keeps %s exact by writing superjson', (_name, value) => {
+    expect(format(value)).toBe('S');
+    expect(codec.decode(codec.encode(value))).toEqual(value);
+  });
+
+  test('leaves an array with holes to superjson, never to JSON', () => {
+    expect(format([1, , 3])).toBe('S'); // eslint-disable-line no-sparse-arrays
+  });
+
+  test('keeps shared references and negative zero, which JSON would lose', () => {
+    const shared = { n: 1 };
+    const decoded = codec.decode(codec.encode({ a: shared, b: shared, z: -0 })) as { a: object; b: object; z: number };
+    expect(decoded.a).toBe(decoded.b);
+    expect(Object.is(decoded.z, -0)).toBe(true);
+  });
+
+  test('refuses bytes whose format byte it does not know', () => {
+    expect(() => codec.decode(Buffer.from('X{}'))).toThrow('unknown format byte');
+  });
+});
