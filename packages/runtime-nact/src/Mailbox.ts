@@ -1,7 +1,18 @@
+/** What a {@link Mailbox} needs from the actor it belongs to. */
+export interface MailboxOwner<TMessage> {
+  /** Arranges for {@link Mailbox.deliver} to be called soon (never synchronously). */
+  wakeUp(): void;
+  /**
+   * Handles one message; returns a promise while the message holds the mailbox (no later
+   * message is delivered until it settles).
+   */
+  process(message: TMessage): void | Promise<void>;
+}
+
 /**
- * An endpoint's mailbox. Messages wait here, and the endpoint's nact actor is only woken:
- * one nact message delivers a whole batch, one message at a time and in order. nact costs a
- * macrotask per message; a batch pays it once for up to `maxBatch` messages.
+ * An endpoint's mailbox. Messages wait here and the actor is only woken: one delivery handles
+ * a whole batch, one message at a time and in order. nact costs a macrotask per message; a
+ * batch pays it once for up to `maxBatch` messages.
  */
 export class Mailbox<TMessage> {
   private messages: (TMessage | undefined)[] = [];
@@ -9,15 +20,12 @@ export class Mailbox<TMessage> {
   private wakeUpPending = false;
 
   /**
-   * @param wakeUp - Sends the actor the message that makes it call {@link Mailbox.deliver}.
-   * @param process - Handles one message; returns a promise while the message holds the
-   *   mailbox (no later message is delivered until it settles).
+   * @param owner - Wakes the actor and processes messages.
    * @param maxBatch - How many messages one delivery handles before the actor yields to the
    *   event loop (and to other actors) and is woken again.
    */
   constructor(
-    private readonly wakeUp: () => void,
-    private readonly process: (message: TMessage) => void | Promise<void>,
+    private readonly owner: MailboxOwner<TMessage>,
     private readonly maxBatch: number,
   ) {}
 
@@ -31,7 +39,7 @@ export class Mailbox<TMessage> {
     this.messages.push(message);
     if (!this.wakeUpPending) {
       this.wakeUpPending = true;
-      this.wakeUp();
+      this.owner.wakeUp();
     }
   }
 
@@ -44,12 +52,12 @@ export class Mailbox<TMessage> {
       if (budget === 0) {
         // Yield: the rest comes with the next wake-up, after other actors and I/O had a turn.
         this.compact();
-        this.wakeUp();
+        this.owner.wakeUp();
         return;
       }
       const message = this.messages[this.head] as TMessage;
       this.messages[this.head++] = undefined;
-      const hold = this.process(message);
+      const hold = this.owner.process(message);
       if (hold !== undefined) return hold.then(() => this.deliver());
     }
     this.messages = [];

@@ -1,4 +1,4 @@
-import { dispatch, spawn, stop, type Ref } from 'nact';
+import { dispatch, spawn, stop, type Ref, type SupervisionActorFunc } from 'nact';
 import {
   assertServes,
   createGatewayProxy,
@@ -19,10 +19,11 @@ import {
 import { withCallerStack, type EndpointHooks } from '@nact-rpc/core/internal';
 import { EndpointActor, type EndpointActorHost } from './EndpointActor';
 import { LocalInvoker } from './LocalInvoker';
-import { Mailbox } from './Mailbox';
-import { scheduleDelivery } from './deliveryScheduler';
+import { LazyFuture } from './LazyFuture';
+import { Mailbox, type MailboxOwner } from './Mailbox';
+import { scheduleDelivery, type DeliveryTarget } from './deliveryScheduler';
 import { isInTurnOf } from './mainThread';
-import { markHandled, OneShotReply } from './OneShotReply';
+import { OneShotReply } from './OneShotReply';
 import { ScheduledTimers } from './ScheduledTimers';
 import type { RuntimeContext } from './RuntimeContext';
 import { validateDelay } from './validateDelay';
@@ -35,7 +36,7 @@ import { validateDelay } from './validateDelay';
 const REAP = Symbol('nact-rpc.reap');
 
 /** The only message the endpoint's nact actor receives: deliver what waits in the mailbox. */
-const DELIVER = Symbol('nact-rpc.deliver');
+export const DELIVER = Symbol('nact-rpc.deliver');
 
 /** How many messages one nact message delivers before the actor yields to the event loop. */
 const MAX_BATCH = 1024;
@@ -49,68 +50,80 @@ export interface NactRpcServerOptions {
   readonly hooks: EndpointHooks;
   /** The nact actor the endpoint's actor is spawned under. */
   readonly supervisor: Ref<unknown>;
+  /**
+   * The function of every endpoint actor of the service: it finds the server by the actor's
+   * name and calls {@link NactRpcServer.deliverViaActorMessage}. One function for all, so an
+   * endpoint costs no closure of its own.
+   */
+  readonly actorFunction: (state: undefined, message: typeof DELIVER, context: { readonly name: string }) => unknown;
+  /** The supervision of every endpoint actor: log, and go on with the next message. */
+  readonly onCrash: SupervisionActorFunc<unknown, Ref<unknown>, Ref<unknown>>;
   readonly address: string;
   readonly hostname: string;
-  /** Called when the endpoint's actor has stopped, so the service can release its id. */
-  readonly onReaped: (server: NactRpcServer) => void;
+  /** Told when the endpoint's actor has stopped, so that it can release the endpoint's id. */
+  readonly owner: { endpointReaped(server: NactRpcServer): void };
 }
 
 /**
  * The nact-backed {@link RpcServer} of one endpoint: one nact actor (a child of the service's
- * supervisor) whose messages the endpoint's {@link EndpointActor} processes. It is also where
- * messages to the endpoint are posted, so that calls to a terminated endpoint fail at once.
+ * supervisor) and the endpoint's {@link Mailbox}, whose messages the endpoint's
+ * {@link EndpointActor} processes. It is also where messages to the endpoint are posted, so
+ * that calls to a terminated endpoint fail at once. What is rarely used (timers, self
+ * gateways, executors, the termination promise) is created on first use: a service may hold
+ * a hundred thousand endpoints.
  */
-export class NactRpcServer implements RpcServer, EndpointActorHost {
+export class NactRpcServer implements RpcServer, EndpointActorHost, MailboxOwner<MailboxMessage>, DeliveryTarget {
   readonly address: string;
+  readonly endpointId: string;
   private readonly hostname: string;
   private readonly context: RuntimeContext;
   private readonly hooks: EndpointHooks;
   private readonly actor: EndpointActor;
   private readonly ref: Ref<typeof DELIVER>;
   private readonly mailbox: Mailbox<MailboxMessage>;
-  private readonly onReaped: (server: NactRpcServer) => void;
-  private readonly timers = new ScheduledTimers();
-  private readonly selfGateways = new Map<AnyProtocol, object>();
-  private readonly executors = new Map<SelfFencing, MainThreadExecutor>();
-  private readonly terminationFuture: Promise<void>;
-  private settleTermination!: (failure: unknown) => void;
+  private readonly owner: { endpointReaped(server: NactRpcServer): void };
+  private readonly termination = new LazyFuture();
+  private timers: ScheduledTimers | undefined;
+  private selfGateways: Map<AnyProtocol, object> | undefined;
+  private executors: Map<SelfFencing, MainThreadExecutor> | undefined;
   private terminationFailure: unknown;
   private closeRequested = false;
 
   constructor(options: NactRpcServerOptions) {
     this.address = options.address;
+    this.endpointId = options.hooks.endpointId;
     this.hostname = options.hostname;
     this.context = options.context;
     this.hooks = options.hooks;
-    this.onReaped = options.onReaped;
-    this.terminationFuture = new Promise<void>((resolve, reject) => {
-      this.settleTermination = (failure) => (failure === undefined ? resolve() : reject(failure));
-    });
-    markHandled(this.terminationFuture);
+    this.owner = options.owner;
     this.actor = new EndpointActor(options.endpoint, options.hooks, options.context, this, this);
-    const deliverInMicrotask = (): void => {
-      this.mailbox.deliver()?.catch((error: unknown) => this.internalError(error));
-    };
-    const deliverViaActor = (): void => dispatch(this.ref, DELIVER);
-    this.mailbox = new Mailbox<MailboxMessage>(
-      () => scheduleDelivery(deliverInMicrotask, deliverViaActor),
-      (message) => this.receive(message),
-      MAX_BATCH,
-    );
-    this.ref = spawn(
-      options.supervisor,
-      (state: undefined) => {
-        const pending = this.mailbox.deliver();
-        return pending === undefined ? state : pending.then(() => state);
-      },
-      options.hooks.endpointId,
-      {
-        onCrash: (_message, error, ctx) => {
-          this.context.logger.error(`Internal error in the actor of ${this.address}: ${String(error)}`, { error });
-          return ctx.resume;
-        },
-      },
-    );
+    this.mailbox = new Mailbox<MailboxMessage>(this, MAX_BATCH);
+    this.ref = spawn(options.supervisor, options.actorFunction, options.hooks.endpointId, { onCrash: options.onCrash });
+  }
+
+  /** @see MailboxOwner.wakeUp */
+  wakeUp(): void {
+    scheduleDelivery(this);
+  }
+
+  /** @see MailboxOwner.process */
+  process(message: MailboxMessage): void | Promise<void> {
+    return this.receive(message);
+  }
+
+  /** @see DeliveryTarget.deliverNow */
+  deliverNow(): void {
+    this.mailbox.deliver()?.catch((error: unknown) => this.internalError(error));
+  }
+
+  /** @see DeliveryTarget.deliverViaActor */
+  deliverViaActor(): void {
+    dispatch(this.ref, DELIVER);
+  }
+
+  /** Called by the endpoint's nact actor when it receives its wake-up message. */
+  deliverViaActorMessage(): void | Promise<void> {
+    return this.mailbox.deliver();
   }
 
   /**
@@ -144,16 +157,17 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
       this.closeRequested = true;
       this.post({ kind: 'control', command: 'terminate' });
     }
-    return this.terminationFuture;
+    return this.termination.get();
   }
 
   getTerminationFuture(): Promise<void> {
-    return this.terminationFuture;
+    return this.termination.get();
   }
 
   getSelfGateway<TProtocol extends AnyProtocol>(
     protocol: TProtocol,
   ): GatewayOf<TProtocol> | FencedGatewayOf<TProtocol, FencingToken> {
+    this.selfGateways ??= new Map();
     let gateway = this.selfGateways.get(protocol);
     if (gateway === undefined) {
       assertServes(`${this.hooks.className} at ${this.address}`, this.hooks.protocols, protocol);
@@ -192,10 +206,12 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
       return { cancel: () => false };
     }
     if (this.actor.getState() === 'TERMINATED') return { cancel: () => false };
+    this.timers ??= new ScheduledTimers();
     return this.timers.schedule(() => this.post(message), delayMs);
   }
 
   getMainThreadExecutor(fencing: SelfFencing): MainThreadExecutor {
+    this.executors ??= new Map();
     let executor = this.executors.get(fencing);
     if (executor === undefined) {
       executor = {
@@ -219,15 +235,15 @@ export class NactRpcServer implements RpcServer, EndpointActorHost {
   /** Called by the endpoint's actor once it has terminated. */
   terminated(failure: unknown): void {
     this.terminationFailure = failure;
-    this.timers.cancelAll();
+    this.timers?.cancelAll();
     this.mailbox.enqueue(REAP);
   }
 
   private receive(message: MailboxMessage): void | Promise<void> {
     if (message === REAP) {
       stop(this.ref);
-      this.onReaped(this);
-      this.settleTermination(this.terminationFailure);
+      this.owner.endpointReaped(this);
+      this.termination.settle(this.terminationFailure);
       return;
     }
     try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, start, stop, type Ref } from 'nact';
+import { spawn, start, stop, type Ref, type SupervisionActorFunc } from 'nact';
 import {
   createGatewayProxy,
   formatRpcAddress,
@@ -164,11 +164,11 @@ export class NactRpcService implements RpcService, TransportHost {
       endpoint,
       hooks,
       supervisor: this.supervisor,
+      actorFunction: this.actorFunction,
+      onCrash: this.onCrash,
       address: formatRpcAddress({ serviceName: this.serviceName, ...this.external, endpointId: hooks.endpointId }),
       hostname: this.external?.host ?? 'localhost',
-      onReaped: (reaped) => {
-        if (this.servers.get(hooks.endpointId) === reaped) this.servers.delete(hooks.endpointId);
-      },
+      owner: this,
     });
     this.servers.set(hooks.endpointId, server);
     return server;
@@ -243,6 +243,23 @@ export class NactRpcService implements RpcService, TransportHost {
   getTerminationFuture(): Promise<void> {
     return this.terminationFuture;
   }
+
+  /** Releases the id of an endpoint whose actor has stopped. */
+  endpointReaped(server: NactRpcServer): void {
+    if (this.servers.get(server.endpointId) === server) this.servers.delete(server.endpointId);
+  }
+
+  /** The function of every endpoint actor: deliver the mailbox of the endpoint it is named after. */
+  private readonly actorFunction = (state: undefined, _message: unknown, context: { readonly name: string }): unknown => {
+    const pending = this.servers.get(context.name)?.deliverViaActorMessage();
+    return pending === undefined ? state : pending.then(() => state);
+  };
+
+  /** The supervision of every endpoint actor: an error inside the runtime is logged, the actor goes on. */
+  private readonly onCrash: SupervisionActorFunc<unknown, Ref<unknown>, Ref<unknown>> = (_message, error, context) => {
+    this.logger.error(`Internal error in the actor of endpoint ${context.name}: ${String(error)}`, { error });
+    return context.resume;
+  };
 
   /** @see TransportHost.onRequest */
   onRequest(association: Association, request: RequestMessage): void {

@@ -197,18 +197,42 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
 
   /** The runtime's access to the endpoint's lifecycle (see `@nact-rpc/core/internal`); not for applications. */
   [ENDPOINT_HOOKS](): EndpointHooks {
-    const protocols = servedProtocols(this.constructor as abstract new () => unknown);
-    return {
-      endpointId: this.endpointId,
-      className: this.constructor.name,
-      protocols,
-      fenced: this.selfFencing() === 'fenced',
-      onStart: () => this.onStart(),
-      onStop: () => this.onStop(),
-      setRunning: (running) => {
-        this.running = running;
-      },
-      fencingToken: () => this.currentFencingToken(),
-    };
+    return new RpcEndpointHooks(this);
+  }
+
+  /** Sets what {@link RpcEndpoint.isRunning} answers; for {@link RpcEndpointHooks}. */
+  private markRunning(running: boolean): void {
+    this.running = running;
+  }
+}
+
+/** The {@link EndpointHooks} of an {@link RpcEndpoint}: one small object, no closures. */
+class RpcEndpointHooks implements EndpointHooks {
+  readonly endpointId: string;
+  readonly className: string;
+  readonly protocols: readonly AnyProtocol[];
+  readonly fenced: boolean;
+
+  constructor(private readonly endpoint: RpcEndpoint) {
+    this.endpointId = endpoint.getEndpointId();
+    this.className = endpoint.constructor.name;
+    this.protocols = servedProtocols(endpoint.constructor as abstract new () => unknown);
+    this.fenced = endpoint['selfFencing']() === 'fenced';
+  }
+
+  onStart(): void | PromiseLike<void> {
+    return this.endpoint['onStart']();
+  }
+
+  onStop(): void | PromiseLike<void> {
+    return this.endpoint['onStop']();
+  }
+
+  setRunning(running: boolean): void {
+    this.endpoint['markRunning'](running);
+  }
+
+  fencingToken(): FencingToken | undefined {
+    return this.endpoint['currentFencingToken']();
   }
 }

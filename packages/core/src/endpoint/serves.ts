@@ -36,6 +36,18 @@ export function serves<const TProtocols extends readonly AnyProtocol[]>(...proto
  * @throws HandshakeError if two different protocols of the same name are served.
  */
 export function servedProtocols(endpointClass: abstract new (...args: never[]) => unknown): readonly AnyProtocol[] {
+  let served = servedByClass.get(endpointClass);
+  if (served === undefined) {
+    served = collectServedProtocols(endpointClass);
+    servedByClass.set(endpointClass, served);
+  }
+  return served;
+}
+
+/** What {@link servedProtocols} found for each class: classes are declared once, endpoints made often. */
+const servedByClass = new WeakMap<object, readonly AnyProtocol[]>();
+
+function collectServedProtocols(endpointClass: abstract new (...args: never[]) => unknown): readonly AnyProtocol[] {
   const byName = new Map<string, AnyProtocol>();
   const visit = (protocol: AnyProtocol): void => {
     const known = byName.get(protocol.name);
@@ -53,7 +65,7 @@ export function servedProtocols(endpointClass: abstract new (...args: never[]) =
   for (let current: unknown = endpointClass; typeof current === 'function'; current = Object.getPrototypeOf(current)) {
     declaredProtocols.get(current)?.forEach(visit);
   }
-  return [...byName.values()];
+  return Object.freeze([...byName.values()]);
 }
 
 /**
