@@ -1,0 +1,91 @@
+/**
+ * Codec round trips (encode then decode, through bytes) of a representative payload with a
+ * Date, a Map, a nested object, numbers and strings: `codec_json` (JSON over a Buffer; the
+ * Date comes back as a string and the Map as `{}`), `codec_superjson` (superjson over a
+ * Buffer) and `codec_default` (nact-rpc's default codec, `new SuperJsonCodec()`).
+ */
+import { SuperJsonCodec } from '@nact-rpc/core';
+import { SuperJSON } from 'superjson';
+import { syncLoop } from './measure';
+import type { Scenario } from './scenario';
+
+/** The codec payload: about 200 bytes once encoded. */
+export function codecPayload(): Record<string, unknown> {
+  return {
+    id: 48_213,
+    name: 'order-48213',
+    createdAt: new Date(Date.UTC(2024, 4, 17, 9, 30)),
+    amount: 1_234.56,
+    quantity: 3,
+    status: 'pending',
+    tags: new Map([
+      ['region', 'eu-west'],
+      ['tier', 'gold'],
+    ]),
+    customer: { id: 'c-42', name: 'Ada Lovelace', address: { city: 'London', zip: 'NW1 6XE' } },
+    scores: [0.5, 0.25, 0.125],
+  };
+}
+
+/** One way to turn the payload into bytes and back. */
+interface RoundTrip {
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+}
+
+const json: RoundTrip = {
+  encode: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
+  decode: (bytes) => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')),
+};
+
+function superjson(): RoundTrip {
+  const serializer = new SuperJSON();
+  return {
+    encode: (value) => Buffer.from(serializer.stringify(value), 'utf8'),
+    decode: (bytes) => serializer.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')),
+  };
+}
+
+function codecScenario(name: string, make: () => RoundTrip): Scenario {
+  return {
+    name,
+    unit: 'ops/s',
+    async open() {
+      const codec = make();
+      const payload = codecPayload();
+      let sink = 0;
+      let ops = 0;
+      return {
+        run: (durationMs) =>
+          syncLoop(
+            durationMs,
+            () => {
+              ops++;
+              sink += (codec.decode(codec.encode(payload)) as { id: number }).id;
+            },
+            100,
+          ),
+        async close() {
+          if (sink !== ops * 48_213) throw new Error(`${name}: the round trip changed the payload`);
+        },
+      };
+    },
+  };
+}
+
+/** The encoded size of the codec payload with each codec, in bytes. */
+export function codecPayloadBytes(): Record<string, number> {
+  const payload = codecPayload();
+  return {
+    codec_json_bytes: json.encode(payload).byteLength,
+    codec_superjson_bytes: superjson().encode(payload).byteLength,
+    codec_default_bytes: new SuperJsonCodec().encode(payload).byteLength,
+  };
+}
+
+/** JSON.stringify / JSON.parse over a Buffer. */
+export const codecJson = codecScenario('codec_json', () => json);
+/** superjson stringify / parse over a Buffer. */
+export const codecSuperjson = codecScenario('codec_superjson', superjson);
+/** nact-rpc's default codec. */
+export const codecDefault = codecScenario('codec_default', () => new SuperJsonCodec());

@@ -1,0 +1,39 @@
+/** How long and how big a benchmark run is: the full run, or the quick one (`--quick`). */
+
+/** The sizes and durations of one run. */
+export interface BenchConfig {
+  /** Whether this is the quick run. */
+  readonly quick: boolean;
+  /** Rounds of the interleaved scenarios; each figure is the median over rounds. */
+  readonly rounds: number;
+  /** The measurement window of one scenario in one round, in ms. */
+  readonly measureMs: number;
+  /** The warm-up before each measurement, in ms: 20% of the window, at least 100 ms. */
+  readonly warmupMs: number;
+  /** Messages per batch for the tell / dispatch throughput scenarios. */
+  readonly batchSize: number;
+  /** How many endpoints (and, apart, bare nact actors) the memory scenario creates. */
+  readonly memoryItems: number;
+  /** How many client services (associations) the idle scenario opens. */
+  readonly idleAssociations: number;
+  /** How long the idle scenario lets the associations settle before measuring, in ms. */
+  readonly idleSettleMs: number;
+  /** The idle scenario's CPU measurement window, in ms. */
+  readonly idleWindowMs: number;
+}
+
+/** The configuration of a full run, or of a quick one. */
+export function benchConfig(quick: boolean): BenchConfig {
+  const measureMs = quick ? 300 : 1_000;
+  return {
+    quick,
+    rounds: quick ? 2 : 5,
+    measureMs,
+    warmupMs: Math.max(100, Math.round(measureMs * 0.2)),
+    batchSize: 1_000,
+    memoryItems: quick ? 20_000 : 100_000,
+    idleAssociations: 1_000,
+    idleSettleMs: quick ? 1_500 : 3_000,
+    idleWindowMs: quick ? 3_000 : 10_000,
+  };
+}

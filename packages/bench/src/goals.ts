@@ -1,0 +1,76 @@
+/** The ratios the benchmark reports, and the goals set on some of them. */
+
+/** A ratio: one figure divided by another. */
+interface RatioDefinition {
+  readonly key: string;
+  readonly numerator: string;
+  readonly denominator: string;
+}
+
+const ratio = (key: string, numerator: string, denominator: string): RatioDefinition => ({ key, numerator, denominator });
+
+/** Every ratio reported, in order; the first eight are the required ones. */
+export const RATIOS: readonly RatioDefinition[] = [
+  ratio('local_ask_seq_vs_nact_query', 'local_rpc_ask_seq_per_s', 'local_nact_query_seq_per_s'),
+  ratio('local_ask_1000_vs_nact_query', 'local_rpc_ask_1000_per_s', 'local_nact_query_1000_per_s'),
+  ratio('local_tell_vs_nact_dispatch', 'local_rpc_tell_per_s', 'local_nact_dispatch_per_s'),
+  ratio('remote_ask_100_vs_raw_tcp', 'remote_rpc_ask_100_per_s', 'remote_raw_tcp_100_per_s'),
+  ratio('remote_ask_100_vs_grpc', 'remote_rpc_ask_100_per_s', 'remote_grpc_100_per_s'),
+  ratio('remote_ask_1000_vs_raw_tcp', 'remote_rpc_ask_1000_per_s', 'remote_raw_tcp_1000_per_s'),
+  ratio('remote_p50_1_vs_raw_tcp', 'remote_rpc_ask_1_p50_us', 'remote_raw_tcp_1_p50_us'),
+  ratio('memory_per_endpoint_vs_nact_actor', 'memory_per_endpoint_bytes', 'memory_per_nact_actor_bytes'),
+  ratio('local_ask_seq_vs_direct_call', 'local_rpc_ask_seq_per_s', 'local_direct_call_per_s'),
+  ratio('remote_ask_1_vs_raw_tcp', 'remote_rpc_ask_1_per_s', 'remote_raw_tcp_1_per_s'),
+  ratio('remote_ask_1_vs_grpc', 'remote_rpc_ask_1_per_s', 'remote_grpc_1_per_s'),
+  ratio('remote_ask_1000_vs_grpc', 'remote_rpc_ask_1000_per_s', 'remote_grpc_1000_per_s'),
+  ratio('remote_p99_100_vs_raw_tcp', 'remote_rpc_ask_100_p99_us', 'remote_raw_tcp_100_p99_us'),
+  ratio('remote_tell_vs_local_tell', 'remote_rpc_tell_per_s', 'local_rpc_tell_per_s'),
+  ratio('codec_default_vs_json', 'codec_default_per_s', 'codec_json_per_s'),
+  ratio('codec_default_vs_superjson', 'codec_default_per_s', 'codec_superjson_per_s'),
+];
+
+/** Computes every ratio whose figures were measured. */
+export function computeRatios(figures: Readonly<Record<string, number>>): Record<string, number> {
+  const ratios: Record<string, number> = {};
+  for (const { key, numerator, denominator } of RATIOS) {
+    const top = figures[numerator];
+    const bottom = figures[denominator];
+    if (top !== undefined && bottom !== undefined) ratios[key] = top / bottom;
+  }
+  return ratios;
+}
+
+/** A goal on a ratio: at least (`>=`) or at most (`<=`) a target. */
+export interface Goal {
+  readonly label: string;
+  readonly ratio: string;
+  readonly comparison: '>=' | '<=';
+  readonly target: number;
+}
+
+/** The performance goals of nact-rpc. */
+export const GOALS: readonly Goal[] = [
+  { label: 'local ask >= 1.5x nact query (1 in flight)', ratio: 'local_ask_seq_vs_nact_query', comparison: '>=', target: 1.5 },
+  { label: 'local ask >= 3.0x nact query (1000 in flight)', ratio: 'local_ask_1000_vs_nact_query', comparison: '>=', target: 3.0 },
+  { label: 'local tell >= 1.5x nact dispatch', ratio: 'local_tell_vs_nact_dispatch', comparison: '>=', target: 1.5 },
+  { label: 'remote ask@100 >= 0.6x raw TCP', ratio: 'remote_ask_100_vs_raw_tcp', comparison: '>=', target: 0.6 },
+  { label: 'remote ask@100 >= 15x gRPC', ratio: 'remote_ask_100_vs_grpc', comparison: '>=', target: 15 },
+  { label: 'remote ask@1000 >= 0.5x raw TCP', ratio: 'remote_ask_1000_vs_raw_tcp', comparison: '>=', target: 0.5 },
+  { label: 'remote p50@1 <= 1.5x raw TCP', ratio: 'remote_p50_1_vs_raw_tcp', comparison: '<=', target: 1.5 },
+  { label: 'memory per endpoint <= 2x nact actor', ratio: 'memory_per_endpoint_vs_nact_actor', comparison: '<=', target: 2 },
+];
+
+/** A goal with the measured ratio and whether it is met. */
+export interface GoalResult extends Goal {
+  readonly value: number | undefined;
+  readonly met: boolean;
+}
+
+/** Checks every goal against `ratios`; a ratio not measured does not meet its goal. */
+export function checkGoals(ratios: Readonly<Record<string, number>>): GoalResult[] {
+  return GOALS.map((goal) => {
+    const value = ratios[goal.ratio];
+    const met = value !== undefined && (goal.comparison === '>=' ? value >= goal.target : value <= goal.target);
+    return { ...goal, value, met };
+  });
+}

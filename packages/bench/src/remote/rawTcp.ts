@@ -1,0 +1,97 @@
+/**
+ * The raw TCP baseline: a length-prefixed JSON echo ({@link FrameWriter}, {@link FrameReader}).
+ * The server echoes each `{ id, payload }` frame; the client keeps its pending calls in a Map
+ * by id. Scenarios `remote_raw_tcp_<n>` run it with n calls in flight.
+ */
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { closedLoop } from '../measure';
+import { checkEcho, makePayload, type Payload } from '../payload';
+import type { Scenario } from '../scenario';
+import { FrameReader, FrameWriter } from './frames';
+
+interface EchoFrame {
+  readonly id: number;
+  readonly payload: Payload;
+}
+
+/** Starts the echo server on 127.0.0.1, any free port; resolves with the port. */
+export function startRawTcpServer(): Promise<number> {
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    const writer = new FrameWriter(socket);
+    const reader = new FrameReader((frame) => writer.send(frame));
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('error', () => socket.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** A client of the echo server. */
+class RawTcpClient {
+  private readonly pending = new Map<number, { resolve: (payload: Payload) => void; reject: (error: Error) => void }>();
+  private readonly writer: FrameWriter;
+  private nextId = 1;
+
+  private constructor(private readonly socket: Socket) {
+    this.writer = new FrameWriter(socket);
+    const reader = new FrameReader((frame) => {
+      const { id, payload } = frame as EchoFrame;
+      const call = this.pending.get(id);
+      this.pending.delete(id);
+      call?.resolve(payload);
+    });
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('close', () => {
+      const error = new Error('the raw TCP connection closed');
+      for (const call of this.pending.values()) call.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  /** Connects to the server at 127.0.0.1:`port`. */
+  static connect(port: number): Promise<RawTcpClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.off('error', reject);
+        socket.on('error', () => socket.destroy());
+        resolve(new RawTcpClient(socket));
+      });
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+    });
+  }
+
+  /** Sends `payload` and resolves with the echo. */
+  call(payload: Payload): Promise<Payload> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.writer.send({ id, payload });
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** The raw TCP echo with `inFlight` calls outstanding, against the server on `port`. */
+export function rawTcpScenario(inFlight: number, port: number): Scenario {
+  return {
+    name: `remote_raw_tcp_${inFlight}`,
+    unit: 'calls/s',
+    async open() {
+      const client = await RawTcpClient.connect(port);
+      return {
+        run: (durationMs) =>
+          closedLoop(inFlight, durationMs, async (sequence) => checkEcho(sequence, await client.call(makePayload(sequence)))),
+        async close() {
+          client.close();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The remote benchmark's server, run as a child process: a raw TCP echo server, a gRPC echo
+ * server and a listening nact-rpc service with an Echo endpoint, all on 127.0.0.1 and any free
+ * port. Sends `{ rawTcpPort, grpcPort, rpcAddress }` once ready; exits when its stdin closes.
+ */
+import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { EchoEndpoint, errorsOnlyLogger } from '../echo';
+import { runChild, send } from '../proc/childIo';
+import { startGrpcServer } from './grpc';
+import { startRawTcpServer } from './rawTcp';
+
+/** What the server child sends once it is ready. */
+export interface RemoteServerReady {
+  readonly rawTcpPort: number;
+  readonly grpcPort: number;
+  readonly rpcAddress: string;
+}
+
+async function main(): Promise<void> {
+  const rawTcpPort = await startRawTcpServer();
+  const grpcPort = await startGrpcServer();
+  const service = await NactRpcService.create({
+    name: 'bench',
+    logger: errorsOnlyLogger(),
+    listen: { host: '127.0.0.1', port: 0 },
+  });
+  const echo = new EchoEndpoint(service, 'echo');
+  await echo.start();
+  const ready: RemoteServerReady = { rawTcpPort, grpcPort, rpcAddress: echo.getAddress() };
+  send(ready);
+}
+
+runChild(main);

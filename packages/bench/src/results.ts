@@ -1,0 +1,60 @@
+/** The results file, `packages/bench/results/latest.json`, and the machine it describes. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { GoalResult } from './goals';
+
+/** The machine a run measured. */
+export interface MachineInfo {
+  readonly node: string;
+  readonly cpus: { readonly model: string; readonly count: number };
+  readonly totalmem: number;
+  readonly platform: string;
+}
+
+/** Everything a run writes to latest.json. */
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  readonly command: string;
+  readonly quick: boolean;
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly rounds: number;
+  readonly measureMs: number;
+  readonly warmupMs: number;
+  readonly figures: Readonly<Record<string, number>>;
+  readonly ratios: Readonly<Record<string, number>>;
+  readonly goals: readonly GoalResult[];
+  /** Each scenario's throughput in every round, before the median. */
+  readonly perRound: Readonly<Record<string, readonly number[]>>;
+}
+
+/** Describes this machine. */
+export function machineInfo(): MachineInfo {
+  const cores = cpus();
+  return {
+    node: process.version,
+    cpus: { model: cores[0]?.model ?? 'unknown', count: cores.length },
+    totalmem: totalmem(),
+    platform: `${platform()} ${process.arch}`,
+  };
+}
+
+/** How this run was started, e.g. `npm run bench -- --quick`. */
+export function commandLine(args: readonly string[]): string {
+  const npmScript = process.env.npm_lifecycle_event;
+  const suffix = args.length === 0 ? '' : ` -- ${args.join(' ')}`;
+  if (npmScript !== undefined) return `npm run ${npmScript}${suffix}`;
+  return ['node', 'packages/bench/dist/cli.js', ...args].join(' ');
+}
+
+/** The results folder: packages/bench/results (kept out of git). */
+export const RESULTS_DIR = join(__dirname, '..', 'results');
+
+/** Writes `results` to results/latest.json; returns the path. */
+export function writeResults(results: BenchResults): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, 'latest.json');
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  return path;
+}

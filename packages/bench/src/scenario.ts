@@ -1,0 +1,26 @@
+/** What a benchmark scenario is, to the round runner. */
+import type { BenchConfig } from './config';
+import type { Sample } from './measure';
+
+/** One open instance of a scenario: set up, ready to run windows, then closed. */
+export interface ScenarioSession {
+  /** Runs the scenario for about `durationMs` and returns what it measured. */
+  run(durationMs: number): Promise<Sample>;
+  /** Releases everything the session opened. */
+  close(): Promise<void>;
+  /**
+   * Counts of things that went wrong without failing the scenario (e.g. misrouted replies),
+   * by name; the runner sums them over the run and reports the non-zero ones.
+   */
+  anomalies?(): Record<string, number>;
+}
+
+/** A scenario, run once per round: opened, warmed up, measured, closed. */
+export interface Scenario {
+  /** The figure prefix, e.g. `local_rpc_ask_seq` or `remote_grpc_100`. */
+  readonly name: string;
+  /** What one operation is, for the table: `calls/s`, `msgs/s` or `ops/s`. */
+  readonly unit: string;
+  /** Sets the scenario up (not measured). */
+  open(config: BenchConfig): Promise<ScenarioSession>;
+}
