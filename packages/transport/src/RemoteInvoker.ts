@@ -23,15 +23,25 @@ export interface RemoteTarget {
   readonly fencingToken?: FencingToken | undefined;
 }
 
+/** What a gateway method sends with every call: its name for messages, and its request header. */
+interface MethodFrame {
+  /** `Protocol.method`. */
+  readonly target: string;
+  /** The request header with call id 0; the association writes each call's id over it. */
+  readonly header: Buffer;
+}
+
 /**
  * Turns the calls of a gateway to an endpoint of another service into request frames on
  * the association with that service. Arguments are serialized at the caller, and a request
- * over the maximum frame size fails here, before anything is sent.
+ * over the maximum frame size fails here, before anything is sent. Each method's request
+ * header is encoded once.
  */
 export class RemoteInvoker implements GatewayInvoker {
   readonly address: string;
   readonly hostname: string;
   readonly fencingToken?: () => FencingToken | undefined;
+  private readonly frames = new Map<string, MethodFrame>();
 
   constructor(
     private readonly host: TransportHost,
@@ -47,18 +57,23 @@ export class RemoteInvoker implements GatewayInvoker {
   }
 
   tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void {
-    const target = `${this.target.protocolName}.${methodName}`;
-    let frame: { header: Buffer; args: Uint8Array };
+    const { target, header } = this.frameOf(methodName);
+    let encodedArgs: Uint8Array;
     try {
-      frame = this.encode(0, methodName, method.local, args);
+      encodedArgs = this.encodeArgs(target, method.local, args);
     } catch (error) {
       this.host.logger.error(`Dropped tell ${target} to ${this.address}: ${(error as Error).message}`, { error });
+      return;
+    }
+    const association = this.target.peer.current();
+    if (association !== undefined) {
+      association.sendRequest(0, header, encodedArgs, target);
       return;
     }
     this.target.peer.send({
       callId: 0,
       target,
-      send: (association) => association.sendRequest(0, frame.header, frame.args, target),
+      send: (opened) => opened.sendRequest(0, header, encodedArgs, target),
       fail: (error) => this.host.logger.warn(`Dropped tell ${target} to ${this.address}: ${error.message}`),
     });
   }
@@ -70,43 +85,47 @@ export class RemoteInvoker implements GatewayInvoker {
     timeoutMs: number | undefined,
   ): Promise<unknown> {
     const { pendingCalls, codec } = this.host;
-    const target = `${this.target.protocolName}.${methodName}`;
+    const { target, header } = this.frameOf(methodName);
     let encodedArgs: Uint8Array;
     try {
-      encodedArgs = this.encodeArgs(methodName, method.local, args);
+      encodedArgs = this.encodeArgs(target, method.local, args);
     } catch (error) {
       return Promise.reject(error);
     }
     const { callId, promise } = pendingCalls.register({ target, recipient: this.address, timeoutMs, codec });
-    const { header } = this.frame(callId, methodName, encodedArgs);
+    const association = this.target.peer.current();
+    if (association !== undefined) {
+      association.sendRequest(callId, header, encodedArgs, target);
+      return promise;
+    }
     this.target.peer.send({
       callId,
       target,
-      send: (association) => association.sendRequest(callId, header, encodedArgs, target),
+      send: (opened) => opened.sendRequest(callId, header, encodedArgs, target),
       fail: (error) => pendingCalls.fail(callId, error),
     });
     return promise;
   }
 
-  private encode(callId: number, methodName: string, localOnly: boolean, args: unknown[]): { header: Buffer; args: Uint8Array } {
-    return this.frame(callId, methodName, this.encodeArgs(methodName, localOnly, args));
+  private frameOf(methodName: string): MethodFrame {
+    let frame = this.frames.get(methodName);
+    if (frame === undefined) {
+      const { endpointId, protocolName, fencingToken } = this.target;
+      frame = {
+        target: `${protocolName}.${methodName}`,
+        header: encodeRequestHeader(0, endpointId, protocolName, methodName, fencingToken),
+      };
+      this.frames.set(methodName, frame);
+    }
+    return frame;
   }
 
   /** Serializes the arguments, refusing local-only methods and requests over the maximum frame size. */
-  private encodeArgs(methodName: string, localOnly: boolean, args: unknown[]): Uint8Array {
-    const target = `${this.target.protocolName}.${methodName}`;
+  private encodeArgs(target: string, localOnly: boolean, args: unknown[]): Uint8Array {
     if (localOnly) {
-      throw new RpcInvalidStateError(
-        `${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`,
-      );
+      throw new RpcInvalidStateError(`${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`);
     }
     // The request header is at most a few hundred bytes more; the association checks the exact size.
     return encodeArguments(this.host.codec, args, target, this.address, this.maxFrameSize, FRAME_HEADER_BYTES);
-  }
-
-  private frame(callId: number, methodName: string, encodedArgs: Uint8Array): { header: Buffer; args: Uint8Array } {
-    const { endpointId, protocolName, fencingToken } = this.target;
-    const header = encodeRequestHeader(callId, endpointId, protocolName, methodName, fencingToken);
-    return { header, args: encodedArgs };
   }
 }

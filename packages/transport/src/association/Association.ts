@@ -15,6 +15,11 @@ import {
 } from '../wire/wireFormat';
 import { WIRE_MAGIC, WIRE_VERSION, WireKind, type HelloBody, type WireMessage } from '../wire/WireMessage';
 
+/** Where the call id sits in request and response payloads: right after the kind byte. */
+const CALL_ID_OFFSET = 1;
+const RESPONSE_OK_HEADER = encodeResponseHeader(true, 0);
+const RESPONSE_ERROR_HEADER = encodeResponseHeader(false, 0);
+
 /** Who opened the connection. */
 export type AssociationRole = 'outbound' | 'inbound';
 
@@ -99,8 +104,10 @@ export class Association {
   }
 
   /**
-   * Sends a request frame (`header` then `args`). An ask (`callId` > 0) is tracked, so that it
-   * fails if the connection ends. A frame over the peer's maximum fails the ask instead.
+   * Sends a request frame: `header` (made by `encodeRequestHeader`; its call id is replaced by
+   * `callId`, so one header serves every call of a method) then `args`. An ask (`callId` > 0)
+   * is tracked, so that it fails if the connection ends. A frame over the peer's maximum
+   * fails the ask instead.
    */
   sendRequest(callId: number, header: Uint8Array, args: Uint8Array, target: string): void {
     const size = FRAME_HEADER_BYTES + header.length + args.length;
@@ -113,7 +120,7 @@ export class Association {
       return;
     }
     if (callId !== 0) this.inFlight.add(callId);
-    this.writer.write(header, args);
+    this.writer.writeStamped(header, CALL_ID_OFFSET, callId, args);
   }
 
   /** Sends an endpoint handshake; its answer completes pending call `callId`. */
@@ -164,14 +171,29 @@ export class Association {
   private receive(chunk: Buffer): void {
     this.lastReceivedAt = Date.now();
     try {
-      this.decoder.push(chunk, (payload) => {
-        if (this.state !== 'closed') this.handle(decodeWireMessage(payload));
-      });
+      this.decoder.push(chunk, this.onFrame);
     } catch (error) {
       this.host.logger.error(
         `Protocol error on the connection with ${this.describePeer()}: ${(error as Error).message}. Closing that connection.`,
       );
       this.close(`protocol error: ${(error as Error).message}`, false);
+    }
+  }
+
+  private readonly onFrame = (payload: Buffer): void => {
+    if (this.state === 'closed') return;
+    const kind = payload[0];
+    // The hot path: answers are read in place, without decoding a message object.
+    if ((kind === WireKind.ResponseOk || kind === WireKind.ResponseError) && this.state === 'open' && payload.length >= 5) {
+      this.answer(kind === WireKind.ResponseOk, payload.readUInt32BE(CALL_ID_OFFSET), payload.subarray(5));
+      return;
+    }
+    this.handle(decodeWireMessage(payload));
+  };
+
+  private answer(ok: boolean, callId: number, payload: Uint8Array): void {
+    if (this.inFlight.delete(callId)) {
+      this.host.pendingCalls.complete(callId, ok ? { ok, value: payload } : { ok, error: payload });
     }
   }
 
@@ -189,10 +211,7 @@ export class Association {
         return;
       case WireKind.ResponseOk:
       case WireKind.ResponseError:
-        if (this.inFlight.delete(message.callId)) {
-          const ok = message.kind === WireKind.ResponseOk;
-          this.host.pendingCalls.complete(message.callId, ok ? { ok, value: message.payload } : { ok, error: message.payload });
-        }
+        this.answer(message.kind === WireKind.ResponseOk, message.callId, message.payload);
         return;
       case WireKind.Ping:
         this.writer.write(encodeSignal(WireKind.Pong));
@@ -263,7 +282,7 @@ export class Association {
       ok = false;
       payload = encodeSizeError(codec, `The answer to call ${callId} is ${size} bytes`, this.peerMaxFrameSize());
     }
-    this.writer.write(encodeResponseHeader(ok, callId), payload);
+    this.writer.writeStamped(ok ? RESPONSE_OK_HEADER : RESPONSE_ERROR_HEADER, CALL_ID_OFFSET, callId, payload);
   }
 
   private tick(): void {
