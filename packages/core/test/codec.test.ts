@@ -410,3 +410,23 @@ describe('SuperJsonCodec fast path', () => {
     expect(() => codec.decode(Buffer.from('X{}'))).toThrow('unknown format byte');
   });
 });
+
+describe('SuperJsonCodec fast path on large values', () => {
+  const codec = new SuperJsonCodec();
+
+  test('a large value of distinct objects is plain; one shared reference deep inside makes it rich', () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({ i, tags: [String(i)] }));
+    expect(codec.encode(rows)[0]).toBe('J'.charCodeAt(0));
+    const shared = { shared: true };
+    const withShared = [...rows, shared, ...rows.map((row) => ({ ...row })), shared];
+    expect(codec.encode(withShared)[0]).toBe('S'.charCodeAt(0));
+    const decoded = codec.decode(codec.encode(withShared)) as object[];
+    expect(decoded[200]).toBe(decoded[401]);
+  });
+
+  test('a problem deep inside a large value is found and located', () => {
+    const rows: unknown[] = Array.from({ length: 100 }, (_, i) => ({ i }));
+    rows.push({ callback: () => 1 });
+    expect(() => codec.encode(rows)).toThrow('a function at [100].callback');
+  });
+});

@@ -1,6 +1,6 @@
 import { SuperJSON } from 'superjson';
 import type { Codec, ErrorClass } from './Codec';
-import { classifyValue } from './classifyValue';
+import { ValueClassifier } from './classifyValue';
 
 /** A class the codec can rebuild: instances are recreated with its prototype. */
 export type SerializableClass = new (...args: never[]) => object;
@@ -112,7 +112,8 @@ export class SuperJsonCodec implements Codec {
   }
 
   encode(value: unknown): Uint8Array {
-    const { kind, problem } = classifyValue(value, this.knownClass) as { kind: string; problem?: string };
+    const classifier = this.classifier.busy ? new ValueClassifier(this.knownClass) : this.classifier;
+    const { kind, problem } = classifier.classify(value) as { kind: string; problem?: string };
     if (kind === 'plain') return withFormat(FORMAT_JSON, JSON.stringify(value));
     if (kind === 'unserializable' && this.strict) throw new TypeError(`Cannot serialize ${problem}`);
     return withFormat(FORMAT_SUPERJSON, this.serializer.stringify(value));
@@ -131,6 +132,7 @@ export class SuperJsonCodec implements Codec {
   }
 
   private readonly knownClass = (constructor: unknown): boolean => this.isKnownClass(constructor);
+  private readonly classifier = new ValueClassifier(this.knownClass);
 
   private isKnownClass(constructor: unknown): boolean {
     if (this.valueClasses.has(constructor)) return true;

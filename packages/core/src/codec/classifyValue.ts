@@ -25,16 +25,65 @@ const NATIVE_TAGS: ReadonlySet<string> = new Set(['[object Date]', '[object RegE
  * The path to a problem is built only when there is one, so the common case allocates little.
  */
 export function classifyValue(value: unknown, isKnownClass: (constructor: unknown) => boolean): ValueClass {
-  const visited = new Set<object>();
-  const path: string[] = [];
-  let problem = '';
+  return new ValueClassifier(isKnownClass).classify(value);
+}
 
-  const unserializable = (what: string): number => {
-    problem = what;
+/**
+ * A reusable {@link classifyValue}: one per codec, so that a walk allocates nothing but what
+ * it must remember. Not re-entrant; a codec uses a fresh one if a walk is already running.
+ */
+export class ValueClassifier {
+  /** Objects seen in the current walk: usually few, so a list is faster than a set... */
+  private readonly visitedList: object[] = [];
+  /** ...until there are many. */
+  private visitedSet: Set<object> | undefined;
+  private readonly path: string[] = [];
+  private problem = '';
+  /** Whether a walk is running. */
+  busy = false;
+
+  constructor(private readonly isKnownClass: (constructor: unknown) => boolean) {}
+
+  /** Classifies `value` (see {@link classifyValue}). */
+  classify(value: unknown): ValueClass {
+    this.busy = true;
+    try {
+      switch (this.visit(value)) {
+        case IS_PLAIN:
+          return PLAIN;
+        case IS_RICH:
+          return RICH;
+        default: {
+          const where = this.path.length === 0 ? 'the top level' : this.path.reverse().join('');
+          return { kind: 'unserializable', problem: `${this.problem} at ${where}` };
+        }
+      }
+    } finally {
+      this.busy = false;
+      this.visitedList.length = 0;
+      this.visitedSet = undefined;
+      this.path.length = 0;
+    }
+  }
+
+  private unserializable(what: string): number {
+    this.problem = what;
     return IS_UNSERIALIZABLE;
-  };
+  }
 
-  const visit = (current: unknown): number => {
+  private seen(object: object): boolean {
+    if (this.visitedSet !== undefined) {
+      if (this.visitedSet.has(object)) return true;
+      this.visitedSet.add(object);
+      return false;
+    }
+    if (this.visitedList.includes(object)) return true;
+    this.visitedList.push(object);
+    if (this.visitedList.length > 32) this.visitedSet = new Set(this.visitedList);
+    return false;
+  }
+
+  private visit(current: unknown): number {
     switch (typeof current) {
       case 'string':
       case 'boolean':
@@ -45,85 +94,79 @@ export function classifyValue(value: unknown, isKnownClass: (constructor: unknow
       case 'bigint':
         return IS_RICH;
       case 'function':
-        return unserializable('a function');
+        return this.unserializable('a function');
       case 'symbol':
-        return unserializable('a symbol');
+        return this.unserializable('a symbol');
     }
     if (current === null) return IS_PLAIN;
     const object = current as object;
     // Shared references and cycles are kept by a rich format and lost (or fatal) in JSON.
-    if (visited.has(object)) return IS_RICH;
-    visited.add(object);
-    if (Array.isArray(object)) {
-      let result = IS_PLAIN;
-      for (let i = 0; i < object.length; i++) {
-        const element: unknown = object[i];
-        const kind = element === undefined ? IS_RICH : visit(element);
-        if (kind === IS_UNSERIALIZABLE) {
-          path.push(`[${i}]`);
-          return kind;
-        }
-        if (kind > result) result = kind;
-      }
-      return result;
-    }
-    if (object instanceof Map) {
-      let index = 0;
-      for (const [key, entry] of object) {
-        if (visit(key) === IS_UNSERIALIZABLE) {
-          path.push(`<map key ${index}>`);
-          return IS_UNSERIALIZABLE;
-        }
-        if (visit(entry) === IS_UNSERIALIZABLE) {
-          path.push(`<map value ${index}>`);
-          return IS_UNSERIALIZABLE;
-        }
-        index++;
-      }
-      return IS_RICH;
-    }
-    if (object instanceof Set) {
-      let index = 0;
-      for (const entry of object) {
-        if (visit(entry) === IS_UNSERIALIZABLE) {
-          path.push(`<set entry ${index}>`);
-          return IS_UNSERIALIZABLE;
-        }
-        index++;
-      }
-      return IS_RICH;
-    }
+    if (this.seen(object)) return IS_RICH;
+    if (Array.isArray(object)) return this.visitArray(object);
+    if (object instanceof Map) return this.visitMap(object);
+    if (object instanceof Set) return this.visitSet(object);
     const prototype = Object.getPrototypeOf(object) as { constructor?: unknown } | null;
     let result = IS_PLAIN;
     if (prototype !== null && prototype !== Object.prototype) {
       if (ArrayBuffer.isView(object) || NATIVE_TAGS.has(Object.prototype.toString.call(object))) return IS_RICH;
-      if (!isKnownClass(prototype.constructor)) {
+      if (!this.isKnownClass(prototype.constructor)) {
         const name = typeof prototype.constructor === 'function' ? prototype.constructor.name : '';
-        return unserializable(`an instance of class ${name || '(anonymous)'}`);
+        return this.unserializable(`an instance of class ${name || '(anonymous)'}`);
       }
       result = IS_RICH;
     }
     for (const key in object) {
       if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
       const entry: unknown = (object as Record<string, unknown>)[key];
-      const kind = entry === undefined ? IS_RICH : visit(entry);
+      const kind = entry === undefined ? IS_RICH : this.visit(entry);
       if (kind === IS_UNSERIALIZABLE) {
-        path.push(`.${key}`);
+        this.path.push(`.${key}`);
         return kind;
       }
       if (kind > result) result = kind;
     }
     return result;
-  };
+  }
 
-  switch (visit(value)) {
-    case IS_PLAIN:
-      return PLAIN;
-    case IS_RICH:
-      return RICH;
-    default: {
-      const where = path.length === 0 ? 'the top level' : path.reverse().join('');
-      return { kind: 'unserializable', problem: `${problem} at ${where}` };
+  private visitArray(array: readonly unknown[]): number {
+    let result = IS_PLAIN;
+    for (let i = 0; i < array.length; i++) {
+      const element = array[i];
+      const kind = element === undefined ? IS_RICH : this.visit(element);
+      if (kind === IS_UNSERIALIZABLE) {
+        this.path.push(`[${i}]`);
+        return kind;
+      }
+      if (kind > result) result = kind;
     }
+    return result;
+  }
+
+  private visitMap(map: ReadonlyMap<unknown, unknown>): number {
+    let index = 0;
+    for (const [key, entry] of map) {
+      if (this.visit(key) === IS_UNSERIALIZABLE) {
+        this.path.push(`<map key ${index}>`);
+        return IS_UNSERIALIZABLE;
+      }
+      if (this.visit(entry) === IS_UNSERIALIZABLE) {
+        this.path.push(`<map value ${index}>`);
+        return IS_UNSERIALIZABLE;
+      }
+      index++;
+    }
+    return IS_RICH;
+  }
+
+  private visitSet(set: ReadonlySet<unknown>): number {
+    let index = 0;
+    for (const entry of set) {
+      if (this.visit(entry) === IS_UNSERIALIZABLE) {
+        this.path.push(`<set entry ${index}>`);
+        return IS_UNSERIALIZABLE;
+      }
+      index++;
+    }
+    return IS_RICH;
   }
 }
