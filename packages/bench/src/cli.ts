@@ -4,7 +4,7 @@
  * scenarios once; prints the tables and writes results/latest.json. Every child process is
  * killed at the end, even after an error, and the process exits by itself.
  */
-import { codecDefault, codecJson, codecPayloadBytes, codecSuperjson } from './codec';
+import { codecDefault, codecDefaultPlain, codecJson, codecJsonPlain, codecPayloadBytes, codecSuperjson } from './codec';
 import { benchConfig } from './config';
 import { checkGoals, computeRatios } from './goals';
 import { directCall } from './local/direct';
@@ -20,7 +20,7 @@ import { commandLine, machineInfo, writeResults } from './results';
 import { goalsTable, ratiosTable, resultsTable, type FigureRow } from './table';
 
 const LOCAL_SCENARIOS: readonly Scenario[] = [directCall, nactDispatch, nactQuerySeq, nactQuery1000, rpcTell, rpcAskSeq, rpcAsk1000];
-const CODEC_SCENARIOS: readonly Scenario[] = [codecJson, codecSuperjson, codecDefault];
+const CODEC_SCENARIOS: readonly Scenario[] = [codecJson, codecSuperjson, codecDefault, codecJsonPlain, codecDefaultPlain];
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 

@@ -27,6 +27,19 @@ export function codecPayload(): Record<string, unknown> {
   };
 }
 
+/**
+ * The same payload with only what JSON represents exactly (the Date as a string, the Map as
+ * an object): the default codec's fast path writes it as JSON.
+ */
+export function plainCodecPayload(): Record<string, unknown> {
+  const payload = codecPayload();
+  return {
+    ...payload,
+    createdAt: (payload['createdAt'] as Date).toISOString(),
+    tags: Object.fromEntries(payload['tags'] as Map<string, string>),
+  };
+}
+
 /** One way to turn the payload into bytes and back. */
 interface RoundTrip {
   encode(value: unknown): Uint8Array;
@@ -46,13 +59,13 @@ function superjson(): RoundTrip {
   };
 }
 
-function codecScenario(name: string, make: () => RoundTrip): Scenario {
+function codecScenario(name: string, make: () => RoundTrip, payloadOf: () => Record<string, unknown> = codecPayload): Scenario {
   return {
     name,
     unit: 'ops/s',
     async open() {
       const codec = make();
-      const payload = codecPayload();
+      const payload = payloadOf();
       let sink = 0;
       let ops = 0;
       return {
@@ -89,3 +102,7 @@ export const codecJson = codecScenario('codec_json', () => json);
 export const codecSuperjson = codecScenario('codec_superjson', superjson);
 /** nact-rpc's default codec. */
 export const codecDefault = codecScenario('codec_default', () => new SuperJsonCodec());
+/** JSON on the plain payload. */
+export const codecJsonPlain = codecScenario('codec_json_plain', () => json, plainCodecPayload);
+/** nact-rpc's default codec on the plain payload: its JSON fast path. */
+export const codecDefaultPlain = codecScenario('codec_default_plain', () => new SuperJsonCodec(), plainCodecPayload);

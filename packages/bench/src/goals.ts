@@ -27,6 +27,7 @@ export const RATIOS: readonly RatioDefinition[] = [
   ratio('remote_tell_vs_local_tell', 'remote_rpc_tell_per_s', 'local_rpc_tell_per_s'),
   ratio('codec_default_vs_json', 'codec_default_per_s', 'codec_json_per_s'),
   ratio('codec_default_vs_superjson', 'codec_default_per_s', 'codec_superjson_per_s'),
+  ratio('codec_default_plain_vs_json', 'codec_default_plain_per_s', 'codec_json_plain_per_s'),
 ];
 
 /** Computes every ratio whose figures were measured. */
