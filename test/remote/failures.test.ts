@@ -4,6 +4,7 @@ import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { AdminProtocol, EchoProtocol, HelloProtocol } from '../fixtures/src/protocols';
 import { fixtureCodec } from '../fixtures/src/values';
 import { RecordingLogger } from '../../packages/runtime-nact/test/support/RecordingLogger';
+import { freePort } from '../../packages/runtime-nact/test/support/freePort';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 
 /** Settles every promise and sorts the outcomes by kind. */
@@ -114,16 +115,6 @@ describe('failures across processes', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function listenSilently(): Promise<Server> {
   return new Promise((resolve) => {

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import {
   ask,
   defineProtocol,
@@ -12,6 +11,7 @@ import {
   tell,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { freePort } from './support/freePort';
 
 // Two protocols of the same name whose method sets differ: the endpoint serves the first.
 const Shared = defineProtocol('SharedGateway', { read: ask<[], number>(), extra: ask<[], string>() });
@@ -269,15 +269,3 @@ describe('connect and handshake', () => {
     expect(self.getHostname()).toBe('localhost');
   });
 });
-
-/** A port that was free a moment ago: bound to port 0, then released. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -11,6 +11,7 @@ import {
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { deferred } from './support/deferred';
 import { RecordingLogger } from './support/RecordingLogger';
+import { flushMailboxes, track } from './support/settling';
 
 const EchoProtocol = defineProtocol('EchoGateway', {
   echo: ask<[text: string], string>(),
@@ -50,20 +51,7 @@ class EchoEndpoint extends RpcEndpoint {
   }
 }
 
-/** Follows a promise so that a test can tell whether (and how) it has settled. */
-function track<T>(promise: Promise<T>): { settled: boolean; value?: T; error?: unknown } {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  return state;
-}
 
-/** Lets the actors process what is in their mailboxes (nact handles each message in a setImmediate). */
-async function flushMailboxes(turns = 10): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
 
 function useFakeTimers(): void {
   jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
