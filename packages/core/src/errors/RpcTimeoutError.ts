@@ -13,7 +13,8 @@ export interface RpcTimeoutErrorOptions extends RpcErrorOptions {
 
 /**
  * Raised when an ask was not answered within its timeout. The call may or may not have run:
- * delivery is at most once. Its stack is the caller's stack, so the failing call site can be found.
+ * delivery is at most once. Its stack is the caller's (the async functions awaiting the call, or
+ * the synchronous call site when the service captures it), so the failing call can be found.
  */
 export class RpcTimeoutError extends RpcError {
   override readonly code = 'RPC_TIMEOUT' as const;
