@@ -349,3 +349,15 @@ export function selfGateways(endpoint: JobsEndpoint, fenced: FencedCounter): voi
   exactly<FencedGatewayOf<typeof Counter, string>>()(fenced.getSelfGateway(Counter));
   exactly<string | undefined>()(fenced.getSelfGateway(Counter).getFencingToken());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Main-thread work is the endpoint's own: no gateway, local or remote, carries it
+
+export function mainThreadWorkIsLocal(gateway: GatewayOf<typeof Jobs>, endpoint: JobsEndpoint): void {
+  // @ts-expect-error -- a gateway has no runAsync: work cannot be sent to another endpoint's main thread
+  gateway.runAsync(() => undefined);
+  // @ts-expect-error -- nor callAsync
+  void gateway.callAsync(() => 1, 1_000);
+  // @ts-expect-error -- and an endpoint's runAsync is protected: only the endpoint schedules its own work
+  endpoint.runAsync(() => undefined);
+}
