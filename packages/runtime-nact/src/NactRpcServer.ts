@@ -1,22 +1,7 @@
-import { dispatch, spawn, stop, type Ref, type SupervisionActorFunc } from 'nact';
-import {
-  assertServes,
-  createGatewayProxy,
-  RecipientUnreachableError,
-  RpcInvalidStateError,
-  type AnyProtocol,
-  type FenceableMessage,
-  type FencedGatewayOf,
-  type FencingToken,
-  type GatewayOf,
-  type MainThreadExecutor,
-  type RpcEndpoint,
-  type RpcMessage,
-  type RpcServer,
-  type ScheduledTask,
-  type SelfFencing,
-} from '@nact-rpc/core';
-import { withCallerStack, type EndpointHooks } from '@nact-rpc/core/internal';
+import { stop, type Ref } from 'nact';
+import { RecipientUnreachableError, RpcInvalidStateError, type AnyProtocol, type FencedGatewayOf, type FencingToken, type GatewayOf, type MainThreadExecutor, type RpcEndpoint, type RpcServer, type ScheduledTask, type SelfFencing } from '@nact-rpc/core';
+import { type EndpointHooks, type FenceableMessage, type RpcMessage, assertServes, createGatewayProxy, withCallerStack } from '@nact-rpc/core/internal';
+import type { ActorInvocation } from './ActorInvocation';
 import { EndpointActor, type EndpointActorHost } from './EndpointActor';
 import { LocalInvoker } from './LocalInvoker';
 import { LazyFuture } from './LazyFuture';
@@ -26,6 +11,7 @@ import { isInTurnOf } from './mainThread';
 import { OneShotReply } from './OneShotReply';
 import { ScheduledTimers } from './ScheduledTimers';
 import type { RuntimeContext } from './RuntimeContext';
+import type { EndpointActorOwner } from './ServiceActors';
 import { validateDelay } from './validateDelay';
 
 /**
@@ -35,10 +21,7 @@ import { validateDelay } from './validateDelay';
  */
 const REAP = Symbol('nact-rpc.reap');
 
-/** The only message the endpoint's nact actor receives: deliver what waits in the mailbox. */
-export const DELIVER = Symbol('nact-rpc.deliver');
-
-/** How many messages one nact message delivers before the actor yields to the event loop. */
+/** How many messages one delivery handles before the endpoint yields to the event loop. */
 const MAX_BATCH = 1024;
 
 type MailboxMessage = RpcMessage | typeof REAP;
@@ -48,16 +31,8 @@ export interface NactRpcServerOptions {
   readonly context: RuntimeContext;
   readonly endpoint: RpcEndpoint;
   readonly hooks: EndpointHooks;
-  /** The nact actor the endpoint's actor is spawned under. */
-  readonly supervisor: Ref<unknown>;
-  /**
-   * The function of every endpoint actor of the service: it finds the server by the actor's
-   * name and calls {@link NactRpcServer.deliverViaActorMessage}. One function for all, so an
-   * endpoint costs no closure of its own.
-   */
-  readonly actorFunction: (state: undefined, message: typeof DELIVER, context: { readonly name: string }) => unknown;
-  /** The supervision of every endpoint actor: log, and go on with the next message. */
-  readonly onCrash: SupervisionActorFunc<unknown, Ref<unknown>, Ref<unknown>>;
+  /** Spawns the endpoint's nact actor, named after its id, under the service's supervisor. */
+  readonly spawnActor: (endpointId: string) => Ref<ActorInvocation>;
   readonly address: string;
   readonly hostname: string;
   /** Told when the endpoint's actor has stopped, so that it can release the endpoint's id. */
@@ -72,14 +47,17 @@ export interface NactRpcServerOptions {
  * gateways, executors, the termination promise) is created on first use: a service may hold
  * a hundred thousand endpoints.
  */
-export class NactRpcServer implements RpcServer, EndpointActorHost, MailboxOwner<MailboxMessage>, DeliveryTarget {
+export class NactRpcServer
+  implements RpcServer, EndpointActorHost, EndpointActorOwner, MailboxOwner<MailboxMessage>, DeliveryTarget
+{
   readonly address: string;
   readonly endpointId: string;
+  /** The endpoint's nact actor: where plain nact actors send their {@link ActorInvocation}s. */
+  readonly actorRef: Ref<ActorInvocation>;
   private readonly hostname: string;
   private readonly context: RuntimeContext;
   private readonly hooks: EndpointHooks;
   private readonly actor: EndpointActor;
-  private readonly ref: Ref<typeof DELIVER>;
   private readonly mailbox: Mailbox<MailboxMessage>;
   private readonly owner: { endpointReaped(server: NactRpcServer): void };
   private readonly termination = new LazyFuture();
@@ -98,7 +76,18 @@ export class NactRpcServer implements RpcServer, EndpointActorHost, MailboxOwner
     this.owner = options.owner;
     this.actor = new EndpointActor(options.endpoint, options.hooks, options.context, this, this);
     this.mailbox = new Mailbox<MailboxMessage>(this, MAX_BATCH);
-    this.ref = spawn(options.supervisor, options.actorFunction, options.hooks.endpointId, { onCrash: options.onCrash });
+    this.actorRef = options.spawnActor(options.hooks.endpointId);
+  }
+
+  /** @see EndpointActorOwner.protocols */
+  get protocols(): readonly AnyProtocol[] {
+    return this.hooks.protocols;
+  }
+
+  /** @see EndpointActorOwner.actorStopped */
+  actorStopped(): void {
+    this.context.logger.debug(`The nact actor of the endpoint at ${this.address} was stopped; the endpoint terminates.`);
+    void this.closeAsync();
   }
 
   /** @see MailboxOwner.wakeUp */
@@ -113,17 +102,11 @@ export class NactRpcServer implements RpcServer, EndpointActorHost, MailboxOwner
 
   /** @see DeliveryTarget.deliverNow */
   deliverNow(): void {
-    this.mailbox.deliver()?.catch((error: unknown) => this.internalError(error));
-  }
-
-  /** @see DeliveryTarget.deliverViaActor */
-  deliverViaActor(): void {
-    dispatch(this.ref, DELIVER);
-  }
-
-  /** Called by the endpoint's nact actor when it receives its wake-up message. */
-  deliverViaActorMessage(): void | Promise<void> {
-    return this.mailbox.deliver();
+    try {
+      this.mailbox.deliver()?.catch((error: unknown) => this.internalError(error));
+    } catch (error) {
+      this.internalError(error);
+    }
   }
 
   /**
@@ -241,7 +224,7 @@ export class NactRpcServer implements RpcServer, EndpointActorHost, MailboxOwner
 
   private receive(message: MailboxMessage): void | Promise<void> {
     if (message === REAP) {
-      stop(this.ref);
+      stop(this.actorRef);
       this.owner.endpointReaped(this);
       this.termination.settle(this.terminationFailure);
       return;

@@ -1,19 +1,24 @@
+import { runtimeImmediate, runtimeMicrotask } from '@nact-rpc/core/internal';
+
 /**
- * When mailboxes are delivered. nact delivers each message in its own macrotask (a
- * `setImmediate`), and a macrotask costs a turn of the event loop, a system call to poll for
- * I/O included. So woken mailboxes are delivered in a microtask, right after the code that
- * posted to them, while the event loop has budget for that: one microtask delivers every
- * mailbox woken meanwhile, in the order they were woken. Past the budget, a wake-up goes
- * through the endpoint's nact actor, a macrotask, so that I/O and timers get their turn.
- * Either way one delivery runs at a time per endpoint, never inside the code that posted.
+ * When mailboxes are delivered. A macrotask costs a turn of the event loop, a system call to
+ * poll for I/O included, so woken mailboxes are delivered in a microtask, right after the
+ * code that posted to them, while the event loop has budget for that: one microtask delivers
+ * every mailbox woken meanwhile, in the order they were woken. Past the budget, woken
+ * mailboxes wait for the next macrotask, so that I/O and timers get their turn; they are
+ * then delivered together, in order. Either way one delivery runs at a time per endpoint,
+ * never inside the code that posted.
+ *
+ * Both kinds of task come from `runtimeImmediate`/`runtimeMicrotask`, which fake timers do
+ * not replace: delivery never waits for a test to advance its clock. The state below is
+ * process-wide (the budget is the event loop's, shared by every service) and cannot be left
+ * stuck: every scheduled task runs, and targets never throw.
  */
 
 /** A mailbox that can be delivered. */
 export interface DeliveryTarget {
-  /** Delivers the mailbox now. */
+  /** Delivers the mailbox now. It reports its own failures and never throws. */
   deliverNow(): void;
-  /** Sends the endpoint's nact actor the message that makes it deliver the mailbox. */
-  deliverViaActor(): void;
 }
 
 /** How many mailbox deliveries may run as microtasks between two macrotasks. */
@@ -23,6 +28,8 @@ let budget = MICROTASK_DELIVERIES_PER_TURN;
 let refillScheduled = false;
 let woken: DeliveryTarget[] = [];
 let drainScheduled = false;
+let deferred: DeliveryTarget[] = [];
+let deferredScheduled = false;
 
 function refill(): void {
   budget = MICROTASK_DELIVERIES_PER_TURN;
@@ -36,20 +43,33 @@ function drain(): void {
   woken = [];
 }
 
+function deliverDeferred(): void {
+  deferredScheduled = false;
+  refill();
+  const targets = deferred;
+  deferred = [];
+  // Each goes through the budget again, so a long list still yields to the event loop.
+  for (const target of targets) scheduleDelivery(target);
+}
+
 /** Schedules the delivery of a woken mailbox. */
 export function scheduleDelivery(target: DeliveryTarget): void {
   if (budget === 0) {
-    target.deliverViaActor();
+    deferred.push(target);
+    if (!deferredScheduled) {
+      deferredScheduled = true;
+      runtimeImmediate(deliverDeferred);
+    }
     return;
   }
   budget--;
   if (!refillScheduled) {
     refillScheduled = true;
-    setImmediate(refill);
+    runtimeImmediate(refill);
   }
   woken.push(target);
   if (!drainScheduled) {
     drainScheduled = true;
-    queueMicrotask(drain);
+    runtimeMicrotask(drain);
   }
 }

@@ -1,3 +1,4 @@
+import { runtimeImmediate } from '@nact-rpc/core/internal';
 import { FRAME_HEADER_BYTES } from './FrameDecoder';
 
 /** Where a {@link FrameWriter} writes: a socket, or anything with a `write`. */
@@ -121,8 +122,8 @@ export class FrameWriter {
     this.offset = payloadAt + length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      // setImmediate, not nextTick: frames produced by promise callbacks of this turn join too.
-      setImmediate(() => this.flush());
+      // A macrotask, not nextTick: frames produced by promise callbacks of this turn join too.
+      runtimeImmediate(() => this.flush());
     }
     return payloadAt;
   }
