@@ -5,7 +5,7 @@ import type { FencingToken } from './FencingToken';
  * The key of the method through which a runtime reaches an endpoint's lifecycle callbacks.
  * Exported only through `@nact-rpc/core/internal`, so applications do not stumble on it.
  */
-export const ENDPOINT_HOOKS = Symbol('nact-rpc.endpointHooks');
+export const ENDPOINT_HOOKS: unique symbol = Symbol.for('nact-rpc.endpointHooks');
 
 /** What a runtime needs from an endpoint, beyond its RPC methods. */
 export interface EndpointHooks {

@@ -1,15 +1,36 @@
 import { HandshakeError } from '../errors/HandshakeError';
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import type { AnyProtocol } from '../protocol/Protocol';
 import { describeProtocolMismatch, protocolIdentity } from '../protocol/ProtocolIdentity';
 import type { ServesAll } from '../protocol/types';
 import type { RpcEndpoint } from './RpcEndpoint';
 
-const declaredProtocols = new WeakMap<object, readonly AnyProtocol[]>();
+/**
+ * Where a class keeps the protocols declared on it: a registered symbol, so that a class
+ * declared with one copy of this package (say its ES module build) is understood by another
+ * (its CommonJS build) in the same process.
+ */
+const DECLARED_PROTOCOLS = Symbol.for('nact-rpc.declaredProtocols');
+
+/** The protocols declared on `endpointClass` itself, not on its ancestors. */
+function declaredOn(endpointClass: unknown): readonly AnyProtocol[] | undefined {
+  if (typeof endpointClass !== 'function' || !Object.hasOwn(endpointClass, DECLARED_PROTOCOLS)) return undefined;
+  return (endpointClass as unknown as Record<symbol, readonly AnyProtocol[]>)[DECLARED_PROTOCOLS];
+}
+
+/** An endpoint class that has every method of `TProtocols`, with matching types. */
+export type EndpointClassServing<TProtocols extends readonly AnyProtocol[]> = abstract new (
+  ...args: any[]
+) => RpcEndpoint & ServesAll<TProtocols>;
 
 /**
  * Declares the protocols an endpoint class serves (Java's `implements HelloGateway`). The
  * compiler checks that the class has every method of every protocol with matching types, so
  * a missing or mistyped method does not compile. Subclasses serve their parents' protocols too.
+ *
+ * It works with TypeScript 5's standard decorators (no compiler flag) and with
+ * `experimentalDecorators: true` (as NestJS and TypeORM projects use). Without decorators,
+ * as in plain JavaScript, use {@link declareServes}.
  *
  * @example
  * ```ts
@@ -20,13 +41,45 @@ const declaredProtocols = new WeakMap<object, readonly AnyProtocol[]>();
  * ```
  */
 export function serves<const TProtocols extends readonly AnyProtocol[]>(...protocols: TProtocols) {
-  return <TClass extends abstract new (...args: any[]) => RpcEndpoint & ServesAll<TProtocols>>(
-    target: TClass,
-    context: ClassDecoratorContext<TClass>,
-  ): void => {
-    if (context.kind !== 'class') throw new TypeError('@serves decorates endpoint classes');
-    declaredProtocols.set(target, Object.freeze([...protocols]));
+  // `context` is absent under experimentalDecorators, which call a class decorator with the class alone.
+  return <TClass extends EndpointClassServing<TProtocols>>(target: TClass, context?: ClassDecoratorContext<TClass>): void => {
+    if (context !== undefined && context.kind !== 'class') {
+      throw new RpcInvalidOptionError(`@serves decorates endpoint classes, not a ${String(context.kind)}`, { option: 'target' });
+    }
+    declareServes(target, ...protocols);
   };
+}
+
+/**
+ * Declares, without a decorator, the protocols an endpoint class serves: the form for plain
+ * JavaScript and for code that does not use decorators. Same effect and same compile-time
+ * checks as {@link serves}. Call it once, right after the class, before any endpoint of the
+ * class is made.
+ *
+ * @returns the class, so that a declaration can be one expression.
+ * @example
+ * ```js
+ * class HelloEndpoint extends RpcEndpoint {
+ *   hello() { return 'hello'; }
+ * }
+ * declareServes(HelloEndpoint, HelloProtocol);
+ * ```
+ */
+export function declareServes<
+  const TProtocols extends readonly AnyProtocol[],
+  TClass extends EndpointClassServing<TProtocols>,
+>(endpointClass: TClass, ...protocols: TProtocols): TClass {
+  if (typeof endpointClass !== 'function') {
+    throw RpcInvalidOptionError.forValue('endpointClass', endpointClass, 'an endpoint class', 'declareServes');
+  }
+  protocols.forEach((protocol, index) => {
+    if (typeof protocol !== 'object' || protocol === null || typeof protocol.fingerprint !== 'string') {
+      throw RpcInvalidOptionError.forValue(`protocols[${index}]`, protocol, 'a protocol made by defineProtocol', `declareServes(${endpointClass.name})`);
+    }
+  });
+  Object.defineProperty(endpointClass, DECLARED_PROTOCOLS, { value: Object.freeze([...protocols]), configurable: true });
+  servedByClass.delete(endpointClass);
+  return endpointClass;
 }
 
 /**
@@ -63,7 +116,7 @@ function collectServedProtocols(endpointClass: abstract new (...args: never[]) =
     protocol.extends.forEach(visit);
   };
   for (let current: unknown = endpointClass; typeof current === 'function'; current = Object.getPrototypeOf(current)) {
-    declaredProtocols.get(current)?.forEach(visit);
+    declaredOn(current)?.forEach(visit);
   }
   return Object.freeze([...byName.values()]);
 }

@@ -3,21 +3,8 @@
  * `npx tsc -p tsconfig.json --noEmit`. Each `@ts-expect-error` line must be an error (tsc reports
  * unused ones), and everything else must compile.
  */
-import {
-  ask,
-  createGatewayProxy,
-  defineProtocol,
-  FencedRpcEndpoint,
-  RpcEndpoint,
-  serves,
-  tell,
-  type FencedGatewayOf,
-  type FencingToken,
-  type GatewayInvoker,
-  type GatewayOf,
-  type RpcService,
-  type Serves,
-} from '@nact-rpc/core';
+import { ask, defineProtocol, FencedRpcEndpoint, RpcEndpoint, serves, declareServes, tell, type FencedGatewayOf, type FencingToken, type GatewayOf, type RpcService, type Serves } from '@nact-rpc/core';
+import { createGatewayProxy, type GatewayInvoker } from '@nact-rpc/core/internal';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -361,3 +348,39 @@ export function mainThreadWorkIsLocal(gateway: GatewayOf<typeof Jobs>, endpoint:
   // @ts-expect-error -- and an endpoint's runAsync is protected: only the endpoint schedules its own work
   endpoint.runAsync(() => undefined);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Without decorators: declareServes checks the class the same way
+
+const DeclaredPingCounter = declareServes(
+  class extends RpcEndpoint {
+    ping(): string {
+      return 'pong';
+    }
+    increment(by: number): number {
+      return by;
+    }
+  },
+  Base,
+  Counter,
+);
+
+export class UndecoratedJobs extends RpcEndpoint {
+  ping(): string {
+    return 'pong';
+  }
+}
+// @ts-expect-error -- UndecoratedJobs lacks every method of Jobs but ping
+declareServes(UndecoratedJobs, Jobs);
+// @ts-expect-error -- ping returns a string, not a number
+declareServes(class extends RpcEndpoint { ping(): number { return 1; } }, Base);
+// @ts-expect-error -- an endpoint must extend RpcEndpoint
+declareServes(class { ping(): string { return 'pong'; } }, Base);
+
+// declareServes returns the class itself.
+export function declaredGateway(service: RpcService): GatewayOf<typeof Counter> {
+  return new DeclaredPingCounter(service).getSelfGateway(Counter);
+}
+
+// The decorator applied by hand, as experimentalDecorators does (no context argument).
+serves(Base)(UndecoratedJobs);
