@@ -1,7 +1,8 @@
 /**
  * nact-rpc core: protocols, gateways, endpoint base classes, the service and server
- * interfaces, messages, codecs and errors. Runtimes (such as `@nact-rpc/runtime-nact`)
- * implement the interfaces; applications use both.
+ * interfaces, codecs and errors. Runtimes (such as `@nact-rpc/runtime-nact`) implement the
+ * interfaces; applications use both. What runtimes share beyond this (messages, the pending
+ * call table, the gateway proxy) is in `@nact-rpc/core/internal`, which is not public API.
  *
  * @packageDocumentation
  */
@@ -18,13 +19,6 @@ export {
   type TimeoutArgPosition,
 } from './protocol/methods';
 export type { AnyProtocol, MethodMap, MethodsOf, Protocol } from './protocol/Protocol';
-export {
-  describeProtocolMismatch,
-  methodSignature,
-  protocolIdentity,
-  type MethodDescriptor,
-  type ProtocolIdentity,
-} from './protocol/ProtocolIdentity';
 export type {
   EndpointMethod,
   FencedGatewayOf,
@@ -38,12 +32,10 @@ export type {
 
 export type { RpcGateway } from './gateway/RpcGateway';
 export type { FencedRpcGateway } from './gateway/FencedRpcGateway';
-export type { GatewayInvoker } from './gateway/GatewayInvoker';
-export { createGatewayProxy } from './gateway/createGatewayProxy';
 
 export { RpcEndpoint } from './endpoint/RpcEndpoint';
 export { FencedRpcEndpoint } from './endpoint/FencedRpcEndpoint';
-export { serves, servedProtocols, assertServes } from './endpoint/serves';
+export { serves, declareServes, servedProtocols, type EndpointClassServing } from './endpoint/serves';
 export type { FencingToken } from './endpoint/FencingToken';
 export type { MainThreadExecutor } from './endpoint/MainThreadExecutor';
 
@@ -53,26 +45,8 @@ export type { ScheduledTask } from './service/ScheduledTask';
 
 export { formatRpcAddress, parseRpcAddress, RPC_SCHEME, type RpcAddress } from './address/RpcAddress';
 
-export {
-  RPC_VERSION,
-  type CallAsyncMessage,
-  type ControlCommand,
-  type ControlMessage,
-  type FenceableMessage,
-  type FencedMessage,
-  type HandshakeMessage,
-  type InvocationMessage,
-  type Outcome,
-  type ReplySink,
-  type ReplyTo,
-  type RpcMessage,
-  type RunAsyncMessage,
-  type UnfencedMessage,
-} from './messages/RpcMessage';
-
 export type { Codec, ErrorClass } from './codec/Codec';
-export { SuperJsonCodec, type SerializableClass } from './codec/SuperJsonCodec';
-export { fromErrorEnvelope, toErrorEnvelope, BUILTIN_ERROR_CLASSES, type ErrorEnvelope } from './codec/errorEnvelope';
+export { SuperJsonCodec, type SerializableClass, type SuperJsonCodecOptions } from './codec/SuperJsonCodec';
 
 export { consoleLogger, type Logger, type LogLevel } from './log/Logger';
 
@@ -85,3 +59,5 @@ export { RpcTimeoutError, type RpcTimeoutErrorOptions } from './errors/RpcTimeou
 export { FencingTokenError } from './errors/FencingTokenError';
 export { RpcSerializationError } from './errors/RpcSerializationError';
 export { RpcInvalidStateError } from './errors/RpcInvalidStateError';
+export { RpcInvalidOptionError, type RpcInvalidOptionErrorOptions } from './errors/RpcInvalidOptionError';
+export { RpcBindError, type RpcBindErrorOptions } from './errors/RpcBindError';

@@ -1,10 +1,48 @@
 /**
- * Internals shared between nact-rpc packages: how a runtime reaches an endpoint's lifecycle.
- * Not part of the public API; applications import from `@nact-rpc/core`.
+ * Internals shared between nact-rpc packages: the messages an endpoint's actor receives, how a
+ * runtime reaches an endpoint's lifecycle, the pending-call table, the gateway proxy, the
+ * codec's envelopes and the runtime's own task scheduling. Not part of the public API and not
+ * covered by semantic versioning; applications import from `@nact-rpc/core`. The published
+ * types of the other packages do not refer to this entry.
  *
  * @packageDocumentation
  */
 export { ENDPOINT_HOOKS, type EndpointHooks, type HasEndpointHooks } from './endpoint/endpointHooks';
 export { MAX_DELAY_MS, PendingCalls, type CallDescription, type RegisteredCall } from './calls/PendingCalls';
-export { encodeArguments, encodeError, encodeOutcome, encodeSizeError } from './codec/encodeOutcome';
+export {
+  encodeArguments,
+  encodeError,
+  encodeOutcome,
+  encodeSizeError,
+  tryEncodeArguments,
+  type ArgumentsEncoding,
+} from './codec/encodeOutcome';
 export { withCallerStack } from './errors/withCallerStack';
+export { cancelRuntimeImmediate, runtimeImmediate, runtimeMicrotask } from './scheduling/runtimeImmediate';
+export {
+  describeProtocolMismatch,
+  methodSignature,
+  protocolIdentity,
+  type MethodDescriptor,
+  type ProtocolIdentity,
+} from './protocol/ProtocolIdentity';
+export type { GatewayInvoker } from './gateway/GatewayInvoker';
+export { createGatewayProxy } from './gateway/createGatewayProxy';
+export { assertServes } from './endpoint/serves';
+export {
+  RPC_VERSION,
+  type CallAsyncMessage,
+  type ControlCommand,
+  type ControlMessage,
+  type FenceableMessage,
+  type FencedMessage,
+  type HandshakeMessage,
+  type InvocationMessage,
+  type Outcome,
+  type ReplySink,
+  type ReplyTo,
+  type RpcMessage,
+  type RunAsyncMessage,
+  type UnfencedMessage,
+} from './messages/RpcMessage';
+export { fromErrorEnvelope, toErrorEnvelope, BUILTIN_ERROR_CLASSES, type ErrorEnvelope } from './codec/errorEnvelope';

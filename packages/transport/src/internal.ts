@@ -1,0 +1,37 @@
+/**
+ * The transport's workings, for runtimes such as `@nact-rpc/runtime-nact`: the TCP transport,
+ * associations, peers, frames and the wire format. Not part of the public API and not covered
+ * by semantic versioning; applications configure the transport through the service options.
+ *
+ * @packageDocumentation
+ */
+export { TcpTransport } from './TcpTransport';
+export { resolveTransportOptions, type ResolvedTransportOptions } from './TransportOptions';
+export type { TransportHost } from './TransportHost';
+export { RemoteInvoker, type RemoteTarget } from './RemoteInvoker';
+export { Association, type AssociationRole, type AssociationState, type AssociationEvents } from './association/Association';
+export { Peer, type OutboundMessage } from './association/Peer';
+export { FrameDecoder, FrameTooLargeError, FRAME_HEADER_BYTES } from './framing/FrameDecoder';
+export { FrameWriter, type ByteSink } from './framing/FrameWriter';
+export { parsePortSpec } from './parsePortSpec';
+export {
+  WIRE_MAGIC,
+  WIRE_VERSION,
+  WireKind,
+  type HandshakeRequestMessage,
+  type HelloBody,
+  type RequestMessage,
+  type ResponseMessage,
+  type WireAddress,
+  type WireKindValue,
+  type WireMessage,
+} from './wire/WireMessage';
+export {
+  decodeWireMessage,
+  encodeHandshake,
+  encodeHello,
+  encodeRequestHeader,
+  encodeResponseHeader,
+  encodeSignal,
+  WireFormatError,
+} from './wire/wireFormat';
