@@ -1,19 +1,5 @@
-import {
-  BUILTIN_ERROR_CLASSES,
-  EndpointNotStartedError,
-  FencingTokenError,
-  fromErrorEnvelope,
-  HandshakeError,
-  RecipientUnreachableError,
-  RpcConnectionError,
-  RpcError,
-  RpcInvalidStateError,
-  RpcSerializationError,
-  RpcTimeoutError,
-  SuperJsonCodec,
-  toErrorEnvelope,
-  type ErrorEnvelope,
-} from '@nact-rpc/core';
+import { EndpointNotStartedError, FencingTokenError, HandshakeError, RecipientUnreachableError, RpcConnectionError, RpcError, RpcInvalidStateError, RpcSerializationError, RpcTimeoutError, SuperJsonCodec } from '@nact-rpc/core';
+import { BUILTIN_ERROR_CLASSES, fromErrorEnvelope, toErrorEnvelope, type ErrorEnvelope } from '@nact-rpc/core/internal';
 
 class Money {
   constructor(

@@ -1,4 +1,4 @@
-import { ask, defineProtocol, tell, type AnyMethod, type MethodMap, type TimeoutArgPosition } from '@nact-rpc/core';
+import { ask, defineProtocol, RpcInvalidOptionError, tell, type AnyMethod, type MethodMap, type TimeoutArgPosition } from '@nact-rpc/core';
 
 /** Calls `fn` and returns what it threw (fails the test if it threw nothing). */
 function thrownBy(fn: () => unknown): unknown {
@@ -33,11 +33,24 @@ describe('ask and tell', () => {
     expect(ask<[number?], void>({ timeoutArg: 0 }).timeoutArg).toBe(0);
   });
 
-  test.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('ask refuses the timeout position %p with a TypeError', (position) => {
+  test.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('ask refuses the timeout position %p with an RpcInvalidOptionError', (position) => {
     const error = thrownBy(() => ask<[number]>({ timeoutArg: badPosition(position) }));
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as TypeError).message).toContain('timeoutArg');
-    expect((error as TypeError).message).toContain(String(position));
+    expect(error).toBeInstanceOf(RpcInvalidOptionError);
+    expect((error as RpcInvalidOptionError).option).toBe('timeoutArg');
+    expect((error as RpcInvalidOptionError).message).toContain('timeoutArg');
+    expect((error as RpcInvalidOptionError).message).toContain(`got ${String(position)}`);
+    expect((error as RpcInvalidOptionError).message).toContain('the position of an argument');
+  });
+
+  test.each([
+    ['tell', () => tell({ local: 'yes' as unknown as boolean })],
+    ['ask', () => ask({ local: 1 as unknown as boolean })],
+  ])('%s refuses a local flag that is not a boolean, naming the option', (declaration, declare) => {
+    const error = thrownBy(declare);
+    expect(error).toBeInstanceOf(RpcInvalidOptionError);
+    expect(error).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'local' });
+    expect((error as Error).message).toContain(`${declaration}: invalid local`);
+    expect((error as Error).message).toContain('true or false');
   });
 });
 
@@ -108,13 +121,14 @@ describe('defineProtocol', () => {
 
     test('refuses an inherited method declared again with another kind, naming both owners', () => {
       const error = thrownBy(() => defineProtocol('Child', { ping: tell() }, { extends: [Base] }));
-      expect(error).toBeInstanceOf(TypeError);
-      const message = (error as TypeError).message;
+      expect(error).toBeInstanceOf(RpcInvalidOptionError);
+      const message = (error as RpcInvalidOptionError).message;
       expect(message).toContain('ping');
       expect(message).toContain('Base');
       expect(message).toContain('Child');
       expect(message).toContain('ask()');
       expect(message).toContain('tell()');
+      expect((error as RpcInvalidOptionError).option).toBe('methods.ping');
     });
 
     test('refuses an inherited method declared again with another timeout position', () => {
@@ -122,69 +136,93 @@ describe('defineProtocol', () => {
       const error = thrownBy(() =>
         defineProtocol('Child', { wait: ask<[number, number], void>({ timeoutArg: 1 }) }, { extends: [Timed] }),
       );
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as TypeError).message).toContain('Timed');
-      expect((error as TypeError).message).toContain('Child');
-      expect((error as TypeError).message).toContain('timeout@0');
-      expect((error as TypeError).message).toContain('timeout@1');
+      expect(error).toBeInstanceOf(RpcInvalidOptionError);
+      expect((error as RpcInvalidOptionError).message).toContain('Timed');
+      expect((error as RpcInvalidOptionError).message).toContain('Child');
+      expect((error as RpcInvalidOptionError).message).toContain('timeout@0');
+      expect((error as RpcInvalidOptionError).message).toContain('timeout@1');
     });
 
     test('refuses an inherited method declared again with another local flag', () => {
       const error = thrownBy(() => defineProtocol('Child', { size: ask<[], number>() }, { extends: [Other] }));
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as TypeError).message).toContain('Other');
-      expect((error as TypeError).message).toContain('Child');
+      expect(error).toBeInstanceOf(RpcInvalidOptionError);
+      expect((error as RpcInvalidOptionError).message).toContain('Other');
+      expect((error as RpcInvalidOptionError).message).toContain('Child');
     });
 
     test('refuses two parents declaring one method differently, naming both parents', () => {
       const A = defineProtocol('ParentA', { shared: ask<[], void>() });
       const B = defineProtocol('ParentB', { shared: tell() });
       const error = thrownBy(() => defineProtocol('Child', {}, { extends: [A, B] }));
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as TypeError).message).toContain('shared');
-      expect((error as TypeError).message).toContain('ParentA');
-      expect((error as TypeError).message).toContain('ParentB');
+      expect(error).toBeInstanceOf(RpcInvalidOptionError);
+      expect((error as RpcInvalidOptionError).message).toContain('shared');
+      expect((error as RpcInvalidOptionError).message).toContain('ParentA');
+      expect((error as RpcInvalidOptionError).message).toContain('ParentB');
     });
   });
 
   describe('names', () => {
     test.each(['getAddress', 'getHostname', 'getFencingToken', 'then', 'toString', 'constructor', 'hasOwnProperty', 'valueOf'])(
-      'refuses the reserved method name %s with a TypeError',
+      'refuses the reserved method name %s with an RpcInvalidOptionError',
       (methodName) => {
         const methods: MethodMap = { [methodName]: tell() };
         const error = thrownBy(() => defineProtocol('Reserved', methods));
-        expect(error).toBeInstanceOf(TypeError);
-        expect((error as TypeError).message).toContain(methodName);
-        expect((error as TypeError).message).toContain('reserved');
+        expect(error).toBeInstanceOf(RpcInvalidOptionError);
+        expect((error as RpcInvalidOptionError).message).toContain(methodName);
+        expect((error as RpcInvalidOptionError).message).toContain('reserved');
       },
     );
 
     test('refuses the reserved name __proto__ declared as an own property', () => {
       const methods = Object.defineProperty({}, '__proto__', { value: tell(), enumerable: true }) as MethodMap;
-      expect(() => defineProtocol('Reserved', methods)).toThrow(TypeError);
+      expect(() => defineProtocol('Reserved', methods)).toThrow(RpcInvalidOptionError);
     });
 
     test.each(['', '1st', 'with space', 'dash-ed', 'dot.ted', 'semi;colon'])(
-      'refuses the malformed method name %p with a TypeError',
+      'refuses the malformed method name %p with an RpcInvalidOptionError',
       (methodName) => {
         const methods: MethodMap = { [methodName]: tell() };
         const error = thrownBy(() => defineProtocol('Malformed', methods));
-        expect(error).toBeInstanceOf(TypeError);
-        expect((error as TypeError).message).toContain(JSON.stringify(methodName));
+        expect(error).toBeInstanceOf(RpcInvalidOptionError);
+        expect((error as RpcInvalidOptionError).message).toContain(JSON.stringify(methodName));
       },
     );
 
     test.each(['', '1Gateway', 'with space', 'slash/ed', '.dotFirst', '-dashFirst'])(
-      'refuses the malformed protocol name %p with a TypeError',
+      'refuses the malformed protocol name %p with an RpcInvalidOptionError',
       (name) => {
         const error = thrownBy(() => defineProtocol(name, {}));
-        expect(error).toBeInstanceOf(TypeError);
-        expect((error as TypeError).message).toContain(JSON.stringify(name));
+        expect(error).toBeInstanceOf(RpcInvalidOptionError);
+        expect((error as RpcInvalidOptionError).option).toBe('name');
+        expect((error as RpcInvalidOptionError).message).toContain(`defineProtocol: invalid name: expected a protocol name`);
+        expect((error as RpcInvalidOptionError).message).toContain(`got the string ${JSON.stringify(name)}`);
       },
     );
 
+    test('names the method in the option of a malformed, reserved or undeclared method', () => {
+      const option = (methods: Record<string, unknown>): unknown =>
+        (thrownBy(() => defineProtocol('Named', methods as MethodMap)) as RpcInvalidOptionError).option;
+      expect(option({ 'with space': tell() })).toBe('methods.with space');
+      expect(option({ then: tell() })).toBe('methods.then');
+      expect(option({ m: 'ask' })).toBe('methods.m');
+    });
+
+    test('refuses methods that are not an object, and extends that is not an array of protocols', () => {
+      const notMethods = thrownBy(() => defineProtocol('P', null as unknown as MethodMap));
+      expect(notMethods).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'methods' });
+      expect((notMethods as Error).message).toContain('Protocol P: invalid methods: expected an object of methods');
+      expect((notMethods as Error).message).toContain('got null');
+
+      const notList = thrownBy(() => defineProtocol('P', {}, { extends: 'Base' as unknown as [] }));
+      expect(notList).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'extends' });
+      expect((notList as Error).message).toContain('got the string "Base"');
+      const notProtocols = thrownBy(() => defineProtocol('P', {}, { extends: [{}] as unknown as [] }));
+      expect(notProtocols).toMatchObject({ option: 'extends' });
+      expect((notProtocols as Error).message).toContain('an array of protocols made by defineProtocol');
+    });
+
     test('refuses a protocol name that is not a string', () => {
-      expect(() => defineProtocol(42 as unknown as string, {})).toThrow(TypeError);
+      expect(() => defineProtocol(42 as unknown as string, {})).toThrow(RpcInvalidOptionError);
     });
 
     test('refuses a method that was not declared with tell() or ask()', () => {
@@ -192,8 +230,8 @@ describe('defineProtocol', () => {
       for (const notMethod of notMethods) {
         const methods = { m: notMethod as unknown as AnyMethod };
         const error = thrownBy(() => defineProtocol('NotDeclared', methods));
-        expect(error).toBeInstanceOf(TypeError);
-        expect((error as TypeError).message).toContain('tell() or ask()');
+        expect(error).toBeInstanceOf(RpcInvalidOptionError);
+        expect((error as RpcInvalidOptionError).message).toContain('tell() or ask()');
       }
     });
   });

@@ -1,26 +1,14 @@
-import {
-  EndpointNotStartedError,
-  FencingTokenError,
-  fromErrorEnvelope,
-  HandshakeError,
-  isRpcError,
-  RecipientUnreachableError,
-  RpcConnectionError,
-  RpcError,
-  RpcInvalidStateError,
-  RpcSerializationError,
-  RpcTimeoutError,
-  type RpcErrorCode,
-  type RpcErrorOptions,
-} from '@nact-rpc/core';
+import { EndpointNotStartedError, FencingTokenError, HandshakeError, isRpcError, RecipientUnreachableError, RpcConnectionError, RpcBindError, RpcError, RpcInvalidOptionError, RpcInvalidStateError, RpcSerializationError, RpcTimeoutError, type RpcErrorCode, type RpcErrorOptions } from '@nact-rpc/core';
+import { fromErrorEnvelope, toErrorEnvelope } from '@nact-rpc/core/internal';
 
 type AnyRpcErrorClass = new (message: string, options?: RpcErrorOptions) => RpcError;
 
-/** Builds any class of the hierarchy; RpcTimeoutError needs its timeout. */
+/** Builds any class of the hierarchy; RpcTimeoutError needs its timeout, the option and bind errors what they are about. */
 function create(errorClass: AnyRpcErrorClass, message: string, options: RpcErrorOptions = {}): RpcError {
-  return errorClass === (RpcTimeoutError as unknown)
-    ? new RpcTimeoutError(message, { ...options, timeoutMs: 100 })
-    : new errorClass(message, options);
+  if (errorClass === (RpcTimeoutError as unknown)) return new RpcTimeoutError(message, { ...options, timeoutMs: 100 });
+  if (errorClass === (RpcInvalidOptionError as unknown)) return new RpcInvalidOptionError(message, { ...options, option: 'askTimeoutMs' });
+  if (errorClass === (RpcBindError as unknown)) return new RpcBindError(message, { ...options, host: '127.0.0.1', port: 50100 });
+  return new errorClass(message, options);
 }
 
 const HIERARCHY: ReadonlyArray<[string, AnyRpcErrorClass, RpcErrorCode, AnyRpcErrorClass[]]> = [
@@ -33,6 +21,8 @@ const HIERARCHY: ReadonlyArray<[string, AnyRpcErrorClass, RpcErrorCode, AnyRpcEr
   ['FencingTokenError', FencingTokenError, 'FENCING_TOKEN', [RpcError]],
   ['RpcSerializationError', RpcSerializationError, 'RPC_SERIALIZATION', [RpcError]],
   ['RpcInvalidStateError', RpcInvalidStateError, 'RPC_INVALID_STATE', [RpcError]],
+  ['RpcInvalidOptionError', RpcInvalidOptionError as unknown as AnyRpcErrorClass, 'RPC_INVALID_OPTION', [RpcError]],
+  ['RpcBindError', RpcBindError as unknown as AnyRpcErrorClass, 'RPC_BIND', [RpcError]],
 ];
 
 describe('the RpcError hierarchy', () => {
@@ -173,5 +163,68 @@ describe('RpcTimeoutError', () => {
     const error = new RpcTimeoutError('late', { timeoutMs: 1, cause, callerStack: makeTheCall() });
     expect(error.cause).toBe(cause);
     expect(error.code).toBe('RPC_TIMEOUT');
+  });
+});
+
+describe('RpcInvalidOptionError', () => {
+  test('names the option it refuses', () => {
+    const error = new RpcInvalidOptionError('Invalid askTimeoutMs: expected a positive number, got 0.', { option: 'askTimeoutMs' });
+    expect(error.option).toBe('askTimeoutMs');
+    expect(error.code).toBe('RPC_INVALID_OPTION');
+    expect(isRpcError(error, 'RPC_INVALID_OPTION')).toBe(true);
+  });
+
+  test('is not a TypeError or RangeError: callers test its code instead', () => {
+    const error = RpcInvalidOptionError.forValue('askTimeoutMs', 0, 'a positive number of milliseconds');
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect(error).not.toBeInstanceOf(RangeError);
+    expect(error).toBeInstanceOf(RpcError);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['a string', '10', 'the string "10"'],
+    ['a negative number', -1, '-1'],
+    ['NaN', Number.NaN, 'NaN'],
+    ['a bigint', 10n, '10n'],
+    ['a boolean', true, 'true'],
+    ['undefined', undefined, 'undefined'],
+    ['null', null, 'null'],
+    ['an array', [1, 2], 'an array of 2 items'],
+    ['an empty object', {}, 'an empty object'],
+    ['a plain object', { encode: 1, name: 'x' }, 'an object with keys encode, name'],
+    ['a class instance', new Date(0), 'an instance of Date'],
+    ['a named function', function encode() {}, 'the function encode'],
+    ['a symbol', Symbol('s'), 'Symbol(s)'],
+  ])('forValue shows %s unambiguously, with the option and what is accepted', (_, value, shown) => {
+    const error = RpcInvalidOptionError.forValue('transport.maxFrameSize', value, 'a whole number of bytes');
+    expect(error.option).toBe('transport.maxFrameSize');
+    expect(error.message).toBe(`Invalid transport.maxFrameSize: expected a whole number of bytes, got ${shown}.`);
+  });
+
+  test('forValue names where the value was given', () => {
+    expect(RpcInvalidOptionError.forValue('delayMs', -1, 'a number from 0', 'scheduleRunnable').message).toBe(
+      'scheduleRunnable: invalid delayMs: expected a number from 0, got -1.',
+    );
+  });
+
+  test('keeps its option when it crosses the wire', () => {
+    const envelope = toErrorEnvelope(RpcInvalidOptionError.forValue('delayMs', -1, 'a number from 0'));
+    const rebuilt = fromErrorEnvelope(envelope, () => undefined);
+    expect(rebuilt).toBeInstanceOf(RpcInvalidOptionError);
+    expect(rebuilt).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'delayMs' });
+  });
+});
+
+describe('RpcBindError', () => {
+  test('keeps the host, the port or range, and the Node error as its cause', () => {
+    const cause = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:50100'), { code: 'EADDRINUSE' });
+    const error = new RpcBindError('Could not listen on 127.0.0.1 ports 50100-50200: every port of the range is in use', {
+      host: '127.0.0.1',
+      port: '50100-50200',
+      cause,
+    });
+    expect(error).toMatchObject({ code: 'RPC_BIND', host: '127.0.0.1', port: '50100-50200' });
+    expect(error.cause).toBe(cause);
+    expect(isRpcError(error, 'RPC_BIND')).toBe(true);
   });
 });

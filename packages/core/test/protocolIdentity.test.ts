@@ -1,12 +1,5 @@
-import {
-  ask,
-  defineProtocol,
-  describeProtocolMismatch,
-  methodSignature,
-  protocolIdentity,
-  tell,
-  type ProtocolIdentity,
-} from '@nact-rpc/core';
+import { ask, defineProtocol, tell } from '@nact-rpc/core';
+import { describeProtocolMismatch, methodSignature, protocolIdentity, type ProtocolIdentity } from '@nact-rpc/core/internal';
 
 const Jobs = defineProtocol('Jobs', {
   status: ask<[jobId: string], string>(),

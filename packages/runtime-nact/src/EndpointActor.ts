@@ -1,26 +1,5 @@
-import {
-  describeProtocolMismatch,
-  EndpointNotStartedError,
-  FencingTokenError,
-  HandshakeError,
-  protocolIdentity,
-  RecipientUnreachableError,
-  RPC_VERSION,
-  RpcConnectionError,
-  RpcError,
-  RpcInvalidStateError,
-  RpcSerializationError,
-  type CallAsyncMessage,
-  type ControlMessage,
-  type FenceableMessage,
-  type HandshakeMessage,
-  type InvocationMessage,
-  type Outcome,
-  type ReplyTo,
-  type RpcEndpoint,
-  type RpcMessage,
-} from '@nact-rpc/core';
-import { encodeOutcome, type EndpointHooks } from '@nact-rpc/core/internal';
+import { EndpointNotStartedError, FencingTokenError, HandshakeError, RecipientUnreachableError, RpcConnectionError, RpcError, RpcInvalidStateError, RpcSerializationError, type RpcEndpoint } from '@nact-rpc/core';
+import { type CallAsyncMessage, type ControlMessage, type EndpointHooks, type FenceableMessage, type HandshakeMessage, type InvocationMessage, type Outcome, RPC_VERSION, type ReplyTo, type RpcMessage, describeProtocolMismatch, encodeOutcome, protocolIdentity } from '@nact-rpc/core/internal';
 import { isPromiseLike } from './isPromiseLike';
 import { enterTurn, exitTurn, runInTurn } from './mainThread';
 import type { RuntimeContext } from './RuntimeContext';
@@ -262,17 +241,11 @@ export class EndpointActor {
 
   private deliver(message: Exclude<RpcMessage, ControlMessage | HandshakeMessage>): void {
     if (this.state === 'STOPPED') {
-      this.refuse(
-        message,
-        new EndpointNotStartedError(
-          `Discarded ${describeMessage(message)}: ${this.describe()} has not been started (or was stopped).`,
-        ),
-        'warn',
-      );
+      this.refuse(message, 'the endpoint has not been started (or was stopped).', EndpointNotStartedError, 'warn');
       return;
     }
     if (this.state === 'TERMINATED') {
-      this.refuse(message, new RecipientUnreachableError(`${this.describe()} has terminated.`), 'warn');
+      this.refuse(message, 'the endpoint has terminated.', RecipientUnreachableError, 'warn');
       return;
     }
     const payload = this.checkFencing(message);
@@ -295,19 +268,11 @@ export class EndpointActor {
     if (message.kind === 'unfenced') return message.payload;
     if (message.kind !== 'fenced') {
       if (!this.hooks.fenced) return message;
-      this.refuse(
-        message,
-        new FencingTokenError(`${describeMessage(message)} carries no fencing token, but ${this.describe()} is fenced.`),
-        'info',
-      );
+      this.refuse(message, 'the call carries no fencing token, but the endpoint is fenced.', FencingTokenError, 'info');
       return undefined;
     }
     if (!this.hooks.fenced) {
-      this.refuse(
-        message,
-        new FencingTokenError(`${describeMessage(message)} carries a fencing token, but ${this.describe()} is not fenced.`),
-        'info',
-      );
+      this.refuse(message, 'the call carries a fencing token, but the endpoint is not fenced.', FencingTokenError, 'info');
       return undefined;
     }
     const current = this.hooks.fencingToken();
@@ -315,31 +280,21 @@ export class EndpointActor {
       if (current === message.token) return message.payload;
       this.refuse(
         message,
-        new FencingTokenError(
-          `${describeMessage(message)} was scheduled under fencing token ${String(message.token)}, but ` +
-            `${this.describe()} now holds ${String(current)}; the work is dropped.`,
-        ),
+        `the work was scheduled under fencing token ${String(message.token)}, but the endpoint now holds ${String(current)}.`,
+        FencingTokenError,
         'debug',
       );
       return undefined;
     }
     if (current === undefined) {
-      this.refuse(
-        message,
-        new FencingTokenError(
-          `Refused ${describeMessage(message)}: ${this.describe()} holds no fencing token (it is not the leader).`,
-        ),
-        'info',
-      );
+      this.refuse(message, 'the endpoint holds no fencing token (it is not the leader).', FencingTokenError, 'info');
       return undefined;
     }
     if (current !== message.token) {
       this.refuse(
         message,
-        new FencingTokenError(
-          `Refused ${describeMessage(message)}: its fencing token ${String(message.token)} does not match ` +
-            `the token ${String(current)} of ${this.describe()}.`,
-        ),
+        `the call's fencing token ${String(message.token)} does not match the endpoint's token ${String(current)}.`,
+        FencingTokenError,
         'info',
       );
       return undefined;
@@ -350,11 +305,7 @@ export class EndpointActor {
   private invoke(message: InvocationMessage): void {
     const fn = this.methods?.get(message.protocol)?.get(message.method);
     if (fn === undefined) {
-      this.refuse(
-        message,
-        new RpcConnectionError(`${this.describe()} has no RPC method ${message.protocol}.${message.method}.`),
-        'warn',
-      );
+      this.refuse(message, 'the endpoint has no such RPC method.', RpcConnectionError, 'warn');
       return;
     }
     let args = message.args;
@@ -362,12 +313,7 @@ export class EndpointActor {
       try {
         args = this.context.codec.decode(message.encodedArgs as Uint8Array) as unknown[];
       } catch (cause) {
-        const error = new RpcSerializationError(
-          `Could not deserialize the arguments of ${message.protocol}.${message.method} at ${this.host.address}: ` +
-            messageOf(cause),
-          { cause },
-        );
-        this.refuse(message, error, 'warn');
+        this.refuse(message, `could not deserialize its arguments: ${messageOf(cause)}`, RpcSerializationError, 'warn', cause);
         return;
       }
     }
@@ -442,17 +388,28 @@ export class EndpointActor {
     replyTo?.sink.complete(replyTo.callId, outcome);
   }
 
-  /** Refuses a message: fails the caller's ask, or logs a dropped tell or run. */
-  private refuse(message: RpcMessage, error: Error, level: 'debug' | 'info' | 'warn'): void {
+  /**
+   * Refuses a message for `reason`, which completes "<ask P.m> to <this endpoint>: ". An ask
+   * (or callAsync, handshake, control message) fails with an `errorClass` error reading
+   * "Refused ask P.m to endpoint … : reason"; a tell or runAsync is logged at `level` as
+   * "Dropped tell P.m to endpoint … : reason". Each says what, where and why once.
+   */
+  private refuse(
+    message: RpcMessage,
+    reason: string,
+    errorClass: new (message: string, options?: { cause?: unknown }) => Error,
+    level: 'debug' | 'info' | 'warn',
+    cause?: unknown,
+  ): void {
     const inner = message.kind === 'fenced' || message.kind === 'unfenced' ? message.payload : message;
+    const subject = `${describeMessage(inner)} to ${this.describe()}`;
+    const failure = (): Outcome => ({ ok: false, error: new errorClass(`Refused ${subject}: ${reason}`, { cause }) });
     if (inner.kind === 'invoke' && inner.replyTo !== undefined) {
-      this.answerInvocation(inner, { ok: false, error });
-    } else if (inner.kind === 'callAsync' || inner.kind === 'handshake') {
-      this.answer(inner.replyTo, { ok: false, error });
-    } else if (inner.kind === 'control') {
-      this.answer(inner.replyTo, { ok: false, error });
+      this.answerInvocation(inner, failure());
+    } else if (inner.kind === 'callAsync' || inner.kind === 'handshake' || inner.kind === 'control') {
+      this.answer(inner.replyTo, failure());
     } else {
-      this.context.logger[level](`Dropped ${describeMessage(inner)}: ${error.message}`);
+      this.context.logger[level](`Dropped ${subject}: ${reason}`, cause === undefined ? undefined : { error: cause });
     }
   }
 

@@ -1,10 +1,11 @@
+import { RecipientUnreachableError, type Codec, type Logger } from '@nact-rpc/core';
+import { type InvocationMessage, type PendingCalls, type RpcMessage } from '@nact-rpc/core/internal';
 import {
-  RecipientUnreachableError,
-  type InvocationMessage,
-  type Logger,
-  type RpcMessage,
-} from '@nact-rpc/core';
-import type { Association, HandshakeRequestMessage, RequestMessage } from '@nact-rpc/transport';
+  type Association,
+  type HandshakeRequestMessage,
+  type RequestMessage,
+  type TransportHost,
+} from '@nact-rpc/transport/internal';
 import type { NactRpcServer } from './NactRpcServer';
 
 /**
@@ -12,13 +13,27 @@ import type { NactRpcServer } from './NactRpcServer';
  * invocation messages (fenced when they carry a token) whose answers go back on the same
  * association, serialized; handshakes are answered like local ones. A request for an
  * endpoint that is not there is answered at once with `RecipientUnreachableError`.
+ *
+ * It is the service's {@link TransportHost}, the object the service hands to its transport,
+ * so that the service itself does not expose the transport's callbacks and fields.
  */
-export class InboundRequests {
+export class InboundRequests implements TransportHost {
+  readonly serviceName: string;
+  readonly incarnation: string;
+  readonly codec: Codec;
+  readonly logger: Logger;
+  readonly pendingCalls: PendingCalls;
+
   constructor(
-    private readonly serviceName: string,
-    private readonly logger: Logger,
+    service: Omit<TransportHost, 'onRequest' | 'onHandshake'>,
     private readonly lookup: (endpointId: string) => NactRpcServer | undefined,
-  ) {}
+  ) {
+    this.serviceName = service.serviceName;
+    this.incarnation = service.incarnation;
+    this.codec = service.codec;
+    this.logger = service.logger;
+    this.pendingCalls = service.pendingCalls;
+  }
 
   onRequest(association: Association, request: RequestMessage): void {
     const replyTo = request.callId === 0 ? undefined : { sink: association.encodedReplies, callId: request.callId };
@@ -34,9 +49,14 @@ export class InboundRequests {
       request.fencingToken === undefined ? invocation : { kind: 'fenced', token: request.fencingToken, payload: invocation };
     if (this.lookup(request.endpointId)?.post(message) === true) return;
     const what = `${replyTo === undefined ? 'tell' : 'ask'} ${request.protocol}.${request.method}`;
-    const error = this.unreachable(request.endpointId, what);
-    if (replyTo === undefined) this.logger.warn(`Dropped ${what} from ${association.describePeer()}: ${error.message}`);
-    else association.plainReplies.complete(replyTo.callId, { ok: false, error });
+    if (replyTo === undefined) {
+      this.logger.warn(
+        `Dropped tell ${request.protocol}.${request.method} from ${association.describePeer()}: service ${this.serviceName} ` +
+          `has no endpoint ${request.endpointId} (it was never started, or has terminated).`,
+      );
+    } else {
+      association.plainReplies.complete(replyTo.callId, { ok: false, error: this.unreachable(request.endpointId, what) });
+    }
   }
 
   onHandshake(association: Association, handshake: HandshakeRequestMessage): void {

@@ -1,14 +1,5 @@
-import {
-  RecipientUnreachableError,
-  type AskMethod,
-  type FencingToken,
-  type GatewayInvoker,
-  type InvocationMessage,
-  type ReplyTo,
-  type RpcMessage,
-  type TellMethod,
-} from '@nact-rpc/core';
-import { encodeArguments } from '@nact-rpc/core/internal';
+import { RecipientUnreachableError, type AskMethod, type FencingToken, type TellMethod } from '@nact-rpc/core';
+import { type GatewayInvoker, type InvocationMessage, type ReplyTo, type RpcMessage, tryEncodeArguments, type ArgumentsEncoding } from '@nact-rpc/core/internal';
 import type { NactRpcServer } from './NactRpcServer';
 import type { RuntimeContext } from './RuntimeContext';
 
@@ -36,17 +27,14 @@ export class LocalInvoker implements GatewayInvoker {
 
   tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void {
     const { logger } = this.context;
-    let encodedArgs: Uint8Array | undefined;
-    try {
-      encodedArgs = this.encodeArgs(methodName, method.local, args);
-    } catch (error) {
-      logger.error(`Dropped tell ${this.protocolName}.${methodName} to ${this.address}: ${(error as Error).message}`, {
-        error,
-      });
+    const target = this.targetOf(methodName);
+    const encoded = this.encodeArgs(target, method.local, args);
+    if (encoded?.ok === false) {
+      logger.error(`Dropped tell ${target} to ${this.address}: ${encoded.reason}`, { error: encoded.error });
       return;
     }
-    if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, undefined)))) {
-      logger.warn(`Dropped tell ${this.protocolName}.${methodName}: the endpoint at ${this.address} has terminated.`);
+    if (!this.server.post(this.fence(this.invocation(methodName, args, encoded?.bytes, undefined)))) {
+      logger.warn(`Dropped tell ${target} to ${this.address}: the endpoint has terminated.`);
     }
   }
 
@@ -57,13 +45,10 @@ export class LocalInvoker implements GatewayInvoker {
     timeoutMs: number | undefined,
   ): Promise<unknown> {
     const { pendingCalls, codec } = this.context;
-    let encodedArgs: Uint8Array | undefined;
-    try {
-      encodedArgs = this.encodeArgs(methodName, method.local, args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
     const target = this.targetOf(methodName);
+    const encoded = this.encodeArgs(target, method.local, args);
+    if (encoded?.ok === false) return Promise.reject(encoded.error);
+    const encodedArgs = encoded?.bytes;
     const call = pendingCalls.register({
       target,
       recipient: this.address,
@@ -93,10 +78,10 @@ export class LocalInvoker implements GatewayInvoker {
   }
 
   /** Serializes the arguments when the service forces serialization and the method is not local-only. */
-  private encodeArgs(methodName: string, localOnly: boolean, args: unknown[]): Uint8Array | undefined {
+  private encodeArgs(target: string, localOnly: boolean, args: unknown[]): ArgumentsEncoding | undefined {
     if (!this.context.forceSerialization || localOnly) return undefined;
     const { codec, maxFrameSize } = this.context;
-    return encodeArguments(codec, args, `${this.protocolName}.${methodName}`, this.address, maxFrameSize);
+    return tryEncodeArguments(codec, args, target, this.address, maxFrameSize);
   }
 
   private invocation(

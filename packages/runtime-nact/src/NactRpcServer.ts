@@ -1,5 +1,5 @@
 import { stop, type Ref } from 'nact';
-import { RecipientUnreachableError, RpcInvalidStateError, type AnyProtocol, type FencedGatewayOf, type FencingToken, type GatewayOf, type MainThreadExecutor, type RpcEndpoint, type RpcServer, type ScheduledTask, type SelfFencing } from '@nact-rpc/core';
+import { RecipientUnreachableError, RpcInvalidOptionError, RpcInvalidStateError, type AnyProtocol, type FencedGatewayOf, type FencingToken, type GatewayOf, type MainThreadExecutor, type RpcEndpoint, type RpcServer, type ScheduledTask, type SelfFencing } from '@nact-rpc/core';
 import { type EndpointHooks, type FenceableMessage, type RpcMessage, assertServes, createGatewayProxy, withCallerStack } from '@nact-rpc/core/internal';
 import type { ActorInvocation } from './ActorInvocation';
 import { EndpointActor, type EndpointActorHost } from './EndpointActor';
@@ -169,7 +169,7 @@ export class NactRpcServer
 
   callAsync<TResult>(fn: () => TResult | PromiseLike<TResult>, timeoutMs: number, fencing: SelfFencing): Promise<TResult> {
     if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      return Promise.reject(new RangeError(`callAsync: the timeout must be a non-negative number of milliseconds, got ${String(timeoutMs)}`));
+      return Promise.reject(RpcInvalidOptionError.forValue('timeoutMs', timeoutMs, 'a number of milliseconds from 0', 'callAsync'));
     }
     const { pendingCalls } = this.context;
     const { callId, promise } = pendingCalls.register({ target: 'callAsync', recipient: this.address, timeoutMs });

@@ -1,5 +1,7 @@
-import { consoleLogger, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
-import { resolveTransportOptions, type ListenOptions, type ResolvedTransportOptions, type TransportOptions } from '@nact-rpc/transport';
+import type { ActorSystemRef, Ref } from 'nact';
+import { consoleLogger, RpcInvalidOptionError, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
+import { type ListenOptions, type TransportOptions } from '@nact-rpc/transport';
+import { resolveTransportOptions, type ResolvedTransportOptions } from '@nact-rpc/transport/internal';
 
 /** Options of a {@link NactRpcService}. */
 export interface NactRpcServiceOptions {
@@ -35,37 +37,100 @@ export interface NactRpcServiceOptions {
   readonly listen?: ListenOptions;
   /** Frame size, timeouts, heartbeats and reconnection of remote calls. */
   readonly transport?: TransportOptions;
+  /**
+   * Embeds the service in a nact actor system its user already started with nact's `start()`:
+   * the service's supervisor actor (and the endpoint actors under it) run there, closing the
+   * service stops only them, and stopping the system closes the service. Default: the service
+   * starts a system of its own and stops it on close. See docs/embedding.md.
+   */
+  readonly system?: ActorSystemRef;
+  /**
+   * With `system`: the actor (of that system) to spawn the service's supervisor under, so that
+   * stopping it closes the service too. Default: the system itself.
+   */
+  readonly parent?: Ref<unknown>;
 }
 
 /** {@link NactRpcServiceOptions} with every default applied. */
-export type ResolvedNactRpcServiceOptions = Required<Omit<NactRpcServiceOptions, 'listen' | 'transport'>> & {
+export type ResolvedNactRpcServiceOptions = Required<Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'system' | 'parent'>> & {
   readonly listen: ListenOptions | undefined;
   readonly transport: ResolvedTransportOptions;
 };
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
+const CODEC_METHODS = ['encode', 'decode', 'errorClass'] as const;
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+
 /**
- * Applies the defaults and checks every option.
- * @throws TypeError or RangeError naming the option that is wrong.
+ * Applies the defaults and checks every option of the constructor, which makes local-only
+ * services: `listen` is refused there ({@link NactRpcService.create} makes a service listen,
+ * since binding is asynchronous, and checks `listen` when it binds).
+ * @throws RpcInvalidOptionError naming the option that is wrong (`name`, `askTimeoutMs`,
+ *   `codec`, `logger`, `transport.maxFrameSize`, `listen`, …), the value received and what
+ *   is accepted.
  */
 export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNactRpcServiceOptions {
+  checkObject(options);
+  if (options.listen !== undefined) {
+    throw new RpcInvalidOptionError(
+      'Invalid listen: the NactRpcService constructor makes local-only services and accepts no listen option; ' +
+        'make a listening service with `await NactRpcService.create({ listen })`.',
+      { option: 'listen' },
+    );
+  }
   const name = options.name ?? 'nact-rpc';
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new TypeError(`Invalid service name ${JSON.stringify(name)}: use letters, digits, '_', '.' or '-'`);
+    throw RpcInvalidOptionError.forValue('name', name, "a service name of letters, digits, '_', '.' or '-'");
   }
   const askTimeoutMs = options.askTimeoutMs ?? 10_000;
   if (typeof askTimeoutMs !== 'number' || !(askTimeoutMs > 0)) {
-    throw new RangeError(`askTimeoutMs must be a positive number of milliseconds, got ${String(askTimeoutMs)}`);
+    throw RpcInvalidOptionError.forValue('askTimeoutMs', askTimeoutMs, 'a positive number of milliseconds');
+  }
+  const codec = options.codec ?? new SuperJsonCodec();
+  if (!hasMethods(codec, CODEC_METHODS) || typeof codec.name !== 'string' || codec.name === '') {
+    throw RpcInvalidOptionError.forValue('codec', codec, 'a Codec: an object with a name and encode, decode and errorClass methods');
+  }
+  const logger = options.logger ?? consoleLogger('warn');
+  if (!hasMethods(logger, LOGGER_METHODS)) {
+    throw RpcInvalidOptionError.forValue('logger', logger, 'a Logger: an object with debug, info, warn and error methods');
   }
   return {
     name,
     askTimeoutMs,
-    forceSerialization: options.forceSerialization ?? false,
-    codec: options.codec ?? new SuperJsonCodec(),
-    logger: options.logger ?? consoleLogger('warn'),
-    captureAskCallStack: options.captureAskCallStack ?? false,
+    forceSerialization: flag(options, 'forceSerialization'),
+    codec,
+    logger,
+    captureAskCallStack: flag(options, 'captureAskCallStack'),
     listen: options.listen,
     transport: resolveTransportOptions(options.transport),
   };
+}
+
+/**
+ * The options without `listen`, for the constructor of a service that {@link NactRpcService.create}
+ * makes listen itself.
+ * @throws RpcInvalidOptionError if `options` is not an object.
+ */
+export function withoutListen(options: NactRpcServiceOptions): NactRpcServiceOptions {
+  checkObject(options);
+  return { ...options, listen: undefined };
+}
+
+function checkObject(options: unknown): asserts options is object {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw RpcInvalidOptionError.forValue('options', options, "an object of service options such as { name: 'workers' }");
+  }
+}
+
+/** A boolean option, `false` by default. */
+function flag(options: NactRpcServiceOptions, option: 'forceSerialization' | 'captureAskCallStack'): boolean {
+  const value = options[option] ?? false;
+  if (typeof value !== 'boolean') throw RpcInvalidOptionError.forValue(option, value, 'true or false');
+  return value;
+}
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  return methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 }

@@ -1,16 +1,6 @@
-import {
-  createGatewayProxy,
-  HandshakeError,
-  isRpcError,
-  protocolIdentity,
-  RPC_VERSION,
-  RpcConnectionError,
-  type AnyProtocol,
-  type FencingToken,
-  type GatewayOf,
-  type RpcAddress,
-} from '@nact-rpc/core';
-import { RemoteInvoker, type TcpTransport, type TransportHost } from '@nact-rpc/transport';
+import { HandshakeError, isRpcError, RpcConnectionError, type AnyProtocol, type FencingToken, type GatewayOf, type RpcAddress } from '@nact-rpc/core';
+import { createGatewayProxy, protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
+import { RemoteInvoker, type TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
 
 /**
  * Connects a gateway to an endpoint of another service: opens (or reuses) the association

@@ -1,15 +1,12 @@
-import {
-  RpcInvalidStateError,
-  type AskMethod,
-  type FencingToken,
-  type GatewayInvoker,
-  type TellMethod,
-} from '@nact-rpc/core';
-import { encodeArguments } from '@nact-rpc/core/internal';
+import { RpcInvalidStateError, type AskMethod, type FencingToken, type TellMethod } from '@nact-rpc/core';
+import { type GatewayInvoker, tryEncodeArguments } from '@nact-rpc/core/internal';
 import type { Peer } from './association/Peer';
 import { FRAME_HEADER_BYTES } from './framing/FrameDecoder';
 import type { TransportHost } from './TransportHost';
 import { encodeRequestHeader } from './wire/wireFormat';
+
+/** A request's arguments serialized, or why it cannot be sent (see `tryEncodeArguments`). */
+type EncodedRequest = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly error: Error; readonly reason: string };
 
 /** Where a remote gateway's calls go. */
 export interface RemoteTarget {
@@ -58,13 +55,12 @@ export class RemoteInvoker implements GatewayInvoker {
 
   tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void {
     const { target, header } = this.frameOf(methodName);
-    let encodedArgs: Uint8Array;
-    try {
-      encodedArgs = this.encodeArgs(target, method.local, args);
-    } catch (error) {
-      this.host.logger.error(`Dropped tell ${target} to ${this.address}: ${(error as Error).message}`, { error });
+    const encoded = this.encodeArgs(target, method.local, args);
+    if (!encoded.ok) {
+      this.host.logger.error(`Dropped tell ${target} to ${this.address}: ${encoded.reason}`, { error: encoded.error });
       return;
     }
+    const encodedArgs = encoded.bytes;
     const association = this.target.peer.current();
     if (association !== undefined) {
       association.sendRequest(0, header, encodedArgs, target);
@@ -74,7 +70,7 @@ export class RemoteInvoker implements GatewayInvoker {
       callId: 0,
       target,
       send: (opened) => opened.sendRequest(0, header, encodedArgs, target),
-      fail: (error) => this.host.logger.warn(`Dropped tell ${target} to ${this.address}: ${error.message}`),
+      fail: (error, reason) => this.host.logger.warn(`Dropped tell ${target} to ${this.address}: ${reason}`, { error }),
     });
   }
 
@@ -86,12 +82,9 @@ export class RemoteInvoker implements GatewayInvoker {
   ): Promise<unknown> {
     const { pendingCalls, codec } = this.host;
     const { target, header } = this.frameOf(methodName);
-    let encodedArgs: Uint8Array;
-    try {
-      encodedArgs = this.encodeArgs(target, method.local, args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const encoded = this.encodeArgs(target, method.local, args);
+    if (!encoded.ok) return Promise.reject(encoded.error);
+    const encodedArgs = encoded.bytes;
     const { callId, promise } = pendingCalls.register({ target, recipient: this.address, timeoutMs, codec });
     const association = this.target.peer.current();
     if (association !== undefined) {
@@ -121,11 +114,12 @@ export class RemoteInvoker implements GatewayInvoker {
   }
 
   /** Serializes the arguments, refusing local-only methods and requests over the maximum frame size. */
-  private encodeArgs(target: string, localOnly: boolean, args: unknown[]): Uint8Array {
+  private encodeArgs(target: string, localOnly: boolean, args: unknown[]): EncodedRequest {
     if (localOnly) {
-      throw new RpcInvalidStateError(`${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`);
+      const reason = 'the method is local-only: it cannot be called on a remote endpoint.';
+      return { ok: false, reason, error: new RpcInvalidStateError(`${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`) };
     }
     // The request header is at most a few hundred bytes more; the association checks the exact size.
-    return encodeArguments(this.host.codec, args, target, this.address, this.maxFrameSize, FRAME_HEADER_BYTES);
+    return tryEncodeArguments(this.host.codec, args, target, this.address, this.maxFrameSize, FRAME_HEADER_BYTES);
   }
 }

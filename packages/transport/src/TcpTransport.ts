@@ -2,25 +2,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { hostname as machineHostname } from 'node:os';
 import { Association } from './association/Association';
 import { Peer } from './association/Peer';
-import { parsePortSpec, type PortSpec } from './parsePortSpec';
+import { bindError } from './bindError';
+import { resolveListenOptions, type ListenOptions } from './ListenOptions';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './TransportOptions';
 import type { TransportHost } from './TransportHost';
 import { WIRE_MAGIC, WIRE_VERSION, type HelloBody, type WireAddress } from './wire/WireMessage';
 
-/** Where a service listens, and the address it tells others. */
-export interface ListenOptions {
-  /** The interface to bind. Default `127.0.0.1`. */
-  readonly host?: string;
-  /** A port, a range such as `'50100-50200'` (tried in order), or 0 for any free port. Default 0. */
-  readonly port?: PortSpec;
-  /**
-   * The host others reach the service at, if it differs from the bound one (NAT, containers).
-   * Default: the bound host, or the machine's host name when bound to all interfaces.
-   */
-  readonly externalHost?: string;
-  /** The port others reach the service at, if it differs from the bound one. */
-  readonly externalPort?: number;
-}
+export type { ListenOptions } from './ListenOptions';
 
 /**
  * The TCP side of a service: it listens for peers (optionally), opens associations to
@@ -43,34 +31,32 @@ export class TcpTransport {
   }
 
   /**
-   * Starts listening: tries the ports of `listen.port` in order.
+   * Starts listening: tries the ports of `listen.port` in order, moving on while they are in use.
    * @returns The external address of the service.
-   * @throws Error naming the host and ports if none could be bound.
+   * @throws RpcInvalidOptionError (as a rejection) naming the listen option that is invalid.
+   * @throws RpcBindError (as a rejection) naming the host, the port or range and the reason
+   *   if no port could be bound; its cause is the Node error.
    */
-  async listen(listen: ListenOptions = {}): Promise<WireAddress> {
-    const bindHost = listen.host ?? '127.0.0.1';
-    const ports = parsePortSpec(listen.port ?? 0);
-    let lastError: Error | undefined;
+  async listen(listen?: ListenOptions): Promise<WireAddress> {
+    const { host: bindHost, portSpec, ports, externalHost, externalPort } = resolveListenOptions(listen);
+    let failure: { port: number; error: unknown } | undefined;
     for (const port of ports) {
       try {
         this.boundPort = await this.bind(bindHost, port);
-        lastError = undefined;
+        failure = undefined;
         break;
       } catch (error) {
-        lastError = error as Error;
+        failure = { port, error };
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') break;
       }
     }
-    if (lastError !== undefined || this.boundPort === undefined) {
-      throw new Error(
-        `Could not listen on ${bindHost} port ${String(listen.port ?? 0)}: ${lastError?.message ?? 'no port in the range'}`,
-        { cause: lastError },
-      );
+    if (failure !== undefined || this.boundPort === undefined) {
+      throw bindError(bindHost, portSpec, ports.length > 1, failure?.port ?? 0, failure?.error);
     }
     const wildcard = bindHost === '0.0.0.0' || bindHost === '::';
     this.external = {
-      host: listen.externalHost ?? (wildcard ? machineHostname() : bindHost),
-      port: listen.externalPort ?? this.boundPort,
+      host: externalHost ?? (wildcard ? machineHostname() : bindHost),
+      port: externalPort ?? this.boundPort,
     };
     return this.external;
   }

@@ -1,3 +1,5 @@
+import { RpcInvalidOptionError } from '@nact-rpc/core';
+
 /** How associations behave; every field has a default. */
 export interface TransportOptions {
   /** The largest frame sent or accepted, in bytes. Default 10 MiB. */
@@ -25,11 +27,27 @@ export interface TransportOptions {
 /** {@link TransportOptions} with every default applied. */
 export type ResolvedTransportOptions = Required<TransportOptions>;
 
+/** What each option accepts, completing "expected …"; the counts must be whole numbers. */
+const ACCEPTED: Readonly<Record<keyof TransportOptions, string>> = {
+  maxFrameSize: 'a whole number of bytes from 1 to 4294967295 (2^32 - 1)',
+  connectTimeoutMs: 'a positive, finite number of milliseconds',
+  heartbeatIntervalMs: 'a positive, finite number of milliseconds',
+  heartbeatTimeoutMs: 'a positive, finite number of milliseconds',
+  reconnectBackoffMs: 'a positive, finite number of milliseconds',
+  maxReconnectBackoffMs: 'a positive, finite number of milliseconds',
+  maxQueuedMessages: 'a positive whole number',
+};
+const WHOLE_NUMBERS: ReadonlySet<string> = new Set(['maxFrameSize', 'maxQueuedMessages']);
+
 /**
  * Applies the defaults and checks every option.
- * @throws RangeError naming the option that is out of range.
+ * @throws RpcInvalidOptionError naming the option (`transport.maxFrameSize`, …) that is of the
+ *   wrong type or out of range, or `transport` if `options` is not an object.
  */
 export function resolveTransportOptions(options: TransportOptions = {}): ResolvedTransportOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw RpcInvalidOptionError.forValue('transport', options, 'an object of transport options such as { maxFrameSize: 1048576 }');
+  }
   const resolved: ResolvedTransportOptions = {
     maxFrameSize: options.maxFrameSize ?? 10 * 1024 * 1024,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
@@ -39,18 +57,27 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
     maxReconnectBackoffMs: options.maxReconnectBackoffMs ?? 5_000,
     maxQueuedMessages: options.maxQueuedMessages ?? 10_000,
   };
-  for (const [name, value] of Object.entries(resolved)) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new RangeError(`transport option ${name} must be a positive number, got ${String(value)}`);
+  for (const [name, value] of Object.entries(resolved) as [keyof TransportOptions, unknown][]) {
+    const valid =
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value > 0 &&
+      (!WHOLE_NUMBERS.has(name) || Number.isInteger(value)) &&
+      (name !== 'maxFrameSize' || value <= 0xffff_ffff);
+    if (!valid) {
+      throw RpcInvalidOptionError.forValue(`transport.${name}`, value, ACCEPTED[name]);
     }
   }
-  if (resolved.maxFrameSize > 0xffff_ffff) {
-    throw new RangeError(`transport option maxFrameSize must fit in 32 bits, got ${resolved.maxFrameSize}`);
-  }
-  if (resolved.heartbeatTimeoutMs <= resolved.heartbeatIntervalMs) {
-    throw new RangeError(
-      `transport option heartbeatTimeoutMs (${resolved.heartbeatTimeoutMs}) must exceed heartbeatIntervalMs (${resolved.heartbeatIntervalMs})`,
-    );
+  const { heartbeatIntervalMs: interval, heartbeatTimeoutMs: timeout } = resolved;
+  if (timeout <= interval) {
+    // Blame the option that was given: the timeout, or the interval if the timeout is the default.
+    throw options.heartbeatTimeoutMs === undefined
+      ? RpcInvalidOptionError.forValue(
+          'transport.heartbeatIntervalMs',
+          interval,
+          `less than transport.heartbeatTimeoutMs (${timeout}, the default; set both)`,
+        )
+      : RpcInvalidOptionError.forValue('transport.heartbeatTimeoutMs', timeout, `more than transport.heartbeatIntervalMs (${interval})`);
   }
   return resolved;
 }

@@ -1,6 +1,6 @@
-import { encodeError } from '@nact-rpc/core/internal';
-import { RecipientUnreachableError, RpcSerializationError, type ProtocolIdentity } from '@nact-rpc/core';
-import { decodeWireMessage, encodeRequestHeader, FrameDecoder, WIRE_VERSION, WireKind } from '@nact-rpc/transport';
+import { type ProtocolIdentity, encodeError } from '@nact-rpc/core/internal';
+import { RecipientUnreachableError, RpcSerializationError } from '@nact-rpc/core';
+import { decodeWireMessage, encodeRequestHeader, FrameDecoder, WIRE_VERSION, WireKind } from '@nact-rpc/transport/internal';
 import {
   AssociationFixture,
   rawFrame,

@@ -1,4 +1,4 @@
-import { FRAME_HEADER_BYTES, FrameDecoder, FrameTooLargeError } from '@nact-rpc/transport';
+import { FRAME_HEADER_BYTES, FrameDecoder, FrameTooLargeError } from '@nact-rpc/transport/internal';
 
 /** A frame as it travels: a 4-byte big-endian length, then the payload. */
 function frame(payload: Buffer): Buffer {

@@ -1,4 +1,4 @@
-import { FRAME_HEADER_BYTES, FrameDecoder, FrameWriter, type ByteSink } from '@nact-rpc/transport';
+import { FRAME_HEADER_BYTES, FrameDecoder, FrameWriter, type ByteSink } from '@nact-rpc/transport/internal';
 
 /** A sink that records every write (copied) and, in `events`, the order of writes and flush callbacks. */
 class RecordingSink implements ByteSink {

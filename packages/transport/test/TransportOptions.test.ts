@@ -1,4 +1,6 @@
-import { resolveTransportOptions, type TransportOptions } from '@nact-rpc/transport';
+import { RpcInvalidOptionError } from '@nact-rpc/core';
+import { type TransportOptions } from '@nact-rpc/transport';
+import { resolveTransportOptions } from '@nact-rpc/transport/internal';
 
 const DEFAULTS = {
   maxFrameSize: 10 * 1024 * 1024,
@@ -13,15 +15,17 @@ const DEFAULTS = {
 type OptionName = keyof TransportOptions;
 const OPTION_NAMES = Object.keys(DEFAULTS) as OptionName[];
 
-function rangeErrorOf(options: TransportOptions): string {
+/** Resolves `options`, expecting an RpcInvalidOptionError for `option`; returns its message. */
+function refusal(options: TransportOptions, option: string): string {
   let thrown: unknown;
   try {
     resolveTransportOptions(options);
   } catch (error) {
     thrown = error;
   }
-  expect(thrown).toBeInstanceOf(RangeError);
-  return (thrown as RangeError).message;
+  expect(thrown).toBeInstanceOf(RpcInvalidOptionError);
+  expect(thrown).toMatchObject({ code: 'RPC_INVALID_OPTION', option });
+  return (thrown as RpcInvalidOptionError).message;
 }
 
 describe('resolveTransportOptions', () => {
@@ -47,23 +51,34 @@ describe('resolveTransportOptions', () => {
     expect(resolveTransportOptions({ maxFrameSize: 0xffff_ffff }).maxFrameSize).toBe(0xffff_ffff);
   });
 
-  describe.each(OPTION_NAMES)('refuses a bad %s with a RangeError naming it', (name) => {
+  describe.each(OPTION_NAMES)('refuses a bad %s with an RpcInvalidOptionError naming it', (name) => {
     test.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('given %p', (value) => {
       // Every option is checked for positivity before the heartbeat pair is compared.
-      const message = rangeErrorOf({ [name]: value });
-      expect(message).toContain(name);
-      expect(message).toContain(String(value));
+      const message = refusal({ [name]: value }, `transport.${name}`);
+      expect(message).toMatch(new RegExp(`^Invalid transport\\.${name}: expected a (positive|whole number)`));
+      expect(message).toContain(`got ${String(value)}.`);
     });
 
     test('given a value that is not a number', () => {
-      expect(rangeErrorOf({ [name]: '100' as unknown as number })).toContain(name);
+      expect(refusal({ [name]: '100' as unknown as number }, `transport.${name}`)).toContain('got the string "100"');
     });
   });
 
   test('refuses a maximum frame size over 32 bits', () => {
-    const message = rangeErrorOf({ maxFrameSize: 0x1_0000_0000 });
-    expect(message).toContain('maxFrameSize');
-    expect(message).toContain('32 bits');
+    const message = refusal({ maxFrameSize: 0x1_0000_0000 }, 'transport.maxFrameSize');
+    expect(message).toContain('from 1 to 4294967295');
+    expect(message).toContain('got 4294967296');
+  });
+
+  test.each([
+    ['maxFrameSize', 1024.5],
+    ['maxQueuedMessages', 2.5],
+  ] as const)('refuses a %s that is not a whole number', (name, value) => {
+    expect(refusal({ [name]: value }, `transport.${name}`)).toContain(`got ${value}`);
+  });
+
+  test.each([null, 'fast', 42, [1]])('refuses transport options that are not an object: %p', (options) => {
+    expect(refusal(options as unknown as TransportOptions, 'transport')).toContain('expected an object of transport options');
   });
 
   test.each([
@@ -71,15 +86,15 @@ describe('resolveTransportOptions', () => {
     [1_000, 999],
     [20, 10],
   ])('refuses heartbeatTimeoutMs %i with heartbeatIntervalMs %i: the timeout must exceed the interval', (interval, timeout) => {
-    const message = rangeErrorOf({ heartbeatIntervalMs: interval, heartbeatTimeoutMs: timeout });
-    expect(message).toContain('heartbeatTimeoutMs');
-    expect(message).toContain('heartbeatIntervalMs');
-    expect(message).toContain(String(timeout));
-    expect(message).toContain(String(interval));
+    const message = refusal({ heartbeatIntervalMs: interval, heartbeatTimeoutMs: timeout }, 'transport.heartbeatTimeoutMs');
+    expect(message).toBe(
+      `Invalid transport.heartbeatTimeoutMs: expected more than transport.heartbeatIntervalMs (${interval}), got ${timeout}.`,
+    );
   });
 
-  test('refuses a heartbeat interval at or over the default timeout when only the interval is given', () => {
-    expect(rangeErrorOf({ heartbeatIntervalMs: 10_000 })).toContain('heartbeatTimeoutMs');
+  test('refuses a heartbeat interval at or over the default timeout when only the interval is given, naming the interval', () => {
+    const message = refusal({ heartbeatIntervalMs: 10_000 }, 'transport.heartbeatIntervalMs');
+    expect(message).toContain('expected less than transport.heartbeatTimeoutMs (10000, the default; set both), got 10000');
   });
 
   test('accepts a heartbeat timeout just over the interval', () => {

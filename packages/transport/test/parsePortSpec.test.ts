@@ -1,15 +1,18 @@
-import { parsePortSpec, type PortSpec } from '@nact-rpc/transport';
+import { RpcInvalidOptionError } from '@nact-rpc/core';
+import { type PortSpec } from '@nact-rpc/transport';
+import { parsePortSpec } from '@nact-rpc/transport/internal';
 
-/** Calls parsePortSpec and expects a RangeError; returns its message. */
-function rangeErrorOf(spec: PortSpec): string {
+/** Calls parsePortSpec and expects an RpcInvalidOptionError for `listen.port`; returns its message. */
+function refusal(spec: PortSpec): string {
   let thrown: unknown;
   try {
     parsePortSpec(spec);
   } catch (error) {
     thrown = error;
   }
-  expect(thrown).toBeInstanceOf(RangeError);
-  return (thrown as RangeError).message;
+  expect(thrown).toBeInstanceOf(RpcInvalidOptionError);
+  expect(thrown).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'listen.port' });
+  return (thrown as RpcInvalidOptionError).message;
 }
 
 describe('parsePortSpec', () => {
@@ -64,14 +67,15 @@ describe('parsePortSpec', () => {
     ['a range of three', '1-2-3', '"1-2-3"'],
     ['a hexadecimal string', '0x50', '"0x50"'],
     ['a port with a unit', '80ms', '"80ms"'],
-  ])('refuses %s with a RangeError naming the spec', (_, spec, shown) => {
-    const message = rangeErrorOf(spec);
-    expect(message).toContain(`Invalid port ${shown}`);
-    expect(message).toContain('0 to 65535');
+  ])('refuses %s with an RpcInvalidOptionError naming listen.port and the spec', (_, spec, shown) => {
+    const message = refusal(spec);
+    expect(message).toContain('Invalid listen.port: expected a port from 0 to 65535');
+    expect(message).toContain('or a range such as "50100-50200"');
+    expect(message).toContain(`got ${typeof spec === 'string' ? `the string ${shown}` : shown}.`);
   });
 
   test('refuses a value that is neither a number nor a string', () => {
-    expect(rangeErrorOf(null as unknown as PortSpec)).toContain('Invalid port');
-    expect(rangeErrorOf({} as unknown as PortSpec)).toContain('Invalid port');
+    expect(refusal(null as unknown as PortSpec)).toContain('got null');
+    expect(refusal({} as unknown as PortSpec)).toContain('got an empty object');
   });
 });

@@ -1,5 +1,6 @@
-import type { FencingToken, ProtocolIdentity } from '@nact-rpc/core';
-import { WIRE_MAGIC, WIRE_VERSION, WireKind, type HelloBody, type WireMessage } from '@nact-rpc/transport';
+import { FencingToken } from '@nact-rpc/core';
+import { type ProtocolIdentity } from '@nact-rpc/core/internal';
+import { WIRE_MAGIC, WIRE_VERSION, WireKind, type HelloBody, type WireMessage } from '@nact-rpc/transport/internal';
 import {
   decodeWireMessage,
   encodeHandshake,

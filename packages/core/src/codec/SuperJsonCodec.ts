@@ -1,4 +1,5 @@
 import { SuperJSON } from 'superjson';
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import type { Codec, ErrorClass } from './Codec';
 import { ValueClassifier } from './classifyValue';
 
@@ -77,6 +78,9 @@ export class SuperJsonCodec implements Codec {
   private readonly strict: boolean;
 
   constructor(options: SuperJsonCodecOptions = {}) {
+    if (options.strict !== undefined && typeof options.strict !== 'boolean') {
+      throw RpcInvalidOptionError.forValue('strict', options.strict, 'true or false', 'SuperJsonCodec');
+    }
     this.strict = options.strict ?? true;
     this.serializer.registerCustom<Buffer, string>(
       {

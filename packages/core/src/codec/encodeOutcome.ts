@@ -66,22 +66,51 @@ export function encodeArguments(
   maxBytes: number,
   overheadBytes = 0,
 ): Uint8Array {
-  let encoded: Uint8Array;
+  const encoded = tryEncodeArguments(codec, args, target, recipient, maxBytes, overheadBytes);
+  if (!encoded.ok) throw encoded.error;
+  return encoded.bytes;
+}
+
+/**
+ * The arguments of a call serialized, or why they cannot be sent: `error` for the caller of an
+ * ask (it names the call and the recipient), `reason` for a log line that names them already
+ * (`Dropped tell P.m to <recipient>: <reason>`).
+ */
+export type ArgumentsEncoding =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly error: RpcSerializationError; readonly reason: string };
+
+/** {@link encodeArguments}, returning the failure instead of throwing it. */
+export function tryEncodeArguments(
+  codec: Codec,
+  args: unknown[],
+  target: string,
+  recipient: string,
+  maxBytes: number,
+  overheadBytes = 0,
+): ArgumentsEncoding {
+  let bytes: Uint8Array;
   try {
-    encoded = codec.encode(args);
+    bytes = codec.encode(args);
   } catch (cause) {
-    throw new RpcSerializationError(
-      `Could not serialize the arguments of ${target} for ${recipient} with the ${codec.name} codec: ` +
-        `${(cause as Error).message ?? String(cause)}`,
-      { cause },
-    );
+    const problem = `${(cause as Error).message ?? String(cause)}`;
+    return {
+      ok: false,
+      reason: `the ${codec.name} codec cannot serialize its arguments: ${problem}`,
+      error: new RpcSerializationError(
+        `Could not serialize the arguments of ${target} for ${recipient} with the ${codec.name} codec: ${problem}`,
+        { cause },
+      ),
+    };
   }
-  const size = encoded.length + overheadBytes;
+  const size = bytes.length + overheadBytes;
   if (size > maxBytes) {
-    throw new RpcSerializationError(
-      `The request ${target} to ${recipient} is ${size} bytes, over the maximum frame size of ${maxBytes} bytes. ` +
-        `Nothing was sent.`,
-    );
+    const overLimit = `over the maximum frame size of ${maxBytes} bytes`;
+    return {
+      ok: false,
+      reason: `the request is ${size} bytes, ${overLimit}.`,
+      error: new RpcSerializationError(`The request ${target} to ${recipient} is ${size} bytes, ${overLimit}. Nothing was sent.`),
+    };
   }
-  return encoded;
+  return { ok: true, bytes };
 }

@@ -4,6 +4,8 @@ import { HandshakeError } from '../errors/HandshakeError';
 import { RecipientUnreachableError } from '../errors/RecipientUnreachableError';
 import { RpcConnectionError } from '../errors/RpcConnectionError';
 import { RpcError } from '../errors/RpcError';
+import { RpcBindError } from '../errors/RpcBindError';
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { RpcInvalidStateError } from '../errors/RpcInvalidStateError';
 import { RpcSerializationError } from '../errors/RpcSerializationError';
 import { RpcTimeoutError } from '../errors/RpcTimeoutError';
@@ -41,6 +43,8 @@ export const BUILTIN_ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<st
   ['FencingTokenError', FencingTokenError],
   ['RpcSerializationError', RpcSerializationError],
   ['RpcInvalidStateError', RpcInvalidStateError],
+  ['RpcInvalidOptionError', RpcInvalidOptionError],
+  ['RpcBindError', RpcBindError],
 ]);
 
 const STANDARD_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause', 'errors']);

@@ -8,7 +8,7 @@ import type { ScheduledTask } from '../service/ScheduledTask';
 export interface MainThreadExecutor {
   /** Runs `fn` in a later turn of the main thread. Errors it throws are logged. */
   execute(fn: () => unknown): void;
-  /** Runs `fn` in the main thread after `delayMs` (at least). Throws a RangeError for a negative delay. */
+  /** Runs `fn` in the main thread after `delayMs` (at least). Throws an `RpcInvalidOptionError` for a negative delay. */
   schedule(fn: () => unknown, delayMs: number): ScheduledTask;
   /** Throws an `RpcInvalidStateError` unless called in a turn of the endpoint's main thread. */
   assertRunningInMainThread(): void;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NAME_PATTERN } from '../address/RpcAddress';
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { RpcInvalidStateError } from '../errors/RpcInvalidStateError';
 import type { Logger } from '../log/Logger';
 import type { AnyProtocol } from '../protocol/Protocol';
@@ -60,10 +61,11 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
    * @param endpointId - A unique id within the service, used in the endpoint's address
    *   (letters, digits, `_`, `.`, `-`). A random UUID by default.
    * @throws RpcInvalidStateError if the service is closed or the id is taken by a live endpoint.
+   * @throws RpcInvalidOptionError if the id is malformed.
    */
   constructor(rpcService: RpcService, endpointId: string = randomUUID()) {
     if (typeof endpointId !== 'string' || !NAME_PATTERN.test(endpointId)) {
-      throw new TypeError(`Invalid endpoint id ${JSON.stringify(endpointId)}: use letters, digits, '_', '.' or '-'`);
+      throw RpcInvalidOptionError.forValue('endpointId', endpointId, "an endpoint id of letters, digits, '_', '.' or '-'");
     }
     this.rpcService = rpcService;
     this.endpointId = endpointId;
@@ -164,7 +166,7 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
 
   /**
    * Runs `fn` in the main thread after at least `delayMs`.
-   * @throws RangeError if `delayMs` is negative or not a number.
+   * @throws RpcInvalidOptionError if `delayMs` is negative, not a number, or longer than a timer supports.
    */
   protected scheduleRunAsync(fn: () => unknown, delayMs: number): ScheduledTask {
     return this.rpcServer.scheduleRunAsync(fn, delayMs, this.selfFencing());

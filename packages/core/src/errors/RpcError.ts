@@ -8,7 +8,9 @@ export type RpcErrorCode =
   | 'RPC_TIMEOUT'
   | 'FENCING_TOKEN'
   | 'RPC_SERIALIZATION'
-  | 'RPC_INVALID_STATE';
+  | 'RPC_INVALID_STATE'
+  | 'RPC_INVALID_OPTION'
+  | 'RPC_BIND';
 
 /** Marks nact-rpc errors so that errors from another copy of the package are recognised too. */
 const RPC_ERROR_BRAND = Symbol.for('nact-rpc.RpcError');

@@ -2,6 +2,7 @@ import type { AnyMethod } from '../protocol/methods';
 import type { AnyProtocol } from '../protocol/Protocol';
 import type { FencedGatewayOf, GatewayOf } from '../protocol/types';
 import type { FencingToken } from '../endpoint/FencingToken';
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { withCallerStack } from '../errors/withCallerStack';
 import type { GatewayInvoker } from './GatewayInvoker';
 
@@ -46,9 +47,11 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
         const timeout = args[position];
         if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
           return Promise.reject(
-            new TypeError(
-              `${protocol.name}.${methodName}: the timeout argument (position ${position}) must be a ` +
-                `non-negative number of milliseconds, got ${String(timeout)}`,
+            RpcInvalidOptionError.forValue(
+              `arguments[${position}]`,
+              timeout,
+              'a timeout of 0 or more milliseconds, or undefined for the default',
+              `${protocol.name}.${methodName}`,
             ),
           );
         }

@@ -1,3 +1,5 @@
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
+
 /** The severity of a log entry. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -18,8 +20,12 @@ const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2,
 /**
  * A logger that writes entries at `minLevel` and above to the console (stderr for warnings
  * and errors). The default logger of services, at level `warn`.
+ * @throws RpcInvalidOptionError if `minLevel` is not one of `'debug'`, `'info'`, `'warn'`, `'error'`.
  */
 export function consoleLogger(minLevel: LogLevel = 'warn'): Logger {
+  if (!Object.hasOwn(LEVELS, minLevel)) {
+    throw RpcInvalidOptionError.forValue('minLevel', minLevel, "'debug', 'info', 'warn' or 'error'", 'consoleLogger');
+  }
   const at =
     (level: LogLevel, write: (...data: unknown[]) => void) =>
     (message: string, details?: Record<string, unknown>): void => {

@@ -1,3 +1,4 @@
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import type { AnyMethod } from './methods';
 import type { AnyProtocol, MethodMap, Protocol } from './Protocol';
 import { methodSignature } from './ProtocolIdentity';
@@ -39,8 +40,10 @@ const PROTOCOL_NAME = /^[A-Za-z_][\w.$-]*$/;
  * @param name - The protocol's name; by convention the gateway's name (`'TaskExecutorGateway'`).
  * @param methods - The methods, declared with {@link tell} and {@link ask}.
  * @param options - Protocols this one extends.
- * @throws TypeError if a name is malformed or reserved, or if an inherited method is declared
- *   again with another kind, timeout position or local flag.
+ * @throws RpcInvalidOptionError naming the argument (`name`, `methods`, `methods.<name>`,
+ *   `extends`) if a name is malformed or reserved, a method is not declared with `tell()` or
+ *   `ask()`, or an inherited method is declared again with another kind, timeout position or
+ *   local flag.
  *
  * @example
  * ```ts
@@ -58,18 +61,30 @@ export function defineProtocol<
   options: DefineProtocolOptions<TExtends> = {},
 ): Protocol<TName, TMethods & InheritedMethods<TExtends>> {
   if (typeof name !== 'string' || !PROTOCOL_NAME.test(name)) {
-    throw new TypeError(`Invalid protocol name ${JSON.stringify(name)}: use letters, digits, '_', '.', '$' or '-'`);
+    throw RpcInvalidOptionError.forValue(
+      'name',
+      name,
+      "a protocol name of letters, digits, '_', '.', '$' or '-' that starts with a letter or '_'",
+      'defineProtocol',
+    );
+  }
+  if (methods === null || typeof methods !== 'object' || Array.isArray(methods)) {
+    throw RpcInvalidOptionError.forValue('methods', methods, 'an object of methods declared with tell() and ask()', `Protocol ${name}`);
   }
   const parents = options.extends ?? [];
+  if (!isProtocolList(parents)) {
+    throw RpcInvalidOptionError.forValue('extends', parents, 'an array of protocols made by defineProtocol', `Protocol ${name}`);
+  }
   const all: Record<string, AnyMethod> = Object.create(null);
   const declaredBy: Record<string, string> = Object.create(null);
 
   const add = (methodName: string, method: AnyMethod, owner: string): void => {
     const existing = all[methodName];
     if (existing !== undefined && methodSignature(existing) !== methodSignature(method)) {
-      throw new TypeError(
+      throw new RpcInvalidOptionError(
         `Protocol ${name}: method ${methodName} is declared by ${declaredBy[methodName]} as ` +
-          `${methodSignature(existing)} and by ${owner} as ${methodSignature(method)}`,
+          `${methodSignature(existing)} and by ${owner} as ${methodSignature(method)}; declare it the same way in both.`,
+        { option: `methods.${methodName}` },
       );
     }
     all[methodName] = method;
@@ -81,13 +96,20 @@ export function defineProtocol<
   }
   for (const [methodName, method] of Object.entries(methods)) {
     if (!METHOD_NAME.test(methodName)) {
-      throw new TypeError(`Protocol ${name}: invalid method name ${JSON.stringify(methodName)}`);
+      throw new RpcInvalidOptionError(
+        `Protocol ${name}: invalid method name ${JSON.stringify(methodName)}: expected a JavaScript identifier ` +
+          `(letters, digits, '_' or '$', not starting with a digit).`,
+        { option: `methods.${methodName}` },
+      );
     }
     if (RESERVED_METHOD_NAMES.has(methodName)) {
-      throw new TypeError(`Protocol ${name}: the method name ${methodName} is reserved by the gateway`);
+      throw new RpcInvalidOptionError(
+        `Protocol ${name}: the method name ${methodName} is reserved by the gateway; choose another name.`,
+        { option: `methods.${methodName}` },
+      );
     }
     if (method === null || typeof method !== 'object' || (method.kind !== 'tell' && method.kind !== 'ask')) {
-      throw new TypeError(`Protocol ${name}: method ${methodName} must be declared with tell() or ask()`);
+      throw RpcInvalidOptionError.forValue(`methods.${methodName}`, method, 'a method declared with tell() or ask()', `Protocol ${name}`);
     }
     add(methodName, method, name);
   }
@@ -116,4 +138,12 @@ function fingerprintOf(methods: Readonly<Record<string, AnyMethod>>): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/** Whether `value` is an array of protocols made by {@link defineProtocol}. */
+function isProtocolList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every((item: Partial<AnyProtocol> | null) => typeof item === 'object' && item !== null && typeof item.name === 'string' && typeof item.methods === 'object')
+  );
 }

@@ -4,6 +4,8 @@
  * argument and result types the gateway and endpoint types are derived from.
  */
 
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
+
 /** Options shared by tells and asks. */
 export interface MethodOptions {
   /**
@@ -69,11 +71,12 @@ export type AnyMethod = TellMethod<any> | AskMethod<any, any>;
  * ```
  */
 export function tell<TArgs extends readonly unknown[] = []>(options: MethodOptions = {}): TellMethod<TArgs> {
-  return { kind: 'tell', local: options.local === true, timeoutArg: undefined };
+  return { kind: 'tell', local: localFlag('tell', options), timeoutArg: undefined };
 }
 
 /**
  * Declares an ask: a method whose caller receives a promise of its result.
+ * @throws RpcInvalidOptionError if `timeoutArg` is not an argument position or `local` is not a boolean.
  *
  * @example
  * ```ts
@@ -86,9 +89,21 @@ export function tell<TArgs extends readonly unknown[] = []>(options: MethodOptio
 export function ask<TArgs extends readonly unknown[] = [], TResult = void>(
   options: AskOptions<TArgs> = {},
 ): AskMethod<TArgs, TResult> {
+  const local = localFlag('ask', options);
   const timeoutArg = options.timeoutArg as number | undefined;
   if (timeoutArg !== undefined && (!Number.isInteger(timeoutArg) || timeoutArg < 0)) {
-    throw new TypeError(`timeoutArg must be a non-negative integer position, got ${String(timeoutArg)}`);
+    throw RpcInvalidOptionError.forValue('timeoutArg', timeoutArg, 'the position of an argument (an integer from 0)', 'ask');
   }
-  return { kind: 'ask', local: options.local === true, timeoutArg };
+  return { kind: 'ask', local, timeoutArg };
+}
+
+/** Checks the options of `tell` or `ask` and returns their `local` flag. */
+function localFlag(declaration: 'tell' | 'ask', options: MethodOptions): boolean {
+  if (options === null || typeof options !== 'object') {
+    throw RpcInvalidOptionError.forValue('options', options, 'an object such as { local: true }', declaration);
+  }
+  if (options.local !== undefined && typeof options.local !== 'boolean') {
+    throw RpcInvalidOptionError.forValue('local', options.local, 'true or false', declaration);
+  }
+  return options.local === true;
 }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import { encodeError, encodeSizeError } from '@nact-rpc/core/internal';
-import { RecipientUnreachableError, RpcSerializationError, type Outcome, type ReplySink } from '@nact-rpc/core';
+import { type Outcome, type ReplySink, encodeError, encodeSizeError } from '@nact-rpc/core/internal';
+import { RecipientUnreachableError, RpcSerializationError } from '@nact-rpc/core';
 import { FrameDecoder, FRAME_HEADER_BYTES } from '../framing/FrameDecoder';
 import { FrameWriter } from '../framing/FrameWriter';
 import type { ResolvedTransportOptions } from '../TransportOptions';
@@ -112,11 +112,12 @@ export class Association {
   sendRequest(callId: number, header: Uint8Array, args: Uint8Array, target: string): void {
     const size = FRAME_HEADER_BYTES + header.length + args.length;
     if (size > this.peerMaxFrameSize()) {
-      const error = new RpcSerializationError(
-        `The request ${target} is ${size} bytes, over the maximum frame size of ${this.peerMaxFrameSize()} bytes of ${this.describePeer()}.`,
-      );
-      if (callId !== 0) this.host.pendingCalls.fail(callId, error);
-      else this.host.logger.error(`Dropped tell ${target}: ${error.message}`);
+      const overLimit = `is ${size} bytes, over the maximum frame size of ${this.peerMaxFrameSize()} bytes`;
+      if (callId !== 0) {
+        this.host.pendingCalls.fail(callId, new RpcSerializationError(`The request ${target} ${overLimit} of ${this.describePeer()}.`));
+      } else {
+        this.host.logger.error(`Dropped tell ${target} to ${this.describePeer()}: the request ${overLimit} it accepts.`);
+      }
       return;
     }
     if (callId !== 0) this.inFlight.add(callId);

@@ -12,8 +12,12 @@ export interface OutboundMessage {
   readonly target: string;
   /** Writes the message on an open association. */
   send(association: Association): void;
-  /** Called instead of `send` when no association could be opened. */
-  fail(error: Error): void;
+  /**
+   * Called instead of `send` when the message cannot be sent: `error` for the caller of an ask,
+   * `reason` for a log line that names the message and its recipient already
+   * (`Dropped tell P.m to <address>: <reason>`).
+   */
+  fail(error: Error, reason: string): void;
 }
 
 /**
@@ -57,16 +61,14 @@ export class Peer {
       return;
     }
     if (this.closed) {
-      message.fail(new RpcConnectionError(`Cannot send ${message.target} to ${this.describe()}: the service is closed.`));
+      const reason = 'this service is closed.';
+      message.fail(new RpcConnectionError(`Cannot send ${message.target} to ${this.describe()}: ${reason}`), reason);
       return;
     }
     if (this.queue.length >= this.options.maxQueuedMessages) {
-      message.fail(
-        new RpcConnectionError(
-          `Cannot send ${message.target} to ${this.describe()}: ${this.queue.length} messages already wait for the ` +
-            `connection to open (maxQueuedMessages).`,
-        ),
-      );
+      const reason =
+        `${this.queue.length} messages already wait for the connection to ${this.describe()} to open (maxQueuedMessages).`;
+      message.fail(new RpcConnectionError(`Cannot send ${message.target}: ${reason}`), reason);
       return;
     }
     this.queue.push(message);
@@ -90,7 +92,7 @@ export class Peer {
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    this.failQueue(new RpcConnectionError(`Cannot reach ${this.describe()}: the service is closed.`));
+    this.failQueue(new RpcConnectionError(`Cannot reach ${this.describe()}: this service is closed.`));
   }
 
   private ensureConnecting(): void {
@@ -116,9 +118,8 @@ export class Peer {
         this.connecting = false;
         this.backoffMs = Math.min(this.backoffMs === 0 ? this.options.reconnectBackoffMs : this.backoffMs * 2, this.options.maxReconnectBackoffMs);
         this.nextAttemptAt = Date.now() + this.backoffMs;
-        this.transportHost.logger.info(
-          `Could not connect to ${this.describe()}: ${error.message}. The next attempt waits ${this.backoffMs} ms.`,
-        );
+        // The error names the peer already: "Could not connect to the service at host:port: …".
+        this.transportHost.logger.info(`${error.message}. The next attempt waits ${this.backoffMs} ms.`);
         this.failQueue(error);
       },
     );
@@ -166,6 +167,6 @@ export class Peer {
   private failQueue(error: Error): void {
     const queue = this.queue;
     this.queue = [];
-    for (const message of queue) message.fail(error);
+    for (const message of queue) message.fail(error, error.message);
   }
 }

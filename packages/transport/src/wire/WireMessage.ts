@@ -1,4 +1,5 @@
-import type { FencingToken, ProtocolIdentity } from '@nact-rpc/core';
+import { FencingToken } from '@nact-rpc/core';
+import { type ProtocolIdentity } from '@nact-rpc/core/internal';
 
 /** The kind of a frame: its first payload byte. */
 export const WireKind = {

@@ -2,21 +2,8 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SuperJsonCodec } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
-import {
-  Association,
-  encodeHello,
-  encodeRequestHeader,
-  resolveTransportOptions,
-  WIRE_MAGIC,
-  WIRE_VERSION,
-  WireKind,
-  type AssociationRole,
-  type HandshakeRequestMessage,
-  type HelloBody,
-  type RequestMessage,
-  type TransportHost,
-  type TransportOptions,
-} from '@nact-rpc/transport';
+import { type TransportOptions } from '@nact-rpc/transport';
+import { Association, encodeHello, encodeRequestHeader, resolveTransportOptions, WIRE_MAGIC, WIRE_VERSION, WireKind, type AssociationRole, type HandshakeRequestMessage, type HelloBody, type RequestMessage, type TransportHost } from '@nact-rpc/transport/internal';
 import { RecordingLogger } from '../../../runtime-nact/test/support/RecordingLogger';
 
 /** Values pushed one by one; `next()` waits for the next one. */

@@ -1,0 +1,149 @@
+import { ask, defineProtocol, RpcEndpoint, serves, tell } from '@nact-rpc/core';
+import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { RecordingLogger, type LogEntry } from './support/RecordingLogger';
+import { flushMailboxes } from './support/settling';
+
+const NotesProtocol = defineProtocol('NotesGateway', {
+  note: tell<[text: unknown]>(),
+  count: ask<[], number>(),
+});
+
+@serves(NotesProtocol)
+class NotesEndpoint extends RpcEndpoint {
+  notes: unknown[] = [];
+
+  note(text: unknown): void {
+    this.notes.push(text);
+  }
+
+  count(): number {
+    return this.notes.length;
+  }
+}
+
+/** How many times `text` occurs in `message`. */
+function occurrences(message: string, text: string): number {
+  return message.split(text).length - 1;
+}
+
+/** The one entry whose message starts with `Dropped tell`; fails the test if there are others. */
+function theDroppedTell(logger: RecordingLogger): LogEntry {
+  const dropped = logger.entries.filter((entry) => entry.message.startsWith('Dropped tell'));
+  expect(dropped).toHaveLength(1);
+  return dropped[0] as LogEntry;
+}
+
+describe('the log line of a dropped tell', () => {
+  const services: NactRpcService[] = [];
+  const track = <T extends NactRpcService>(service: T): T => {
+    services.push(service);
+    return service;
+  };
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((service) => service.closeAsync()));
+  });
+
+  test('to an endpoint that is not started says what, to which endpoint and why, once each', async () => {
+    const logger = new RecordingLogger();
+    const service = track(new NactRpcService({ name: 'notes', logger }));
+    const endpoint = new NotesEndpoint(service, 'notes-1');
+    const gateway = await service.connect(endpoint.getAddress(), NotesProtocol);
+
+    gateway.note('lost');
+    await flushMailboxes();
+
+    const entry = theDroppedTell(logger);
+    expect(entry.level).toBe('warn');
+    expect(entry.message).toBe(
+      `Dropped tell NotesGateway.note to endpoint notes-1 (NotesEndpoint) at ${endpoint.getAddress()}: ` +
+        'the endpoint has not been started (or was stopped).',
+    );
+    expect(occurrences(entry.message, 'NotesGateway.note')).toBe(1);
+    expect(occurrences(entry.message, 'Discarded')).toBe(0);
+  });
+
+  test('the matching ask is refused with an error that says the same once', async () => {
+    const service = track(new NactRpcService({ name: 'notes', logger: new RecordingLogger() }));
+    const endpoint = new NotesEndpoint(service, 'notes-1');
+    const gateway = await service.connect(endpoint.getAddress(), NotesProtocol);
+
+    await expect(gateway.count()).rejects.toThrow(
+      `Refused ask NotesGateway.count to endpoint notes-1 (NotesEndpoint) at ${endpoint.getAddress()}: ` +
+        'the endpoint has not been started (or was stopped).',
+    );
+  });
+
+  test('whose argument the codec refuses names the call and the recipient once, then the codec’s reason', async () => {
+    const logger = new RecordingLogger();
+    const service = track(new NactRpcService({ name: 'notes', logger, forceSerialization: true }));
+    const endpoint = new NotesEndpoint(service, 'notes-1');
+    await endpoint.start();
+    const gateway = await service.connect(endpoint.getAddress(), NotesProtocol);
+
+    gateway.note(() => 'a function');
+
+    const entry = theDroppedTell(logger);
+    expect(entry.level).toBe('error');
+    expect(entry.message).toBe(
+      `Dropped tell NotesGateway.note to ${endpoint.getAddress()}: the superjson codec cannot serialize its arguments: ` +
+        'Cannot serialize a function at [0]',
+    );
+    expect(occurrences(entry.message, endpoint.getAddress())).toBe(1);
+    expect(await gateway.count()).toBe(0);
+  });
+
+  test('to an endpoint that has terminated says so once', async () => {
+    const logger = new RecordingLogger();
+    const service = track(new NactRpcService({ name: 'notes', logger }));
+    const endpoint = new NotesEndpoint(service, 'notes-1');
+    await endpoint.start();
+    const gateway = await service.connect(endpoint.getAddress(), NotesProtocol);
+    await endpoint.closeAsync();
+
+    gateway.note('too late');
+    await flushMailboxes();
+
+    expect(theDroppedTell(logger).message).toBe(
+      `Dropped tell NotesGateway.note to ${endpoint.getAddress()}: the endpoint has terminated.`,
+    );
+  });
+
+  test('over the maximum frame size of a remote call gives the size and the limit once', async () => {
+    const server = track(await NactRpcService.create({ name: 'server', logger: new RecordingLogger(), listen: { port: 0 } }));
+    const endpoint = new NotesEndpoint(server, 'notes-1');
+    await endpoint.start();
+    const logger = new RecordingLogger();
+    const client = track(new NactRpcService({ name: 'client', logger, transport: { maxFrameSize: 1024 } }));
+    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+
+    gateway.note('x'.repeat(2_000));
+
+    const entry = theDroppedTell(logger);
+    expect(entry.message).toMatch(
+      new RegExp(
+        `^Dropped tell NotesGateway\\.note to ${endpoint.getAddress().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ` +
+          'the request is \\d+ bytes, over the maximum frame size of 1024 bytes\\.$',
+      ),
+    );
+    expect(await gateway.count()).toBe(0);
+  });
+
+  test('that reaches a service which no longer has the endpoint is logged there once, naming the sender', async () => {
+    const logger = new RecordingLogger();
+    const server = track(await NactRpcService.create({ name: 'server', logger, listen: { port: 0 } }));
+    const endpoint = new NotesEndpoint(server, 'notes-1');
+    await endpoint.start();
+    const client = track(new NactRpcService({ name: 'client', logger: new RecordingLogger() }));
+    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+    await endpoint.closeAsync();
+
+    gateway.note('nobody home');
+    // Requests on one connection are handled in order: once the ask fails, the tell was handled.
+    await expect(gateway.count()).rejects.toThrow('has no endpoint notes-1');
+
+    const entry = theDroppedTell(logger);
+    expect(entry.message).toMatch(
+      /^Dropped tell NotesGateway\.note from service client: service server has no endpoint notes-1 \(it was never started, or has terminated\)\.$/,
+    );
+  });
+});
