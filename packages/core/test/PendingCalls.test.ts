@@ -1,5 +1,6 @@
 import { RecipientUnreachableError, RpcSerializationError, RpcTimeoutError, SuperJsonCodec } from '@nact-rpc/core';
 import { encodeError, MAX_DELAY_MS, PendingCalls, type CallDescription } from '@nact-rpc/core/internal';
+import { rejectionOf } from '../../../test/support/failures';
 
 const CALL: CallDescription = { target: 'HelloGateway.hello', recipient: 'rpc://service/endpoint-1', timeoutMs: 1_000 };
 
@@ -18,15 +19,6 @@ function watch(promise: Promise<unknown>): { readonly current: Settlement } {
 
 /** Lets promise callbacks run. */
 const settle = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe('PendingCalls', () => {
   beforeEach(() => {

@@ -1,14 +1,5 @@
 import { ask, defineProtocol, RpcInvalidOptionError, tell, type AnyMethod, type MethodMap, type TimeoutArgPosition } from '@nact-rpc/core';
-
-/** Calls `fn` and returns what it threw (fails the test if it threw nothing). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrownBy } from '../../../test/support/failures';
 
 /** A timeout position the compiler would refuse, to reach the run-time check. */
 const badPosition = (position: number): TimeoutArgPosition<[number]> => position as TimeoutArgPosition<[number]>;

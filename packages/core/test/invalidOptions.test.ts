@@ -1,14 +1,5 @@
 import { consoleLogger, RpcEndpoint, RpcInvalidOptionError, SuperJsonCodec, type RpcService } from '@nact-rpc/core';
-
-/** Calls `fn` and returns what it threw (fails the test if it threw nothing). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrownBy } from '../../../test/support/failures';
 
 class PlainEndpoint extends RpcEndpoint {}
 

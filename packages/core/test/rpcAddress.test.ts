@@ -1,14 +1,5 @@
 import { formatRpcAddress, parseRpcAddress, RPC_SCHEME, RpcConnectionError, RpcError, type RpcAddress } from '@nact-rpc/core';
-
-/** Calls `fn` and returns what it threw (fails the test if it threw nothing). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrownBy } from '../../../test/support/failures';
 
 describe('RPC addresses', () => {
   test('use the nact-rpc scheme', () => {

@@ -2,26 +2,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { ask, defineProtocol, RpcBindError, RpcEndpoint, serves, RpcInvalidOptionError, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
 import { NactRpcService, type NactRpcServiceOptions } from '@nact-rpc/runtime-nact';
 import { RecordingLogger } from './support/RecordingLogger';
-
-/** What `fn` threw (fails the test if it threw nothing). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
-
-/** What `promise` rejected with (fails the test if it resolved). */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
+import { thrownBy, rejectionOf } from '../../../test/support/failures';
 
 const codec = new SuperJsonCodec();
 const { decode: _decode, ...codecWithoutDecode } = { name: codec.name, encode: codec.encode, decode: codec.decode, errorClass: codec.errorClass };

@@ -5,6 +5,7 @@ import type { ListenOptions } from '@nact-rpc/transport';
 import { TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
 import { RecordingLogger } from '../../runtime-nact/test/support/RecordingLogger';
 import { bindError } from '../src/bindError';
+import { rejectionOf } from '../../../test/support/failures';
 
 /** A server bound to `port` (0: any free port) on loopback, closed in afterEach. */
 async function occupy(port = 0): Promise<number> {
@@ -15,16 +16,6 @@ async function occupy(port = 0): Promise<number> {
     server.listen({ host: '127.0.0.1', port, exclusive: true }, () => resolve());
   });
   return (server.address() as AddressInfo).port;
-}
-
-/** What `promise` rejected with (fails the test if it resolved). */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 }
 
 const servers: Server[] = [];
