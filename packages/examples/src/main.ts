@@ -1,8 +1,10 @@
 /**
- * `npm start`: runs the examples on a local service and prints what happens.
+ * `npm start`: runs the examples on a local service, then the embedding example on a nact
+ * actor system of its own, and prints what happens.
  */
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { runCluster } from './cluster/runCluster';
+import { runEmbedding } from './embedding';
 import { runHelloHi } from './helloHi';
 
 async function main(): Promise<void> {
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
     await service.closeAsync();
   }
   console.log('\nservice closed');
+  console.log('\nA service embedded in the nact actor system of its user');
+  await runEmbedding(print);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { runCluster, runHelloHi } from '@nact-rpc/examples';
+import { runCluster, runEmbedding, runHelloHi } from '@nact-rpc/examples';
 
 describe('the examples of npm start', () => {
   let service: NactRpcService;
@@ -27,6 +27,21 @@ describe('the examples of npm start', () => {
       'worker-b under session-1 is refused: FencingTokenError (FENCING_TOKEN)',
       'worker-b registered again under session-2; the leader knows 1 worker(s)',
       'heartbeats seen by the leader: {"worker-b":1}',
+    ]);
+  });
+});
+
+describe('the embedding example of npm start', () => {
+  test('a plain actor orders through invocation messages and a gateway; the audit log outlives the service', async () => {
+    const lines: string[] = [];
+    await runEmbedding((line) => lines.push(line));
+    expect(lines).toEqual([
+      "inventory at nact-rpc://shop/inventory, in the user's nact system",
+      'restocked through a gateway: 5 apples',
+      'ordered 3 apples, 2 left',
+      'order of 4 apples refused: RangeError: only 2 apples left',
+      'the shop sees 2 apples in stock',
+      'service closed; the audit log still answers: restocked 5 apples, reserved 3 apples',
     ]);
   });
 });

@@ -1,56 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, start, stop, type Ref, type SupervisionActorFunc } from 'nact';
-import {
-  createGatewayProxy,
-  formatRpcAddress,
-  HandshakeError,
-  isRpcError,
-  parseRpcAddress,
-  protocolIdentity,
-  RecipientUnreachableError,
-  RPC_VERSION,
-  RpcConnectionError,
-  RpcInvalidStateError,
-  type AnyProtocol,
-  type Codec,
-  type FencedConnectOptions,
-  type FencedGatewayOf,
-  type FencingToken,
-  type GatewayOf,
-  type Logger,
-  type RpcAddress,
-  type RpcEndpoint,
-  type RpcServer,
-  type RpcService,
-  type ScheduledTask,
-} from '@nact-rpc/core';
-import { ENDPOINT_HOOKS, PendingCalls } from '@nact-rpc/core/internal';
-import {
-  TcpTransport,
-  type Association,
-  type HandshakeRequestMessage,
-  type RequestMessage,
-  type TransportHost,
-  type WireAddress,
-} from '@nact-rpc/transport';
+import type { Ref } from 'nact';
+import { formatRpcAddress, parseRpcAddress, RecipientUnreachableError, RpcConnectionError, RpcInvalidStateError, type AnyProtocol, type FencedConnectOptions, type FencedGatewayOf, type FencingToken, type GatewayOf, type Logger, type RpcAddress, type RpcEndpoint, type RpcServer, type RpcService, type ScheduledTask } from '@nact-rpc/core';
+import { ENDPOINT_HOOKS, PendingCalls, createGatewayProxy } from '@nact-rpc/core/internal';
+import { TcpTransport, type WireAddress } from '@nact-rpc/transport/internal';
+import type { ActorInvocation } from './ActorInvocation';
 import { connectRemote } from './connectRemote';
+import { handshakeLocal } from './handshakeLocal';
 import { InboundRequests } from './InboundRequests';
 import { LocalInvoker } from './LocalInvoker';
 import { NactRpcServer } from './NactRpcServer';
-import { resolveOptions, type NactRpcServiceOptions, type ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
+import { resolveOptions, withoutListen, type NactRpcServiceOptions, type ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
 import { markHandled } from './OneShotReply';
 import type { RuntimeContext } from './RuntimeContext';
-import { ScheduledTimers } from './ScheduledTimers';
-import { validateDelay } from './validateDelay';
+import { ServiceActors } from './ServiceActors';
+import { ServiceTasks } from './ServiceTasks';
+import { validateConnectOptions } from './validateConnectOptions';
 
 /**
- * The nact-backed {@link RpcService}: one nact actor system per service, one supervisor
- * actor, and one child actor per endpoint. Asks are correlated by the service's own call ids
- * (not nact's `query`), and every pending ask ends exactly once: answered, timed out, or
- * failed when its recipient or this service goes away.
+ * The nact-backed {@link RpcService}: one supervisor actor per service, and one child actor
+ * per endpoint. Asks are correlated by the service's own call ids (not nact's `query`), and
+ * every pending ask ends exactly once: answered, timed out, or failed when its recipient or
+ * this service goes away.
  *
  * A service made with `new` is local-only (it can still call services that listen); one made
  * with {@link NactRpcService.create} and `listen` options is reachable over TCP as well.
+ *
+ * By default a service starts a nact actor system of its own. Given `{ system }` (and
+ * optionally `{ parent }`), it runs in its user's system instead: closing it stops only its
+ * own actors, and stopping that system (or parent) closes it. Plain nact actors can call its
+ * endpoints with gateways, or by dispatching {@link ActorInvocation}s to {@link NactRpcService.actorOf}.
  *
  * @example
  * ```ts
@@ -61,33 +39,30 @@ import { validateDelay } from './validateDelay';
  * await service.closeAsync();
  * ```
  */
-export class NactRpcService implements RpcService, TransportHost {
-  /** A random id of this run of the service, exchanged when associations open. */
-  readonly incarnation = randomUUID();
-  readonly serviceName: string;
-  readonly codec: Codec;
-  readonly logger: Logger;
-  readonly pendingCalls: PendingCalls;
+export class NactRpcService implements RpcService {
+  private readonly serviceName: string;
+  private readonly logger: Logger;
+  private readonly pendingCalls: PendingCalls;
   private readonly options: ResolvedNactRpcServiceOptions;
   private readonly context: RuntimeContext;
   private readonly transport: TcpTransport;
   private readonly inbound: InboundRequests;
   private external: WireAddress | undefined;
-  private readonly system: Ref<never>;
-  private readonly supervisor: Ref<unknown>;
+  private readonly actors: ServiceActors;
   private readonly servers = new Map<string, NactRpcServer>();
-  private readonly timers = new ScheduledTimers();
-  private readonly immediates = new Set<NodeJS.Immediate>();
+  private readonly tasks: ServiceTasks;
   private readonly terminationFuture: Promise<void>;
   private settleTermination!: (failure: unknown) => void;
   private closing = false;
 
   /**
    * Creates a service, listening for other processes if `options.listen` is given.
-   * @throws Error (as a rejection) if no port of `options.listen.port` could be bound.
+   * @throws RpcInvalidOptionError (as a rejection) naming the option that is invalid.
+   * @throws RpcBindError (as a rejection) if no port of `options.listen.port` could be bound:
+   *   in use, not permitted, or not an address of this machine. Nothing is left running.
    */
   static async create(options: NactRpcServiceOptions = {}): Promise<NactRpcService> {
-    const service = new NactRpcService({ ...options, listen: undefined });
+    const service = new NactRpcService(withoutListen(options));
     if (options.listen !== undefined) {
       try {
         service.external = await service.transport.listen(options.listen);
@@ -101,34 +76,44 @@ export class NactRpcService implements RpcService, TransportHost {
 
   /**
    * Creates a local-only service. Use {@link NactRpcService.create} for one that listens.
-   * @throws TypeError if `options.listen` is given, or an option is invalid.
+   * @throws RpcInvalidOptionError naming the option that is invalid, or `listen` if it is given;
+   *   `system` or `parent` if it is not a running nact actor system or actor of that system.
    */
   constructor(options: NactRpcServiceOptions = {}) {
-    if (options.listen !== undefined) {
-      throw new TypeError('A listening service is made with `await NactRpcService.create({ listen })`.');
-    }
     this.options = resolveOptions(options);
     this.serviceName = this.options.name;
-    this.codec = this.options.codec;
     this.logger = this.options.logger;
+    this.tasks = new ServiceTasks(this.logger);
     this.pendingCalls = new PendingCalls(this.options.askTimeoutMs, this.options.captureAskCallStack);
     this.context = {
       logger: this.logger,
-      codec: this.codec,
+      codec: this.options.codec,
       forceSerialization: this.options.forceSerialization,
       maxFrameSize: this.options.transport.maxFrameSize,
       pendingCalls: this.pendingCalls,
     };
-    this.transport = new TcpTransport(this, this.options.transport);
-    this.inbound = new InboundRequests(this.serviceName, this.logger, (endpointId) => this.servers.get(endpointId));
+    // A random id of this run of the service: it tells peers apart across restarts, and makes
+    // the supervisor's name unique when several services share one nact system.
+    const incarnation = randomUUID();
+    this.inbound = new InboundRequests(
+      { serviceName: this.serviceName, incarnation, codec: this.options.codec, logger: this.logger, pendingCalls: this.pendingCalls },
+      (endpointId) => this.servers.get(endpointId),
+    );
+    // The transport gets the inbound side, not the service: its callbacks stay off the public type.
+    this.transport = new TcpTransport(this.inbound, this.options.transport);
     this.terminationFuture = new Promise<void>((resolve, reject) => {
       this.settleTermination = (failure) => (failure === undefined ? resolve() : reject(failure));
     });
     markHandled(this.terminationFuture);
-    // nact keeps actor systems in one map per process, by name; without a name it draws a
-    // random one, so services never share a system.
-    this.system = start();
-    this.supervisor = spawn(this.system, (state: undefined) => state, 'rpc');
+    this.actors = new ServiceActors({
+      system: options.system,
+      parent: options.parent,
+      serviceName: this.serviceName,
+      incarnation,
+      logger: this.logger,
+      serverOf: (endpointId) => this.servers.get(endpointId),
+      onStoppedFromOutside: () => this.actorsStopped(),
+    });
   }
 
   /** The service's name, as it appears in endpoint addresses. */
@@ -163,12 +148,10 @@ export class NactRpcService implements RpcService, TransportHost {
       context: this.context,
       endpoint,
       hooks,
-      supervisor: this.supervisor,
-      actorFunction: this.actorFunction,
-      onCrash: this.onCrash,
+      spawnActor: this.spawnActor,
       address: formatRpcAddress({ serviceName: this.serviceName, ...this.external, endpointId: hooks.endpointId }),
       hostname: this.external?.host ?? 'localhost',
-      owner: this,
+      owner: this.reaper,
     });
     this.servers.set(hooks.endpointId, server);
     return server;
@@ -193,7 +176,7 @@ export class NactRpcService implements RpcService, TransportHost {
       throw new RpcInvalidStateError(`Cannot connect to ${address}: service ${this.serviceName} is closed.`);
     }
     const fenced = options !== undefined;
-    if (fenced) validateFencingToken(options.fencingToken);
+    if (fenced) validateConnectOptions(options);
     const token = fenced ? options.fencingToken : undefined;
     const parsed = parseRpcAddress(address);
     if (!this.isLocal(parsed)) {
@@ -203,7 +186,7 @@ export class NactRpcService implements RpcService, TransportHost {
             `service, which service ${this.serviceName} cannot reach.`,
         );
       }
-      return connectRemote(this, this.transport, { ...parsed, host: parsed.host, port: parsed.port }, address, protocol, token);
+      return connectRemote(this.inbound, this.transport, { ...parsed, host: parsed.host, port: parsed.port }, address, protocol, token);
     }
     const server = this.servers.get(parsed.endpointId);
     if (server === undefined) {
@@ -212,24 +195,46 @@ export class NactRpcService implements RpcService, TransportHost {
           `(it was never started, or has terminated).`,
       );
     }
-    await this.handshake(server, protocol, fenced);
+    await handshakeLocal(this.pendingCalls, server, protocol, fenced);
     const invoker = new LocalInvoker(this.context, server, protocol.name, fenced ? () => token : undefined);
     return createGatewayProxy(protocol, invoker);
   }
 
+  /**
+   * The nact actor of a live endpoint of this service, to which plain nact actors dispatch
+   * {@link ActorInvocation}s (built with `invocationMessage`). Resolve it again after the
+   * endpoint is replaced: the actor stops when its endpoint terminates, and nact drops
+   * messages to a stopped actor.
+   *
+   * @param endpoint - The endpoint, or its address.
+   * @throws RpcConnectionError if this service has no such live endpoint.
+   *
+   * @example
+   * ```ts
+   * dispatch(service.actorOf(jobManager), invocationMessage(JobProtocol, 'submit', [spec], { replyTo: ctx.self }));
+   * ```
+   */
+  actorOf(endpoint: RpcEndpoint | string): Ref<ActorInvocation> {
+    const address = typeof endpoint === 'string' ? endpoint : endpoint.getAddress();
+    const parsed = parseRpcAddress(address);
+    const server = this.isLocal(parsed) ? this.servers.get(parsed.endpointId) : undefined;
+    if (server === undefined || (typeof endpoint !== 'string' && endpoint.getRpcService() !== this)) {
+      throw new RpcConnectionError(
+        `Service ${this.serviceName} has no live endpoint at ${address} (it belongs to another service, was never ` +
+          `started, or has terminated), so there is no actor to send to.`,
+      );
+    }
+    return server.actorRef;
+  }
+
   execute(fn: () => unknown): void {
     this.ensureOpen('execute');
-    const immediate = setImmediate(() => {
-      this.immediates.delete(immediate);
-      this.runLogged('execute', fn);
-    });
-    this.immediates.add(immediate);
+    this.tasks.execute(fn);
   }
 
   scheduleRunnable(fn: () => unknown, delayMs: number): ScheduledTask {
     this.ensureOpen('scheduleRunnable');
-    validateDelay('scheduleRunnable', delayMs);
-    return this.timers.schedule(() => this.runLogged('scheduleRunnable', fn), delayMs);
+    return this.tasks.schedule(fn, delayMs);
   }
 
   closeAsync(): Promise<void> {
@@ -244,37 +249,27 @@ export class NactRpcService implements RpcService, TransportHost {
     return this.terminationFuture;
   }
 
-  /** Releases the id of an endpoint whose actor has stopped. */
-  endpointReaped(server: NactRpcServer): void {
-    if (this.servers.get(server.endpointId) === server) this.servers.delete(server.endpointId);
-  }
-
-  /** The function of every endpoint actor: deliver the mailbox of the endpoint it is named after. */
-  private readonly actorFunction = (state: undefined, _message: unknown, context: { readonly name: string }): unknown => {
-    const pending = this.servers.get(context.name)?.deliverViaActorMessage();
-    return pending === undefined ? state : pending.then(() => state);
+  /** Releases the id of an endpoint whose actor has stopped. One object per service, given to every server. */
+  private readonly reaper = {
+    endpointReaped: (server: NactRpcServer): void => {
+      if (this.servers.get(server.endpointId) === server) this.servers.delete(server.endpointId);
+    },
   };
 
-  /** The supervision of every endpoint actor: an error inside the runtime is logged, the actor goes on. */
-  private readonly onCrash: SupervisionActorFunc<unknown, Ref<unknown>, Ref<unknown>> = (_message, error, context) => {
-    this.logger.error(`Internal error in the actor of endpoint ${context.name}: ${String(error)}`, { error });
-    return context.resume;
-  };
+  private readonly spawnActor = (endpointId: string): Ref<ActorInvocation> => this.actors.spawnEndpointActor(endpointId);
 
-  /** @see TransportHost.onRequest */
-  onRequest(association: Association, request: RequestMessage): void {
-    this.inbound.onRequest(association, request);
-  }
-
-  /** @see TransportHost.onHandshake */
-  onHandshake(association: Association, handshake: HandshakeRequestMessage): void {
-    this.inbound.onHandshake(association, handshake);
+  /** The user stopped the nact system (or parent actor) the service runs in: the service closes. */
+  private actorsStopped(): void {
+    if (this.closing) return;
+    this.logger.info(`The nact actor system (or parent actor) of service ${this.serviceName} stopped; the service closes.`);
+    void this.closeAsync();
   }
 
   /**
    * Closes in order: endpoints terminate (answering what they still can, over associations
    * that are still open), then the associations close with a goodbye to each peer, then
-   * every call still pending fails, and the actor system stops.
+   * every call still pending fails, and the service's actors stop (and the actor system, if
+   * the service started it).
    */
   private async shutDown(): Promise<void> {
     const results = await Promise.allSettled([...this.servers.values()].map((server) => server.closeAsync()));
@@ -285,11 +280,8 @@ export class NactRpcService implements RpcService, TransportHost {
           `${target} to ${recipient} could not complete: service ${this.serviceName} was closed while it was pending.`,
         ),
     );
-    this.timers.cancelAll();
-    for (const immediate of this.immediates) clearImmediate(immediate);
-    this.immediates.clear();
-    stop(this.supervisor);
-    stop(this.system);
+    this.tasks.cancelAll();
+    this.actors.stop();
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     this.settleTermination(failure?.reason);
   }
@@ -301,50 +293,9 @@ export class NactRpcService implements RpcService, TransportHost {
     return this.external !== undefined && address.host === this.external.host && address.port === this.external.port;
   }
 
-  private async handshake(server: NactRpcServer, protocol: AnyProtocol, fenced: boolean): Promise<void> {
-    const { pendingCalls } = this;
-    const { callId, promise } = pendingCalls.register({
-      target: `handshake ${protocol.name}`,
-      recipient: server.address,
-      timeoutMs: undefined,
-    });
-    const posted = server.post({
-      kind: 'handshake',
-      protocol: protocolIdentity(protocol),
-      rpcVersion: RPC_VERSION,
-      fenced,
-      replyTo: { sink: pendingCalls, callId },
-    });
-    if (!posted) pendingCalls.fail(callId, new RecipientUnreachableError(`The endpoint at ${server.address} has terminated.`));
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof HandshakeError) throw error;
-      const reason = isRpcError(error) ? error.message : String(error);
-      throw new RpcConnectionError(`Could not connect to ${server.address}: ${reason}`, { cause: error });
-    }
-  }
-
   private ensureOpen(operation: string): void {
     if (this.closing) {
       throw new RpcInvalidStateError(`Cannot ${operation}: service ${this.serviceName} is closed.`);
     }
-  }
-
-  private runLogged(operation: string, fn: () => unknown): void {
-    const report = (error: unknown): void =>
-      this.logger.error(`Work given to ${operation} failed: ${String(error)}`, { error });
-    try {
-      const result = fn();
-      if (result instanceof Promise) result.catch(report);
-    } catch (error) {
-      report(error);
-    }
-  }
-}
-
-function validateFencingToken(token: unknown): void {
-  if (typeof token !== 'string' && typeof token !== 'number' && typeof token !== 'bigint') {
-    throw new TypeError(`A fencing token must be a string, number or bigint, got ${typeof token}`);
   }
 }

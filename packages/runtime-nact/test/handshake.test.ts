@@ -6,6 +6,7 @@ import {
   HandshakeError,
   RpcConnectionError,
   RpcEndpoint,
+  RpcInvalidOptionError,
   RpcInvalidStateError,
   serves,
   tell,
@@ -228,14 +229,27 @@ describe('connect and handshake', () => {
     expect(await fenced.read()).toBe(7);
   });
 
-  test('a fencing token of a wrong type is rejected with a TypeError', async () => {
+  test('a fencing token of a wrong type is rejected with an RpcInvalidOptionError naming fencingToken', async () => {
     const endpoint = new FencedEndpoint(service, 'leader');
     await endpoint.start();
     const failure = await service
       .connect(endpoint.getAddress(), Fenced, { fencingToken: { id: 'leader' } as unknown as string })
       .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(TypeError);
-    expect((failure as Error).message).toContain('fencing token');
+    expect(failure).toBeInstanceOf(RpcInvalidOptionError);
+    expect(failure).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'fencingToken' });
+    expect((failure as Error).message).toBe(
+      'connect: invalid fencingToken: expected a string, number or bigint, got an object with keys id.',
+    );
+  });
+
+  test('connect options that are not an object are rejected with an RpcInvalidOptionError naming options', async () => {
+    const endpoint = new FencedEndpoint(service, 'leader');
+    await endpoint.start();
+    const failure = await service
+      .connect(endpoint.getAddress(), Fenced, null as unknown as { fencingToken: string })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'options' });
+    expect((failure as Error).message).toContain('connect: invalid options: expected an object such as { fencingToken: 42 }');
   });
 
   test('getSelfGateway for a protocol that is not served throws a HandshakeError synchronously', () => {

@@ -2,6 +2,7 @@ import {
   ask,
   defineProtocol,
   RpcEndpoint,
+  RpcInvalidOptionError,
   RpcInvalidStateError,
   RpcTimeoutError,
   serves,
@@ -257,8 +258,11 @@ describe('main thread', () => {
     expect(runs).toBe(0);
   });
 
-  test('scheduleRunAsync with a negative delay throws RangeError', () => {
-    expect(() => endpoint.schedule(() => undefined, -1)).toThrow(RangeError);
+  test('scheduleRunAsync with a negative delay throws an RpcInvalidOptionError naming delayMs', () => {
+    expect(() => endpoint.schedule(() => undefined, -1)).toThrow(RpcInvalidOptionError);
+    expect(() => endpoint.schedule(() => undefined, -1)).toThrow(
+      'scheduleRunAsync: invalid delayMs: expected a number of milliseconds from 0 to 2147483647, got -1.',
+    );
   });
 
   test('scheduleRunAsync with delay 0 runs the work soon', async () => {
@@ -302,7 +306,7 @@ describe('main thread', () => {
     }, 100);
     const cancelled = executor.schedule(() => runs++, 100);
     expect(cancelled.cancel()).toBe(true);
-    expect(() => executor.schedule(() => undefined, -5)).toThrow(RangeError);
+    expect(() => executor.schedule(() => undefined, -5)).toThrow(RpcInvalidOptionError);
 
     await jest.advanceTimersByTimeAsync(99);
     await barrier();

@@ -2,6 +2,7 @@ import {
   ask,
   defineProtocol,
   RpcEndpoint,
+  RpcInvalidOptionError,
   RpcInvalidStateError,
   RpcTimeoutError,
   serves,
@@ -306,12 +307,12 @@ describe('RPC calls', () => {
     expect(error.timeoutMs).toBe(3_600_000);
   });
 
-  test.each([-1, Number.NaN])('a timeout argument of %p rejects with TypeError without calling the method', async (timeout) => {
+  test.each([-1, Number.NaN])('a timeout argument of %p rejects with RpcInvalidOptionError without calling the method', async (timeout) => {
     const { endpoint, gateway } = await startCalls();
     const error = await failureOf(gateway.waitFor(3, timeout));
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as TypeError).message).toContain('CallsGateway.waitFor');
-    expect((error as TypeError).message).toContain(String(timeout));
+    expect(error).toBeInstanceOf(RpcInvalidOptionError);
+    expect((error as RpcInvalidOptionError).message).toContain('CallsGateway.waitFor: invalid arguments[');
+    expect((error as RpcInvalidOptionError).message).toContain(`got ${String(timeout)}.`);
     await expect(gateway.echo('barrier')).resolves.toBe('barrier');
     expect(endpoint.waitForCalls).toEqual([]);
   });

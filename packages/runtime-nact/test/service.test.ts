@@ -3,6 +3,7 @@ import {
   defineProtocol,
   RecipientUnreachableError,
   RpcEndpoint,
+  RpcInvalidOptionError,
   RpcInvalidStateError,
   serves,
   type RpcServer,
@@ -215,8 +216,8 @@ describe('NactRpcService', () => {
   });
 
   test('scheduleRunnable refuses a negative delay', () => {
-    expect(() => service.scheduleRunnable(() => undefined, -1)).toThrow(RangeError);
-    expect(() => service.scheduleRunnable(() => undefined, -1)).toThrow('scheduleRunnable');
+    expect(() => service.scheduleRunnable(() => undefined, -1)).toThrow(RpcInvalidOptionError);
+    expect(() => service.scheduleRunnable(() => undefined, -1)).toThrow('scheduleRunnable: invalid delayMs');
   });
 
   test('stopServer terminates the endpoint of that server', async () => {
@@ -247,11 +248,11 @@ describe('NactRpcService', () => {
   });
 
   test.each([
-    ['a name with spaces', { name: 'my service' }, TypeError, 'Invalid service name'],
-    ['a zero askTimeoutMs', { askTimeoutMs: 0 }, RangeError, 'askTimeoutMs'],
-    ['a negative askTimeoutMs', { askTimeoutMs: -5 }, RangeError, 'askTimeoutMs'],
-  ])('refuses %s', (_what, options, errorClass, text) => {
-    expect(() => new NactRpcService(options)).toThrow(errorClass);
+    ['a name with spaces', { name: 'my service' }, 'Invalid name: expected a service name'],
+    ['a zero askTimeoutMs', { askTimeoutMs: 0 }, 'Invalid askTimeoutMs'],
+    ['a negative askTimeoutMs', { askTimeoutMs: -5 }, 'Invalid askTimeoutMs'],
+  ])('refuses %s with an RpcInvalidOptionError', (_what, options, text) => {
+    expect(() => new NactRpcService(options)).toThrow(RpcInvalidOptionError);
     expect(() => new NactRpcService(options)).toThrow(text);
   });
 });
