@@ -33,10 +33,26 @@ const crossPackage: Config = {
   displayName: 'remote',
   roots: ['<rootDir>/test'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumer/'],
+};
+
+/**
+ * The packed packages used from consumer projects (test/consumer): it runs the built
+ * packages, never their sources, so it has no module mappings.
+ */
+const consumer: Config = {
+  displayName: 'consumer',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/consumer'],
+  testMatch: ['<rootDir>/test/consumer/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+  },
 };
 
 const config: Config = {
-  projects: [...packages.map(project), crossPackage],
+  projects: [...packages.map(project), crossPackage, consumer],
 };
 
 export default config;

@@ -19,7 +19,11 @@ export interface PackageBuild {
  * build imports the package. Both builds split shared code into chunks, so the `index` and
  * `internal` entries of one format share one copy of every class and symbol.
  *
- * Source maps carry their sources (`sourcesContent`), since `src/` is not published.
+ * The ES module build ships source maps that carry their sources (`sourcesContent`), since
+ * `src/` is not published. The CommonJS build ships none: tsup makes its chunks by converting
+ * the ES module output, and the maps of that step name the build's own files by absolute path
+ * (and superjson's maps name sources superjson does not publish). Its code is readable as it
+ * is: not minified, names kept, so a stack trace points at lines that exist.
  * Declarations drop members marked `@internal` (`stripInternal` in the package tsconfig).
  */
 export function packageBuild({ entry, bundleIntoCommonJs = [] }: PackageBuild): Options[] {
@@ -28,7 +32,6 @@ export function packageBuild({ entry, bundleIntoCommonJs = [] }: PackageBuild): 
     outDir: 'dist',
     target: 'node20',
     platform: 'node',
-    sourcemap: true,
     splitting: true,
     treeshake: false,
     // Error names and messages use class names (`new.target.name`); keep them through bundling.
@@ -37,7 +40,7 @@ export function packageBuild({ entry, bundleIntoCommonJs = [] }: PackageBuild): 
     tsconfig: 'tsconfig.json',
   };
   return [
-    { ...common, format: ['cjs'], noExternal: [...bundleIntoCommonJs] },
-    { ...common, format: ['esm'] },
+    { ...common, format: ['cjs'], noExternal: [...bundleIntoCommonJs], sourcemap: false },
+    { ...common, format: ['esm'], sourcemap: true },
   ];
 }
