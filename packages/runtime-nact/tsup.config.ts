@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
-import { packageBuild } from '../../tsup.shared';
+import { packageDeclarations } from '../../tsup.shared';
 
-export default defineConfig(packageBuild({ entry: { index: 'src/index.ts' } }));
+export default defineConfig(packageDeclarations());
