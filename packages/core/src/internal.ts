@@ -46,3 +46,4 @@ export {
   type UnfencedMessage,
 } from './messages/RpcMessage';
 export { fromErrorEnvelope, toErrorEnvelope, BUILTIN_ERROR_CLASSES, type ErrorEnvelope } from './codec/errorEnvelope';
+export type { Resolved } from './util/Resolved';

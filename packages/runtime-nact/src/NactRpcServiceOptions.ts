@@ -1,6 +1,7 @@
 import type { ActorSystemRef, Ref } from 'nact';
 import { consoleLogger, RpcInvalidOptionError, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
 import { type ListenOptions, type TransportOptions } from '@nact-rpc/transport';
+import type { Resolved } from '@nact-rpc/core/internal';
 import { resolveTransportOptions, type ResolvedTransportOptions } from '@nact-rpc/transport/internal';
 
 /** Options of a {@link NactRpcService}. */
@@ -9,50 +10,50 @@ export interface NactRpcServiceOptions {
    * The service's name: part of every endpoint address (letters, digits, `_ . -`).
    * Default `'nact-rpc'`.
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** The timeout of asks (and handshakes) that name none, in milliseconds. Default 10 000. */
-  readonly askTimeoutMs?: number;
+  readonly askTimeoutMs?: number | undefined;
   /**
    * Round-trip the arguments, results and errors of local calls through the codec, as if they
    * crossed the wire, so that tests catch what could not be sent to another process.
    * Local-only methods are exempt. Default `false`.
    */
-  readonly forceSerialization?: boolean;
+  readonly forceSerialization?: boolean | undefined;
   /** The codec for values that cross the wire. Default: a new {@link SuperJsonCodec}. */
-  readonly codec?: Codec;
+  readonly codec?: Codec | undefined;
   /** Where the service logs what it cannot report to a caller. Default: the console, level `warn`. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /**
    * Capture the caller's stack when each ask is made, so that a timeout error shows the
    * synchronous call site too. It costs about 2.5 µs per call. Without it (the default), a
    * timeout error shows the async functions that await the call, at no cost per call.
    */
-  readonly captureAskCallStack?: boolean;
+  readonly captureAskCallStack?: boolean | undefined;
   /**
    * Makes the service reachable from other processes: the TCP host and port (a number, a
    * range such as `'50100-50200'`, or 0) to listen on, and the external address to advertise
    * if it differs. Only with {@link NactRpcService.create}. Without it the service is
    * local-only, though it can still call services that listen.
    */
-  readonly listen?: ListenOptions;
+  readonly listen?: ListenOptions | undefined;
   /** Frame size, timeouts, heartbeats and reconnection of remote calls. */
-  readonly transport?: TransportOptions;
+  readonly transport?: TransportOptions | undefined;
   /**
    * Embeds the service in a nact actor system its user already started with nact's `start()`:
    * the service's supervisor actor (and the endpoint actors under it) run there, closing the
    * service stops only them, and stopping the system closes the service. Default: the service
    * starts a system of its own and stops it on close. See docs/embedding.md.
    */
-  readonly system?: ActorSystemRef;
+  readonly system?: ActorSystemRef | undefined;
   /**
    * With `system`: the actor (of that system) to spawn the service's supervisor under, so that
    * stopping it closes the service too. Default: the system itself.
    */
-  readonly parent?: Ref<unknown>;
+  readonly parent?: Ref<unknown> | undefined;
 }
 
 /** {@link NactRpcServiceOptions} with every default applied. */
-export type ResolvedNactRpcServiceOptions = Required<Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'system' | 'parent'>> & {
+export type ResolvedNactRpcServiceOptions = Resolved<Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'system' | 'parent'>> & {
   readonly listen: ListenOptions | undefined;
   readonly transport: ResolvedTransportOptions;
 };

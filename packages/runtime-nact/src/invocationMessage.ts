@@ -32,15 +32,15 @@ export type ActorInvocationReplyOf<TProtocol extends AnyProtocol, TMethod extend
 /** Options of the invocation of a tell: no reply, so only the fencing token. */
 export interface TellInvocationOptions {
   /** The token of a fenced endpoint; leave it out for an unfenced one. */
-  readonly fencingToken?: FencingToken;
+  readonly fencingToken?: FencingToken | undefined;
 }
 
 /** Options of the invocation of an ask. */
 export interface AskInvocationOptions<TResult> extends TellInvocationOptions {
   /** Where the reply goes, usually the calling actor's `ctx.self`. Without it, nobody is answered. */
-  readonly replyTo?: Ref<ActorInvocationReply<TResult>>;
+  readonly replyTo?: Ref<ActorInvocationReply<TResult>> | undefined;
   /** Echoed in the reply. */
-  readonly correlationId?: CorrelationId;
+  readonly correlationId?: CorrelationId | undefined;
 }
 
 /** The options {@link invocationMessage} accepts for method `TMethod` of `TProtocol`. */

@@ -4,16 +4,16 @@ import { parsePortSpec, type PortSpec } from './parsePortSpec';
 /** Where a service listens, and the address it tells others. */
 export interface ListenOptions {
   /** The interface to bind. Default `127.0.0.1`. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** A port, a range such as `'50100-50200'` (tried in order), or 0 for any free port. Default 0. */
-  readonly port?: PortSpec;
+  readonly port?: PortSpec | undefined;
   /**
    * The host others reach the service at, if it differs from the bound one (NAT, containers).
    * Default: the bound host, or the machine's host name when bound to all interfaces.
    */
-  readonly externalHost?: string;
+  readonly externalHost?: string | undefined;
   /** The port others reach the service at, if it differs from the bound one. */
-  readonly externalPort?: number;
+  readonly externalPort?: number | undefined;
 }
 
 /** {@link ListenOptions} checked, with the defaults applied and the ports to try listed. */

@@ -1,31 +1,32 @@
 import { RpcInvalidOptionError } from '@nact-rpc/core';
+import type { Resolved } from '@nact-rpc/core/internal';
 
 /** How associations behave; every field has a default. */
 export interface TransportOptions {
   /** The largest frame sent or accepted, in bytes. Default 10 MiB. */
-  readonly maxFrameSize?: number;
+  readonly maxFrameSize?: number | undefined;
   /** How long opening an association (TCP connect and hello) may take, in ms. Default 5 000. */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /** How often an idle association sends a heartbeat, in ms. Default 1 000. */
-  readonly heartbeatIntervalMs?: number;
+  readonly heartbeatIntervalMs?: number | undefined;
   /**
    * After how long without any frame from the peer an association is declared dead, in ms.
    * Its pending asks then fail. Default 10 000.
    */
-  readonly heartbeatTimeoutMs?: number;
+  readonly heartbeatTimeoutMs?: number | undefined;
   /** The wait before the first reconnection attempt after a failed one, in ms. Default 100. */
-  readonly reconnectBackoffMs?: number;
+  readonly reconnectBackoffMs?: number | undefined;
   /** The longest wait between reconnection attempts, in ms (the wait doubles up to it). Default 5 000. */
-  readonly maxReconnectBackoffMs?: number;
+  readonly maxReconnectBackoffMs?: number | undefined;
   /**
    * How many messages may wait for an association to open. Past it, asks fail at once with
    * `RpcConnectionError` and tells are dropped and logged. Default 10 000.
    */
-  readonly maxQueuedMessages?: number;
+  readonly maxQueuedMessages?: number | undefined;
 }
 
 /** {@link TransportOptions} with every default applied. */
-export type ResolvedTransportOptions = Required<TransportOptions>;
+export type ResolvedTransportOptions = Resolved<TransportOptions>;
 
 /** What each option accepts, completing "expected …"; the counts must be whole numbers. */
 const ACCEPTED: Readonly<Record<keyof TransportOptions, string>> = {

@@ -25,7 +25,7 @@ export interface SuperJsonCodecOptions {
    * instances of unregistered classes. Default `true`; turn it off to skip the check's cost
    * when every value is known to be plain.
    */
-  readonly strict?: boolean;
+  readonly strict?: boolean | undefined;
 }
 
 /** Classes superjson represents faithfully without registration. */

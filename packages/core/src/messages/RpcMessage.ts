@@ -40,7 +40,7 @@ export type ControlCommand = 'start' | 'stop' | 'terminate';
 export interface ControlMessage {
   readonly kind: 'control';
   readonly command: ControlCommand;
-  readonly replyTo?: ReplyTo;
+  readonly replyTo?: ReplyTo | undefined;
 }
 
 /** Asks whether the endpoint serves a protocol; answered in every state and never fenced. */
@@ -60,11 +60,11 @@ export interface InvocationMessage {
   readonly protocol: string;
   readonly method: string;
   /** The arguments, by reference (local call). */
-  readonly args?: readonly unknown[];
+  readonly args?: readonly unknown[] | undefined;
   /** The serialized arguments (remote call, or local with forced serialization). */
-  readonly encodedArgs?: Uint8Array;
+  readonly encodedArgs?: Uint8Array | undefined;
   /** Absent for a tell. */
-  readonly replyTo?: ReplyTo;
+  readonly replyTo?: ReplyTo | undefined;
   /** Whether the answer must be serialized before it is delivered. */
   readonly encodeResult: boolean;
 }
@@ -92,7 +92,7 @@ export interface FencedMessage {
   readonly kind: 'fenced';
   readonly token: FencingToken | undefined;
   readonly payload: FenceableMessage;
-  readonly self?: boolean;
+  readonly self?: boolean | undefined;
 }
 
 /** Work the fenced endpoint schedules for itself that runs whatever its token is. */

@@ -13,7 +13,7 @@ export interface MethodOptions {
    * `@Local`). Its arguments and result are never serialized, even with forced serialization;
    * a call from a remote gateway fails before it is sent.
    */
-  readonly local?: boolean;
+  readonly local?: boolean | undefined;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface AskOptions<TArgs extends readonly unknown[]> extends MethodOpti
    * `@RpcTimeout`). When the argument is `undefined` the service's default applies. The
    * argument is passed on to the endpoint's method as well.
    */
-  readonly timeoutArg?: TimeoutArgPosition<TArgs>;
+  readonly timeoutArg?: TimeoutArgPosition<TArgs> | undefined;
 }
 
 /** A fire-and-forget method: the gateway returns `void` at once; errors are logged by the endpoint. */
@@ -44,7 +44,7 @@ export interface TellMethod<TArgs extends readonly unknown[]> {
   readonly local: boolean;
   readonly timeoutArg: undefined;
   /** Phantom field carrying the argument types; never set. */
-  readonly __args?: (args: TArgs) => void;
+  readonly __args?: (args: TArgs) => void | undefined;
 }
 
 /** A request–response method: the gateway returns a promise of the result, bounded by a timeout. */
@@ -54,9 +54,9 @@ export interface AskMethod<TArgs extends readonly unknown[], TResult> {
   /** The position of the timeout argument, if the method has one. */
   readonly timeoutArg: number | undefined;
   /** Phantom field carrying the argument types; never set. */
-  readonly __args?: (args: TArgs) => void;
+  readonly __args?: (args: TArgs) => void | undefined;
   /** Phantom field carrying the result type; never set. */
-  readonly __result?: () => TResult;
+  readonly __result?: () => TResult | undefined;
 }
 
 /** Any method declaration. */
