@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { RecipientUnreachableError, RpcConnectionError, RpcTimeoutError } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { AdminProtocol, EchoProtocol, HelloProtocol } from '../fixtures/src/protocols';
@@ -11,8 +11,8 @@ import { ChildService, stopAllChildren } from '../support/ChildService';
 async function outcomes(calls: Promise<unknown>[]): Promise<{ values: unknown[]; errors: unknown[] }> {
   const settled = await Promise.allSettled(calls);
   return {
-    values: settled.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<unknown>).value),
-    errors: settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason),
+    values: settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])),
+    errors: settled.flatMap((s): unknown[] => (s.status === 'rejected' ? [s.reason] : [])),
   };
 }
 
@@ -118,7 +118,7 @@ describe('failures across processes', () => {
 
 function listenSilently(): Promise<Server> {
   return new Promise((resolve) => {
-    const sockets = new Set<import('node:net').Socket>();
+    const sockets = new Set<Socket>();
     const server = createServer((socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -127,7 +127,7 @@ function listenSilently(): Promise<Server> {
     server.close = ((callback?: (error?: Error) => void) => {
       for (const socket of sockets) socket.destroy();
       return close(callback);
-    }) as typeof server.close;
+    });
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }

@@ -48,7 +48,7 @@ interface RoundTrip {
 
 const json: RoundTrip = {
   encode: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
-  decode: (bytes) => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')),
+  decode: (bytes) => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as unknown,
 };
 
 function superjson(): RoundTrip {
@@ -63,7 +63,7 @@ function codecScenario(name: string, make: () => RoundTrip, payloadOf: () => Rec
   return {
     name,
     unit: 'ops/s',
-    async open() {
+    open() {
       const codec = make();
       const payload = payloadOf();
       let sink = 0;
@@ -78,7 +78,7 @@ function codecScenario(name: string, make: () => RoundTrip, payloadOf: () => Rec
             },
             100,
           ),
-        async close() {
+        close() {
           if (sink !== ops * 48_213) throw new Error(`${name}: the round trip changed the payload`);
         },
       };

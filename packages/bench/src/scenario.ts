@@ -6,8 +6,8 @@ import type { Sample } from './measure';
 export interface ScenarioSession {
   /** Runs the scenario for about `durationMs` and returns what it measured. */
   run(durationMs: number): Promise<Sample>;
-  /** Releases everything the session opened. */
-  close(): Promise<void>;
+  /** Releases everything the session opened; the runner awaits what it returns. */
+  close(): void | Promise<void>;
   /**
    * Counts of things that went wrong without failing the scenario (e.g. misrouted replies),
    * by name; the runner sums them over the run and reports the non-zero ones.
@@ -21,6 +21,6 @@ export interface Scenario {
   readonly name: string;
   /** What one operation is, for the table: `calls/s`, `msgs/s` or `ops/s`. */
   readonly unit: string;
-  /** Sets the scenario up (not measured). */
-  open(config: BenchConfig): Promise<ScenarioSession>;
+  /** Sets the scenario up (not measured); the runner awaits what it returns. */
+  open(config: BenchConfig): ScenarioSession | Promise<ScenarioSession>;
 }

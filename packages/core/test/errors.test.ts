@@ -1,5 +1,6 @@
 import { EndpointNotStartedError, FencingTokenError, HandshakeError, isRpcError, RecipientUnreachableError, RpcConnectionError, RpcBindError, RpcError, RpcInvalidOptionError, RpcInvalidStateError, RpcSerializationError, RpcTimeoutError, type RpcErrorCode, type RpcErrorOptions } from '@nact-rpc/core';
 import { fromErrorEnvelope, toErrorEnvelope } from '@nact-rpc/core/internal';
+import type * as Core from '@nact-rpc/core';
 
 type AnyRpcErrorClass = new (message: string, options?: RpcErrorOptions) => RpcError;
 
@@ -114,11 +115,13 @@ describe('isRpcError', () => {
   });
 
   test('is true for an error created by another copy of the package', () => {
-    let other: typeof import('@nact-rpc/core') | undefined;
+    let other: typeof Core | undefined;
     jest.isolateModules(() => {
-      other = require('@nact-rpc/core') as typeof import('@nact-rpc/core');
+      // A second copy of the module needs a require inside isolateModules; import is hoisted and shared.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      other = require('@nact-rpc/core') as typeof Core;
     });
-    const foreign = new (other as typeof import('@nact-rpc/core')).RpcTimeoutError('late', { timeoutMs: 5 });
+    const foreign = new (other as typeof Core).RpcTimeoutError('late', { timeoutMs: 5 });
     expect(foreign).not.toBeInstanceOf(RpcError);
     expect(isRpcError(foreign)).toBe(true);
     expect(isRpcError(foreign, 'RPC_TIMEOUT')).toBe(true);

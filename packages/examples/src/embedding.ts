@@ -4,7 +4,7 @@
  * gateway; the endpoint reports to another plain actor (the audit log); closing the service
  * leaves the user's actors and system running.
  */
-import { dispatch, query, spawn, start, stop, type ActorSystemRef, type Ref } from 'nact';
+import { dispatch, query, spawn, start, stop, type ActorContext, type ActorSystemRef, type Ref } from 'nact';
 import { ask, defineProtocol, RpcEndpoint, serves, tell, type RpcService } from '@nact-rpc/core';
 import {
   invocationMessage,
@@ -88,7 +88,7 @@ function spawnShop(system: ActorSystemRef, service: NactRpcService, inventory: I
   const inventoryActor: Ref<ActorInvocation> = service.actorOf(inventory);
   return spawn(
     system,
-    async (state: ShopState, message: ShopMessage, context): Promise<ShopState> => {
+    async (state: ShopState, message: ShopMessage, context: ActorContext<ShopMessage, ActorSystemRef>): Promise<ShopState> => {
       if (isActorInvocationReply(message)) {
         const order = state.pending.get(message.correlationId as number);
         if (order !== undefined) {
@@ -119,7 +119,7 @@ function spawnShop(system: ActorSystemRef, service: NactRpcService, inventory: I
       return { nextOrder: correlationId + 1, pending: new Map(state.pending).set(correlationId, order) };
     },
     'shop',
-    { initialState: { nextOrder: 1, pending: new Map() } as ShopState },
+    { initialState: { nextOrder: 1, pending: new Map() } },
   );
 }
 

@@ -25,7 +25,7 @@ export class LocalInvoker implements GatewayInvoker {
     if (fencingToken !== undefined) this.fencingToken = fencingToken;
   }
 
-  tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void {
+  tell(methodName: string, method: TellMethod<never>, args: unknown[]): void {
     const { logger } = this.context;
     const target = this.targetOf(methodName);
     const encoded = this.encodeArgs(target, method.local, args);
@@ -40,7 +40,7 @@ export class LocalInvoker implements GatewayInvoker {
 
   ask(
     methodName: string,
-    method: AskMethod<readonly unknown[], unknown>,
+    method: AskMethod<never, unknown>,
     args: unknown[],
     timeoutMs: number | undefined,
   ): Promise<unknown> {

@@ -53,7 +53,7 @@ export class RemoteInvoker implements GatewayInvoker {
     }
   }
 
-  tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void {
+  tell(methodName: string, method: TellMethod<never>, args: unknown[]): void {
     const { target, header } = this.frameOf(methodName);
     const encoded = this.encodeArgs(target, method.local, args);
     if (!encoded.ok) {
@@ -76,7 +76,7 @@ export class RemoteInvoker implements GatewayInvoker {
 
   ask(
     methodName: string,
-    method: AskMethod<readonly unknown[], unknown>,
+    method: AskMethod<never, unknown>,
     args: unknown[],
     timeoutMs: number | undefined,
   ): Promise<unknown> {

@@ -128,8 +128,11 @@ function describeFailure(step: Step, reason: string, output: StepOutput): string
  * otherwise take the child's `    at ...` lines for the stack of our error and move them), and
  * only the start (the command's own report) and the end (its summary) of long output.
  */
+/** Terminal colour and cursor sequences, which a CI log shows as noise. */
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*[A-Za-z]`, 'g');
+
 function quoteOutput(text: string): string {
-  let plain = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd();
+  let plain = text.replace(ANSI_ESCAPE, '').trimEnd();
   if (plain.length === 0) return '  | (nothing)';
   if (plain.length > MAX_OUTPUT_CHARS) {
     const half = MAX_OUTPUT_CHARS / 2;

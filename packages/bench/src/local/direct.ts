@@ -16,13 +16,13 @@ class DirectEcho {
 export const directCall: Scenario = {
   name: 'local_direct_call',
   unit: 'calls/s',
-  async open() {
+  open() {
     const target = new DirectEcho();
     const payload = makePayload(1);
     let sink = 0;
     return {
       run: (durationMs) => syncLoop(durationMs, () => (sink += target.echo(payload).id)),
-      async close() {
+      close() {
         if (sink !== target.calls) throw new Error(`direct_call: ${sink} echoes for ${target.calls} calls`);
       },
     };

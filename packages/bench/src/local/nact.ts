@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario';
 export const nactDispatch: Scenario = {
   name: 'local_nact_dispatch',
   unit: 'msgs/s',
-  async open(config) {
+  open(config) {
     const system = start();
     const counter = new Counter();
     const actor = spawnStateless(system, (_payload: Payload) => counter.hit(), 'counter');
@@ -26,7 +26,7 @@ export const nactDispatch: Scenario = {
           await counter.reached(sent);
           return config.batchSize;
         }),
-      async close() {
+      close() {
         stop(system);
       },
     };
@@ -90,14 +90,14 @@ function nactQuery(name: string, inFlight: number): Scenario {
   return {
     name,
     unit: 'calls/s',
-    async open() {
+    open() {
       const system = start();
       const actor = spawnStateless(system, (message: EchoQuery) => dispatch(message.replyTo, message.payload), 'echo');
       const client = new NactEchoClient(actor);
       return {
         run: (durationMs) => closedLoop(inFlight, durationMs, (sequence) => client.call(sequence)),
         anomalies: () => ({ misrouted: client.misrouted }),
-        async close() {
+        close() {
           stop(system);
         },
       };

@@ -13,7 +13,7 @@ import type { Scenario, ScenarioSession } from '../scenario';
 interface LocalEcho {
   readonly endpoint: EchoEndpoint;
   readonly gateway: GatewayOf<typeof EchoProtocol>;
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 async function openLocalEcho(): Promise<LocalEcho> {

@@ -67,7 +67,7 @@ export function grpcScenario(inFlight: number, port: number): Scenario {
       return {
         run: (durationMs) =>
           closedLoop(inFlight, durationMs, async (sequence) => checkEcho(sequence, await echo(client, makePayload(sequence)))),
-        async close() {
+        close() {
           client.close();
         },
       };

@@ -88,7 +88,7 @@ export function rawTcpScenario(inFlight: number, port: number): Scenario {
       return {
         run: (durationMs) =>
           closedLoop(inFlight, durationMs, async (sequence) => checkEcho(sequence, await client.call(makePayload(sequence)))),
-        async close() {
+        close() {
           client.close();
         },
       };

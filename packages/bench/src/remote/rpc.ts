@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario';
 
 interface RemoteEcho {
   readonly gateway: GatewayOf<typeof EchoProtocol>;
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 async function connectRemoteEcho(address: string): Promise<RemoteEcho> {

@@ -93,6 +93,8 @@ export class PendingCalls implements ReplySink {
     let callerStack: { stack?: string } | undefined;
     if (this.captureCallerStack) {
       callerStack = {};
+      // The method is not called: it names the frame where the captured stack starts.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       Error.captureStackTrace(callerStack, this.register);
     }
     const pending = new PendingCall(this, id, Date.now() + timeoutMs, call.target, call.recipient, timeoutMs, callerStack, call.codec);

@@ -97,9 +97,11 @@ export class ValueClassifier {
         return this.unserializable('a function');
       case 'symbol':
         return this.unserializable('a symbol');
+      case 'object':
+        break;
     }
     if (current === null) return IS_PLAIN;
-    const object = current as object;
+    const object = current;
     // Shared references and cycles are kept by a rich format and lost (or fatal) in JSON.
     if (this.seen(object)) return IS_RICH;
     if (Array.isArray(object)) return this.visitArray(object);

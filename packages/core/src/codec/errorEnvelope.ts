@@ -83,7 +83,8 @@ export function fromErrorEnvelope(
   resolveClass: (name: string) => ErrorClass | undefined,
 ): Error {
   const errorClass = resolveClass(envelope.name) ?? BUILTIN_ERROR_CLASSES.get(envelope.name);
-  const error = Object.create((errorClass ?? Error).prototype) as Error & Record<string, unknown>;
+  const prototype = (errorClass ?? Error).prototype as object;
+  const error = Object.create(prototype) as Error & Record<string, unknown>;
   const define = (key: string, value: unknown): void => {
     Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
   };

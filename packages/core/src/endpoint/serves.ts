@@ -20,7 +20,7 @@ function declaredOn(endpointClass: unknown): readonly AnyProtocol[] | undefined 
 
 /** An endpoint class that has every method of `TProtocols`, with matching types. */
 export type EndpointClassServing<TProtocols extends readonly AnyProtocol[]> = abstract new (
-  ...args: any[]
+  ...args: never[]
 ) => RpcEndpoint & ServesAll<TProtocols>;
 
 /**

@@ -12,14 +12,14 @@ export interface GatewayInvoker {
   /** The host name of that endpoint. */
   readonly hostname: string;
   /** Sends a tell. Never throws: a tell that cannot be delivered is logged and dropped. */
-  tell(methodName: string, method: TellMethod<readonly unknown[]>, args: unknown[]): void;
+  tell(methodName: string, method: TellMethod<never>, args: unknown[]): void;
   /**
    * Sends an ask and returns its answer. `timeoutMs` is the value of the method's timeout
    * argument, already validated, or `undefined` for the runtime's default.
    */
   ask(
     methodName: string,
-    method: AskMethod<readonly unknown[], unknown>,
+    method: AskMethod<never, unknown>,
     args: unknown[],
     timeoutMs: number | undefined,
   ): Promise<unknown>;

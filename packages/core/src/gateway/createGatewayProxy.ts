@@ -33,7 +33,7 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
   };
   if (invoker.fencingToken !== undefined) gateway['getFencingToken'] = invoker.fencingToken;
 
-  for (const [methodName, method] of Object.entries(protocol.methods) as [string, AnyMethod][]) {
+  for (const [methodName, method] of Object.entries<AnyMethod>(protocol.methods)) {
     if (method.kind === 'tell') {
       gateway[methodName] = (...args: unknown[]): void => {
         invoker.tell(methodName, method, args);

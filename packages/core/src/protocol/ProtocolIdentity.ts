@@ -26,7 +26,7 @@ export function methodSignature(method: MethodDescriptor): string {
 /** The handshake identity of a protocol. */
 export function protocolIdentity(protocol: AnyProtocol): ProtocolIdentity {
   const methods: Record<string, MethodDescriptor> = {};
-  for (const [name, method] of Object.entries(protocol.methods) as [string, AnyMethod][]) {
+  for (const [name, method] of Object.entries<AnyMethod>(protocol.methods)) {
     methods[name] = { kind: method.kind, timeoutArg: method.timeoutArg, local: method.local };
   }
   return { name: protocol.name, fingerprint: protocol.fingerprint, methods };

@@ -9,7 +9,7 @@ export type InheritedMethods<TExtends extends readonly AnyProtocol[]> = TExtends
   ...infer TRest extends readonly AnyProtocol[],
 ]
   ? THead['methods'] & InheritedMethods<TRest>
-  : {};
+  : Record<never, never>;
 
 /** Options of {@link defineProtocol}. */
 export interface DefineProtocolOptions<TExtends extends readonly AnyProtocol[]> {
@@ -75,8 +75,8 @@ export function defineProtocol<
   if (!isProtocolList(parents)) {
     throw RpcInvalidOptionError.forValue('extends', parents, 'an array of protocols made by defineProtocol', `Protocol ${name}`);
   }
-  const all: Record<string, AnyMethod> = Object.create(null);
-  const declaredBy: Record<string, string> = Object.create(null);
+  const all = Object.create(null) as Record<string, AnyMethod>;
+  const declaredBy = Object.create(null) as Record<string, string>;
 
   const add = (methodName: string, method: AnyMethod, owner: string): void => {
     const existing = all[methodName];

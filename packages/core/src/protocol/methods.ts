@@ -59,8 +59,12 @@ export interface AskMethod<TArgs extends readonly unknown[], TResult> {
   readonly __result?: () => TResult | undefined;
 }
 
-/** Any method declaration. */
-export type AnyMethod = TellMethod<any> | AskMethod<any, any>;
+/**
+ * Any method declaration. `never` arguments and an `unknown` result make every tell and ask
+ * assignable to it: arguments are a parameter of the phantom `__args` (contravariant), the
+ * result a return value of `__result` (covariant).
+ */
+export type AnyMethod = TellMethod<never> | AskMethod<never, unknown>;
 
 /**
  * Declares a tell: a method that returns nothing and whose caller does not wait.
