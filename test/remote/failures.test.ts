@@ -3,8 +3,8 @@ import { RecipientUnreachableError, RpcConnectionError, RpcTimeoutError } from '
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { AdminProtocol, EchoProtocol, HelloProtocol } from '../fixtures/src/protocols';
 import { fixtureCodec } from '../fixtures/src/values';
-import { RecordingLogger } from '../../packages/runtime-nact/test/support/RecordingLogger';
-import { freePort } from '../../packages/runtime-nact/test/support/freePort';
+import { RecordingLogger } from '../support/RecordingLogger';
+import { freePort } from '../support/freePort';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 
 /** Settles every promise and sorts the outcomes by kind. */
@@ -95,9 +95,17 @@ describe('failures across processes', () => {
   });
 
   test('an unreachable port fails with RpcConnectionError; a silent host within the connect timeout', async () => {
-    client = new NactRpcService({ name: 'client', codec: fixtureCodec(), logger, askTimeoutMs: 3_600_000, transport: { connectTimeoutMs: 200 } });
+    client = new NactRpcService({
+      name: 'client',
+      codec: fixtureCodec(),
+      logger,
+      askTimeoutMs: 3_600_000,
+      transport: { connectTimeoutMs: 200 },
+    });
     const closedPort = await freePort();
-    const refused = await client.connect(`nact-rpc://server@127.0.0.1:${closedPort}/hello`, HelloProtocol).catch((e: unknown) => e);
+    const refused = await client
+      .connect(`nact-rpc://server@127.0.0.1:${closedPort}/hello`, HelloProtocol)
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RpcConnectionError);
     expect((refused as Error).message).toContain('ECONNREFUSED');
 
@@ -115,7 +123,6 @@ describe('failures across processes', () => {
   });
 });
 
-
 function listenSilently(): Promise<Server> {
   return new Promise((resolve) => {
     const sockets = new Set<Socket>();
@@ -124,10 +131,10 @@ function listenSilently(): Promise<Server> {
       socket.on('close', () => sockets.delete(socket));
     });
     const close = server.close.bind(server);
-    server.close = ((callback?: (error?: Error) => void) => {
+    server.close = (callback?: (error?: Error) => void) => {
       for (const socket of sockets) socket.destroy();
       return close(callback);
-    });
+    };
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }

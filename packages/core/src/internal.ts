@@ -14,6 +14,7 @@ export {
   encodeError,
   encodeOutcome,
   encodeSizeError,
+  exceedsMaxFrameSize,
   tryEncodeArguments,
   type ArgumentsEncoding,
 } from './codec/encodeOutcome';
@@ -34,15 +35,18 @@ export {
   type CallAsyncMessage,
   type ControlCommand,
   type ControlMessage,
+  type EncodedOutcome,
   type FenceableMessage,
   type FencedMessage,
   type HandshakeMessage,
   type InvocationMessage,
+  type LocalInvocationMessage,
   type Outcome,
   type ReplySink,
   type ReplyTo,
   type RpcMessage,
   type RunAsyncMessage,
+  type SerializedInvocationMessage,
   type UnfencedMessage,
 } from './messages/RpcMessage';
 export { fromErrorEnvelope, toErrorEnvelope, BUILTIN_ERROR_CLASSES, type ErrorEnvelope } from './codec/errorEnvelope';

@@ -1,38 +1,25 @@
-import { EndpointNotStartedError, FencingTokenError, HandshakeError, RecipientUnreachableError, RpcConnectionError, RpcError, RpcInvalidStateError, RpcSerializationError, RpcTimeoutError, SuperJsonCodec } from '@nact-rpc/core';
-import { BUILTIN_ERROR_CLASSES, fromErrorEnvelope, toErrorEnvelope, type ErrorEnvelope } from '@nact-rpc/core/internal';
-
-class Money {
-  constructor(
-    readonly amount: number,
-    readonly currency: string,
-  ) {}
-
-  format(): string {
-    return `${this.amount} ${this.currency}`;
-  }
-}
-
-let quotaConstructorRuns = 0;
-
-class QuotaExceededError extends Error {
-  readonly code = 'QUOTA_EXCEEDED';
-
-  constructor(
-    message: string,
-    readonly limit: number,
-  ) {
-    super(message);
-    this.name = 'QuotaExceededError';
-    quotaConstructorRuns++;
-  }
-}
-
-class UnregisteredError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnregisteredError';
-  }
-}
+import {
+  EndpointNotStartedError,
+  FencingTokenError,
+  HandshakeError,
+  RecipientUnreachableError,
+  RpcConnectionError,
+  RpcError,
+  RpcInvalidStateError,
+  RpcSerializationError,
+  RpcTimeoutError,
+  SuperJsonCodec,
+} from '@nact-rpc/core';
+import {
+  BUILTIN_ERROR_CLASSES,
+  encodeOutcome,
+  exceedsMaxFrameSize,
+  fromErrorEnvelope,
+  toErrorEnvelope,
+  tryEncodeArguments,
+  type ErrorEnvelope,
+} from '@nact-rpc/core/internal';
+import { Money, QuotaExceededError, UnregisteredError } from '../../../test/fixtures/src/values';
 
 describe('SuperJsonCodec', () => {
   let codec: SuperJsonCodec;
@@ -149,7 +136,9 @@ describe('SuperJsonCodec', () => {
   test('refuses, naming the place, what it would silently drop or change', () => {
     expect(() => codec.encode({ job: { onDone: () => 1 } })).toThrow('Cannot serialize a function at .job.onDone');
     expect(() => codec.encode([1, Symbol('s')])).toThrow('a symbol at [1]');
-    expect(() => codec.encode(new Map([['k', Promise.resolve(1)]]))).toThrow('an instance of class Promise at <map value 0>');
+    expect(() => codec.encode(new Map([['k', Promise.resolve(1)]]))).toThrow(
+      'an instance of class Promise at <map value 0>',
+    );
     expect(() => codec.encode(new Set([new WeakMap()]))).toThrow('class WeakMap at <set entry 0>');
   });
 
@@ -258,15 +247,15 @@ describe('error envelopes through the codec', () => {
   test('a registered error class is rebuilt as an instance of it, with every property and without its constructor', () => {
     codec.registerErrorClass(QuotaExceededError);
     const original = new QuotaExceededError('over quota', 10);
-    const runsBefore = quotaConstructorRuns;
+    const runsBefore = QuotaExceededError.constructorRuns;
     const received = transmit(original) as QuotaExceededError;
-    expect(quotaConstructorRuns).toBe(runsBefore);
+    expect(QuotaExceededError.constructorRuns).toBe(runsBefore);
     expect(received).toBeInstanceOf(QuotaExceededError);
     expect(received).toBeInstanceOf(Error);
     expect(received.name).toBe('QuotaExceededError');
     expect(received.message).toBe('over quota');
     expect(received.stack).toBe(original.stack);
-    expect(received.code).toBe('QUOTA_EXCEEDED');
+    expect(received.code).toBe('E_QUOTA');
     expect(received.limit).toBe(10);
   });
 
@@ -414,5 +403,35 @@ describe('SuperJsonCodec fast path on large values', () => {
     const rows: unknown[] = Array.from({ length: 100 }, (_, i) => ({ i }));
     rows.push({ callback: () => 1 });
     expect(() => codec.encode(rows)).toThrow('a function at [100].callback');
+  });
+});
+
+describe('the maximum frame size', () => {
+  const codec = new SuperJsonCodec();
+
+  test('exceedsMaxFrameSize allows exactly the maximum and refuses one byte more', () => {
+    expect(exceedsMaxFrameSize(1024, 1024)).toBe(false);
+    expect(exceedsMaxFrameSize(1025, 1024)).toBe(true);
+  });
+
+  test('a result of exactly the maximum is sent; one byte more becomes an RpcSerializationError', () => {
+    const value = 'x'.repeat(100);
+    const size = codec.encode(value).length;
+    expect(encodeOutcome(codec, { ok: true, value }, 'P.m', size).ok).toBe(true);
+    const over = encodeOutcome(codec, { ok: true, value }, 'P.m', size - 1);
+    if (over.ok) throw new Error('expected the result to be refused');
+    const error = fromErrorEnvelope(codec.decode(over.error) as ErrorEnvelope, () => undefined);
+    expect(error).toBeInstanceOf(RpcSerializationError);
+    expect(error.message).toBe(`The result of P.m is ${size} bytes, over the maximum frame size of ${size - 1} bytes.`);
+  });
+
+  test('arguments count with the overhead the caller names', () => {
+    const size = codec.encode(['x']).length;
+    expect(tryEncodeArguments(codec, ['x'], 'P.m', 'there', size + 10, 10).ok).toBe(true);
+    const refused = tryEncodeArguments(codec, ['x'], 'P.m', 'there', size + 9, 10);
+    expect(refused).toMatchObject({
+      ok: false,
+      reason: `the request is ${size + 10} bytes, over the maximum frame size of ${size + 9} bytes.`,
+    });
   });
 });

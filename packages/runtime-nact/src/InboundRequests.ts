@@ -1,11 +1,6 @@
 import { RecipientUnreachableError, type Codec, type Logger } from '@nact-rpc/core';
-import { type InvocationMessage, type PendingCalls, type RpcMessage } from '@nact-rpc/core/internal';
-import {
-  type Association,
-  type HandshakeRequestMessage,
-  type RequestMessage,
-  type TransportHost,
-} from '@nact-rpc/transport/internal';
+import type { PendingCalls, RpcMessage, SerializedInvocationMessage } from '@nact-rpc/core/internal';
+import type { Association, HandshakeRequestMessage, RequestMessage, TransportHost } from '@nact-rpc/transport/internal';
 import type { NactRpcServer } from './NactRpcServer';
 
 /**
@@ -37,16 +32,17 @@ export class InboundRequests implements TransportHost {
 
   onRequest(association: Association, request: RequestMessage): void {
     const replyTo = request.callId === 0 ? undefined : { sink: association.encodedReplies, callId: request.callId };
-    const invocation: InvocationMessage = {
-      kind: 'invoke',
+    const invocation: SerializedInvocationMessage = {
+      kind: 'invokeSerialized',
       protocol: request.protocol,
       method: request.method,
       encodedArgs: request.args,
       replyTo,
-      encodeResult: true,
     };
     const message: RpcMessage =
-      request.fencingToken === undefined ? invocation : { kind: 'fenced', token: request.fencingToken, payload: invocation };
+      request.fencingToken === undefined
+        ? invocation
+        : { kind: 'fenced', token: request.fencingToken, payload: invocation };
     if (this.lookup(request.endpointId)?.post(message) === true) return;
     const what = `${replyTo === undefined ? 'tell' : 'ask'} ${request.protocol}.${request.method}`;
     if (replyTo === undefined) {
@@ -55,7 +51,10 @@ export class InboundRequests implements TransportHost {
           `has no endpoint ${request.endpointId} (it was never started, or has terminated).`,
       );
     } else {
-      association.plainReplies.complete(replyTo.callId, { ok: false, error: this.unreachable(request.endpointId, what) });
+      association.plainReplies.complete(replyTo.callId, {
+        ok: false,
+        error: this.unreachable(request.endpointId, what),
+      });
     }
   }
 

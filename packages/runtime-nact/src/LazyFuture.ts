@@ -26,6 +26,8 @@ export class LazyFuture {
           this.rejectPromise = reject;
         });
       } else {
+        // The failure is what onStop threw, passed on as it is (Flink's termination future does the same).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         this.promise = this.outcome.failure === undefined ? Promise.resolve() : Promise.reject(this.outcome.failure);
       }
       markHandled(this.promise);

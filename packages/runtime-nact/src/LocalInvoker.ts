@@ -1,5 +1,12 @@
 import { RecipientUnreachableError, type AskMethod, type FencingToken, type TellMethod } from '@nact-rpc/core';
-import { type GatewayInvoker, type InvocationMessage, type ReplyTo, type RpcMessage, tryEncodeArguments, type ArgumentsEncoding } from '@nact-rpc/core/internal';
+import {
+  type GatewayInvoker,
+  type InvocationMessage,
+  type ReplyTo,
+  type RpcMessage,
+  tryEncodeArguments,
+  type ArgumentsEncoding,
+} from '@nact-rpc/core/internal';
 import type { NactRpcServer } from './NactRpcServer';
 import type { RuntimeContext } from './RuntimeContext';
 
@@ -84,6 +91,7 @@ export class LocalInvoker implements GatewayInvoker {
     return tryEncodeArguments(codec, args, target, this.address, maxFrameSize);
   }
 
+  /** A local invocation, or a serialized one when the arguments were encoded; the answer comes back the same way. */
   private invocation(
     methodName: string,
     args: unknown[],
@@ -91,8 +99,8 @@ export class LocalInvoker implements GatewayInvoker {
     replyTo: ReplyTo | undefined,
   ): InvocationMessage {
     return encodedArgs === undefined
-      ? { kind: 'invoke', protocol: this.protocolName, method: methodName, args, replyTo, encodeResult: false }
-      : { kind: 'invoke', protocol: this.protocolName, method: methodName, encodedArgs, replyTo, encodeResult: true };
+      ? { kind: 'invoke', protocol: this.protocolName, method: methodName, args, replyTo }
+      : { kind: 'invokeSerialized', protocol: this.protocolName, method: methodName, encodedArgs, replyTo };
   }
 
   private fence(message: InvocationMessage): RpcMessage {

@@ -12,7 +12,9 @@ export interface MailboxOwner<TMessage> {
 /**
  * An endpoint's mailbox. Messages wait here and the actor is only woken: one delivery handles
  * a whole batch, one message at a time and in order. nact costs a macrotask per message; a
- * batch pays it once for up to `maxBatch` messages.
+ * batch pays it once for up to `maxBatch` messages. When a batch is full, the mailbox wakes
+ * its actor again and returns: what happens next (delivery in the same microtask drain, or in
+ * a later macrotask) is the owner's scheduling, see `deliveryScheduler`.
  */
 export class Mailbox<TMessage> {
   private messages: (TMessage | undefined)[] = [];
@@ -21,8 +23,8 @@ export class Mailbox<TMessage> {
 
   /**
    * @param owner - Wakes the actor and processes messages.
-   * @param maxBatch - How many messages one delivery handles before the actor yields to the
-   *   event loop (and to other actors) and is woken again.
+   * @param maxBatch - How many messages one delivery handles before it stops and wakes the
+   *   actor again; when the rest is delivered is up to the owner's `wakeUp`.
    */
   constructor(
     private readonly owner: MailboxOwner<TMessage>,
@@ -50,7 +52,9 @@ export class Mailbox<TMessage> {
   deliver(): void | Promise<void> {
     for (let budget = this.maxBatch; this.head < this.messages.length; budget--) {
       if (budget === 0) {
-        // Yield: the rest comes with the next wake-up, after other actors and I/O had a turn.
+        // The rest comes with the next wake-up. With the runtime's deliveryScheduler that is
+        // after the mailboxes already woken, still in a microtask while the per-turn budget
+        // lasts: this alone does not give the event loop (I/O, timers) a turn.
         this.compact();
         this.owner.wakeUp();
         return;

@@ -1,8 +1,30 @@
 import { stop, type Ref } from 'nact';
-import { RecipientUnreachableError, RpcInvalidOptionError, RpcInvalidStateError, type AnyProtocol, type FencedGatewayOf, type FencingToken, type GatewayOf, type MainThreadExecutor, type RpcEndpoint, type RpcServer, type ScheduledTask, type SelfFencing } from '@nact-rpc/core';
-import { type EndpointHooks, type FenceableMessage, type RpcMessage, assertServes, createGatewayProxy, withCallerStack } from '@nact-rpc/core/internal';
+import {
+  RecipientUnreachableError,
+  RpcInvalidOptionError,
+  RpcInvalidStateError,
+  type AnyProtocol,
+  type FencedGatewayOf,
+  type FencingToken,
+  type GatewayOf,
+  type MainThreadExecutor,
+  type RpcEndpoint,
+  type RpcServer,
+  type ScheduledTask,
+  type SelfFencing,
+} from '@nact-rpc/core';
+import {
+  type EndpointHooks,
+  type FenceableMessage,
+  type RpcMessage,
+  assertServes,
+  createGatewayProxy,
+  withCallerStack,
+} from '@nact-rpc/core/internal';
 import type { ActorInvocation } from './ActorInvocation';
-import { EndpointActor, type EndpointActorHost } from './EndpointActor';
+import { EndpointActor } from './EndpointActor';
+import type { EndpointActorHost } from './EndpointActorHost';
+import { FencedEndpointActor } from './FencedEndpointActor';
 import { LocalInvoker } from './LocalInvoker';
 import { LazyFuture } from './LazyFuture';
 import { Mailbox, type MailboxOwner } from './Mailbox';
@@ -21,7 +43,13 @@ import { validateDelay } from './validateDelay';
  */
 const REAP = Symbol('nact-rpc.reap');
 
-/** How many messages one delivery handles before the endpoint yields to the event loop. */
+/**
+ * How many messages one delivery handles before the endpoint's mailbox is woken again. That
+ * lets the mailboxes woken before it run first, but does not by itself return to the event
+ * loop: while the per-turn budget of `deliveryScheduler` lasts, the next delivery runs as a
+ * microtask (in the drain that is running, if any); only past that budget does it wait for a
+ * later macrotask, after I/O and timers.
+ */
 const MAX_BATCH = 1024;
 
 type MailboxMessage = RpcMessage | typeof REAP;
@@ -74,7 +102,9 @@ export class NactRpcServer
     this.context = options.context;
     this.hooks = options.hooks;
     this.owner = options.owner;
-    this.actor = new EndpointActor(options.endpoint, options.hooks, options.context, this, this);
+    // As Flink starts a FencedPekkoRpcActor for a FencedRpcEndpoint: only fenced endpoints check tokens.
+    const Actor = options.hooks.fenced ? FencedEndpointActor : EndpointActor;
+    this.actor = new Actor(options.endpoint, options.hooks, options.context, this, this);
     this.mailbox = new Mailbox<MailboxMessage>(this, MAX_BATCH);
     this.actorRef = options.spawnActor(options.hooks.endpointId);
   }
@@ -86,7 +116,9 @@ export class NactRpcServer
 
   /** @see EndpointActorOwner.actorStopped */
   actorStopped(): void {
-    this.context.logger.debug(`The nact actor of the endpoint at ${this.address} was stopped; the endpoint terminates.`);
+    this.context.logger.debug(
+      `The nact actor of the endpoint at ${this.address} was stopped; the endpoint terminates.`,
+    );
     void this.closeAsync();
   }
 
@@ -167,15 +199,24 @@ export class NactRpcServer
     }
   }
 
-  callAsync<TResult>(fn: () => TResult | PromiseLike<TResult>, timeoutMs: number, fencing: SelfFencing): Promise<TResult> {
+  callAsync<TResult>(
+    fn: () => TResult | PromiseLike<TResult>,
+    timeoutMs: number,
+    fencing: SelfFencing,
+  ): Promise<TResult> {
     if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      return Promise.reject(RpcInvalidOptionError.forValue('timeoutMs', timeoutMs, 'a number of milliseconds from 0', 'callAsync'));
+      return Promise.reject(
+        RpcInvalidOptionError.forValue('timeoutMs', timeoutMs, 'a number of milliseconds from 0', 'callAsync'),
+      );
     }
     const { pendingCalls } = this.context;
     const { callId, promise } = pendingCalls.register({ target: 'callAsync', recipient: this.address, timeoutMs });
     const message = this.selfMessage({ kind: 'callAsync', fn, replyTo: { sink: pendingCalls, callId } }, fencing);
     if (!this.post(message)) {
-      pendingCalls.fail(callId, new RecipientUnreachableError(`Could not run callAsync: the endpoint at ${this.address} has terminated.`));
+      pendingCalls.fail(
+        callId,
+        new RecipientUnreachableError(`Could not run callAsync: the endpoint at ${this.address} has terminated.`),
+      );
     }
     return withCallerStack(promise as Promise<TResult>);
   }
@@ -202,7 +243,9 @@ export class NactRpcServer
         schedule: (fn, delayMs) => this.scheduleRunAsync(fn, delayMs, fencing),
         assertRunningInMainThread: () => {
           if (!this.isInMainThread()) {
-            throw new RpcInvalidStateError(`Expected to run in the main thread of the endpoint at ${this.address}, but runs outside it.`);
+            throw new RpcInvalidStateError(
+              `Expected to run in the main thread of the endpoint at ${this.address}, but runs outside it.`,
+            );
           }
         },
       };

@@ -1,6 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Ref } from 'nact';
-import { formatRpcAddress, parseRpcAddress, RecipientUnreachableError, RpcConnectionError, RpcInvalidStateError, type AnyProtocol, type FencedConnectOptions, type FencedGatewayOf, type FencingToken, type GatewayOf, type Logger, type RpcAddress, type RpcEndpoint, type RpcServer, type RpcService, type ScheduledTask } from '@nact-rpc/core';
+import {
+  formatRpcAddress,
+  parseRpcAddress,
+  RecipientUnreachableError,
+  RpcConnectionError,
+  RpcInvalidStateError,
+  type AnyProtocol,
+  type FencedConnectOptions,
+  type FencedGatewayOf,
+  type FencingToken,
+  type GatewayOf,
+  type Logger,
+  type RpcAddress,
+  type RpcEndpoint,
+  type RpcServer,
+  type RpcService,
+  type ScheduledTask,
+} from '@nact-rpc/core';
 import { ENDPOINT_HOOKS, PendingCalls, createGatewayProxy } from '@nact-rpc/core/internal';
 import { TcpTransport, type WireAddress } from '@nact-rpc/transport/internal';
 import type { ActorInvocation } from './ActorInvocation';
@@ -9,7 +26,12 @@ import { handshakeLocal } from './handshakeLocal';
 import { InboundRequests } from './InboundRequests';
 import { LocalInvoker } from './LocalInvoker';
 import { NactRpcServer } from './NactRpcServer';
-import { resolveOptions, withoutListen, type NactRpcServiceOptions, type ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
+import {
+  resolveOptions,
+  withoutListen,
+  type NactRpcServiceOptions,
+  type ResolvedNactRpcServiceOptions,
+} from './NactRpcServiceOptions';
 import { markHandled } from './OneShotReply';
 import type { RuntimeContext } from './RuntimeContext';
 import { ServiceActors } from './ServiceActors';
@@ -96,12 +118,20 @@ export class NactRpcService implements RpcService {
     // the supervisor's name unique when several services share one nact system.
     const incarnation = randomUUID();
     this.inbound = new InboundRequests(
-      { serviceName: this.serviceName, incarnation, codec: this.options.codec, logger: this.logger, pendingCalls: this.pendingCalls },
+      {
+        serviceName: this.serviceName,
+        incarnation,
+        codec: this.options.codec,
+        logger: this.logger,
+        pendingCalls: this.pendingCalls,
+      },
       (endpointId) => this.servers.get(endpointId),
     );
     // The transport gets the inbound side, not the service: its callbacks stay off the public type.
     this.transport = new TcpTransport(this.inbound, this.options.transport);
     this.terminationFuture = new Promise<void>((resolve, reject) => {
+      // The failure is what an endpoint's onStop threw, passed on as it is.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       this.settleTermination = (failure) => (failure === undefined ? resolve() : reject(failure));
     });
     markHandled(this.terminationFuture);
@@ -136,7 +166,9 @@ export class NactRpcService implements RpcService {
   startServer(endpoint: RpcEndpoint): RpcServer {
     const hooks = endpoint[ENDPOINT_HOOKS]();
     if (this.closing) {
-      throw new RpcInvalidStateError(`Cannot start endpoint ${hooks.endpointId}: service ${this.serviceName} is closed.`);
+      throw new RpcInvalidStateError(
+        `Cannot start endpoint ${hooks.endpointId}: service ${this.serviceName} is closed.`,
+      );
     }
     if (this.servers.has(hooks.endpointId)) {
       throw new RpcInvalidStateError(
@@ -186,7 +218,14 @@ export class NactRpcService implements RpcService {
             `service, which service ${this.serviceName} cannot reach.`,
         );
       }
-      return connectRemote(this.inbound, this.transport, { ...parsed, host: parsed.host, port: parsed.port }, address, protocol, token);
+      return connectRemote(
+        this.inbound,
+        this.transport,
+        { ...parsed, host: parsed.host, port: parsed.port },
+        address,
+        protocol,
+        token,
+      );
     }
     const server = this.servers.get(parsed.endpointId);
     if (server === undefined) {
@@ -256,12 +295,15 @@ export class NactRpcService implements RpcService {
     },
   };
 
-  private readonly spawnActor = (endpointId: string): Ref<ActorInvocation> => this.actors.spawnEndpointActor(endpointId);
+  private readonly spawnActor = (endpointId: string): Ref<ActorInvocation> =>
+    this.actors.spawnEndpointActor(endpointId);
 
   /** The user stopped the nact system (or parent actor) the service runs in: the service closes. */
   private actorsStopped(): void {
     if (this.closing) return;
-    this.logger.info(`The nact actor system (or parent actor) of service ${this.serviceName} stopped; the service closes.`);
+    this.logger.info(
+      `The nact actor system (or parent actor) of service ${this.serviceName} stopped; the service closes.`,
+    );
     void this.closeAsync();
   }
 

@@ -1,6 +1,6 @@
 import type { ActorSystemRef, Ref } from 'nact';
 import { consoleLogger, RpcInvalidOptionError, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
-import { type ListenOptions, type TransportOptions } from '@nact-rpc/transport';
+import type { ListenOptions, TransportOptions } from '@nact-rpc/transport';
 import type { Resolved } from '@nact-rpc/core/internal';
 import { resolveTransportOptions, type ResolvedTransportOptions } from '@nact-rpc/transport/internal';
 
@@ -53,7 +53,9 @@ export interface NactRpcServiceOptions {
 }
 
 /** {@link NactRpcServiceOptions} with every default applied. */
-export type ResolvedNactRpcServiceOptions = Resolved<Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'system' | 'parent'>> & {
+export type ResolvedNactRpcServiceOptions = Resolved<
+  Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'system' | 'parent'>
+> & {
   readonly listen: ListenOptions | undefined;
   readonly transport: ResolvedTransportOptions;
 };
@@ -90,11 +92,19 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
   }
   const codec = options.codec ?? new SuperJsonCodec();
   if (!hasMethods(codec, CODEC_METHODS) || typeof codec.name !== 'string' || codec.name === '') {
-    throw RpcInvalidOptionError.forValue('codec', codec, 'a Codec: an object with a name and encode, decode and errorClass methods');
+    throw RpcInvalidOptionError.forValue(
+      'codec',
+      codec,
+      'a Codec: an object with a name and encode, decode and errorClass methods',
+    );
   }
   const logger = options.logger ?? consoleLogger('warn');
   if (!hasMethods(logger, LOGGER_METHODS)) {
-    throw RpcInvalidOptionError.forValue('logger', logger, 'a Logger: an object with debug, info, warn and error methods');
+    throw RpcInvalidOptionError.forValue(
+      'logger',
+      logger,
+      'a Logger: an object with debug, info, warn and error methods',
+    );
   }
   return {
     name,
@@ -120,7 +130,11 @@ export function withoutListen(options: NactRpcServiceOptions): NactRpcServiceOpt
 
 function checkObject(options: unknown): asserts options is object {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw RpcInvalidOptionError.forValue('options', options, "an object of service options such as { name: 'workers' }");
+    throw RpcInvalidOptionError.forValue(
+      'options',
+      options,
+      "an object of service options such as { name: 'workers' }",
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Outcome, type ReplySink, type ReplyTo } from '@nact-rpc/core/internal';
+import type { Outcome, ReplySink, ReplyTo } from '@nact-rpc/core/internal';
 
 /**
  * A reply address for a single answer without a timeout, used for lifecycle commands

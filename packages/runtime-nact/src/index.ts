@@ -25,4 +25,4 @@ export {
   type MethodNameOf,
   type TellInvocationOptions,
 } from './invocationMessage';
-export type { EndpointState } from './EndpointActor';
+export type { EndpointState } from './EndpointLifecycle';

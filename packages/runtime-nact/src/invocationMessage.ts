@@ -7,7 +7,12 @@ import {
   type MethodsOf,
   type TellMethod,
 } from '@nact-rpc/core';
-import { ACTOR_INVOCATION, type ActorInvocation, type ActorInvocationReply, type CorrelationId } from './ActorInvocation';
+import {
+  ACTOR_INVOCATION,
+  type ActorInvocation,
+  type ActorInvocationReply,
+  type CorrelationId,
+} from './ActorInvocation';
 
 /** The names of the methods of `TProtocol`. */
 export type MethodNameOf<TProtocol extends AnyProtocol> = keyof MethodsOf<TProtocol> & string;
@@ -25,7 +30,7 @@ export type MethodArgsOf<TProtocol extends AnyProtocol, TMethod extends MethodNa
 
 /** The reply an actor receives for an ask of method `TMethod` of `TProtocol` (`never` for a tell). */
 export type ActorInvocationReplyOf<TProtocol extends AnyProtocol, TMethod extends MethodNameOf<TProtocol>> =
-  MethodsOf<TProtocol>[TMethod] extends AskMethod<any, infer TResult>
+  MethodsOf<TProtocol>[TMethod] extends AskMethod<never, infer TResult>
     ? ActorInvocationReply<Awaited<TResult>>
     : never;
 
@@ -45,7 +50,7 @@ export interface AskInvocationOptions<TResult> extends TellInvocationOptions {
 
 /** The options {@link invocationMessage} accepts for method `TMethod` of `TProtocol`. */
 export type InvocationOptionsOf<TProtocol extends AnyProtocol, TMethod extends MethodNameOf<TProtocol>> =
-  MethodsOf<TProtocol>[TMethod] extends AskMethod<any, infer TResult>
+  MethodsOf<TProtocol>[TMethod] extends AskMethod<never, infer TResult>
     ? AskInvocationOptions<Awaited<TResult>>
     : TellInvocationOptions;
 
@@ -73,7 +78,12 @@ export function invocationMessage<TProtocol extends AnyProtocol, TMethod extends
 ): ActorInvocation {
   const declared = Object.hasOwn(protocol.methods, method) ? protocol.methods[method] : undefined;
   if (declared === undefined) {
-    throw RpcInvalidOptionError.forValue('method', method, `a method of protocol ${protocol.name}`, 'invocationMessage');
+    throw RpcInvalidOptionError.forValue(
+      'method',
+      method,
+      `a method of protocol ${protocol.name}`,
+      'invocationMessage',
+    );
   }
   if (!Array.isArray(args)) {
     throw RpcInvalidOptionError.forValue('args', args, 'an array of the arguments', 'invocationMessage');

@@ -1,4 +1,3 @@
-/// <reference path="./nactSystemMap.d.ts" />
 import type { Ref } from 'nact';
 import { find } from 'nact/lib/system-map.js';
 
@@ -46,7 +45,10 @@ export function onAncestorStop(ref: Ref<unknown>, listener: () => void): (() => 
 
 /** The concrete system of `ref` and the concrete actors from it down to `ref`, or `undefined`. */
 function concreteAncestors(ref: Ref<unknown>): Stoppable[] | undefined {
-  const { system, path } = ref as { readonly system?: { readonly name?: unknown }; readonly path?: { readonly parts?: unknown } };
+  const { system, path } = ref as {
+    readonly system?: { readonly name?: unknown };
+    readonly path?: { readonly parts?: unknown };
+  };
   const systemName = system?.name;
   const parts = path?.parts;
   if (typeof find !== 'function' || typeof systemName !== 'string' || !Array.isArray(parts)) return undefined;
@@ -66,11 +68,11 @@ function listenersFor(concrete: Stoppable): Set<() => void> {
   let listeners = listenersOf.get(concrete);
   if (listeners === undefined) {
     const created = new Set<() => void>();
-    const stop = concrete.stop;
+    const stop = concrete.stop.bind(concrete);
     // An own property shadows the class's method; every caller (nact's `stop`, a supervisor's
     // decision, the system's cascade) goes through it. nact's own work runs first.
-    concrete.stop = function stopAndTell(this: Stoppable, ...args: unknown[]): unknown {
-      const result = stop.apply(this, args);
+    concrete.stop = (...args: unknown[]): unknown => {
+      const result = stop(...args);
       for (const listener of [...created]) listener();
       return result;
     };

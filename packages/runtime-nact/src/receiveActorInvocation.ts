@@ -7,7 +7,7 @@ import {
   type FencingToken,
   type Logger,
 } from '@nact-rpc/core';
-import type { InvocationMessage, Outcome, ReplySink, RpcMessage } from '@nact-rpc/core/internal';
+import type { LocalInvocationMessage, Outcome, ReplySink, RpcMessage } from '@nact-rpc/core/internal';
 import {
   ACTOR_INVOCATION,
   ACTOR_INVOCATION_FAILURE,
@@ -48,19 +48,23 @@ export function receiveActorInvocation(message: unknown, target: ActorInvocation
   if (typeof message !== 'object' || message === null) return false;
   const fields = message as Record<string, unknown>;
   if (fields['type'] !== ACTOR_INVOCATION) return false;
-  const { protocol, method, args, fencingToken } = fields;
+  const { protocol, method } = fields;
   const caller: Caller = {
     what: `${String(protocol)}.${String(method)}`,
     protocol: String(protocol),
     method: String(method),
+    // Not checked here: a replyTo that is not a nact actor is reported when the reply is sent.
     replyTo: fields['replyTo'] as Ref<ActorInvocationReply> | undefined,
     correlationId: fields['correlationId'] as CorrelationId | undefined,
   };
-  const malformed = malformedField(fields);
-  if (malformed !== undefined) {
-    const [option, accepted] = malformed;
+  const checked = checkFields(fields);
+  if (!checked.ok) {
     const where = `The invocation of ${caller.what} at ${target.address}`;
-    refuse(caller, RpcInvalidOptionError.forValue(option, fields[option], accepted, where), logger);
+    refuse(
+      caller,
+      RpcInvalidOptionError.forValue(checked.option, fields[checked.option], checked.accepted, where),
+      logger,
+    );
     return true;
   }
   const served = target.protocols.find((candidate) => candidate.name === protocol);
@@ -76,57 +80,74 @@ export function receiveActorInvocation(message: unknown, target: ActorInvocation
     return true;
   }
   // A tell is never answered, whatever the message says.
-  const sink = declared.kind === 'ask' && caller.replyTo !== undefined ? new ActorReplySink(caller, logger) : undefined;
-  const invocation: InvocationMessage = {
+  const sink =
+    declared.kind === 'ask' && caller.replyTo !== undefined
+      ? new ActorReplySink(caller, caller.replyTo, logger)
+      : undefined;
+  const invocation: LocalInvocationMessage = {
     kind: 'invoke',
     protocol: caller.protocol,
     method: caller.method,
-    args: args as readonly unknown[],
+    args: checked.args,
     replyTo: sink === undefined ? undefined : { sink, callId: 0 },
-    encodeResult: false,
   };
-  const token = fencingToken as FencingToken | undefined;
+  const token = checked.fencingToken;
   if (target.post(token === undefined ? invocation : { kind: 'fenced', token, payload: invocation })) return true;
-  const error = new RecipientUnreachableError(`The endpoint at ${target.address} has terminated; ${caller.what} did not run.`);
+  const error = new RecipientUnreachableError(
+    `The endpoint at ${target.address} has terminated; ${caller.what} did not run.`,
+  );
   if (sink === undefined) logger.warn(`Dropped ${caller.what} from a nact actor: ${error.message}`);
   else sink.complete(0, { ok: false, error });
   return true;
 }
 
-/** The first field of an invocation that is malformed, and what it should be; `undefined` if none. */
-function malformedField(fields: Record<string, unknown>): [option: string, accepted: string] | undefined {
-  if (typeof fields['protocol'] !== 'string') return ['protocol', 'the name of a protocol'];
-  if (typeof fields['method'] !== 'string') return ['method', 'the name of a method'];
-  if (!Array.isArray(fields['args'])) return ['args', 'an array of the arguments'];
-  const token = fields['fencingToken'];
-  if (token !== undefined && typeof token !== 'string' && typeof token !== 'number' && typeof token !== 'bigint') {
-    return ['fencingToken', 'a string, number or bigint'];
+/** The fields of an invocation that the endpoint uses, typed; or the first malformed one and what it should be. */
+type CheckedFields =
+  | { readonly ok: true; readonly args: readonly unknown[]; readonly fencingToken: FencingToken | undefined }
+  | { readonly ok: false; readonly option: string; readonly accepted: string };
+
+function checkFields(fields: Record<string, unknown>): CheckedFields {
+  if (typeof fields['protocol'] !== 'string')
+    return { ok: false, option: 'protocol', accepted: 'the name of a protocol' };
+  if (typeof fields['method'] !== 'string') return { ok: false, option: 'method', accepted: 'the name of a method' };
+  const args = fields['args'];
+  if (!Array.isArray(args)) return { ok: false, option: 'args', accepted: 'an array of the arguments' };
+  const fencingToken = fields['fencingToken'];
+  if (
+    fencingToken !== undefined &&
+    typeof fencingToken !== 'string' &&
+    typeof fencingToken !== 'number' &&
+    typeof fencingToken !== 'bigint'
+  ) {
+    return { ok: false, option: 'fencingToken', accepted: 'a string, number or bigint' };
   }
-  return undefined;
+  return { ok: true, args, fencingToken };
 }
 
 /** Answers the caller's actor, or logs what nobody would be told. */
 function refuse(caller: Caller, error: Error, logger: Logger): void {
-  if (caller.replyTo === undefined) logger.warn(`Dropped ${caller.what} from a nact actor: ${error.message}`, { error });
-  else new ActorReplySink(caller, logger).complete(0, { ok: false, error });
+  if (caller.replyTo === undefined)
+    logger.warn(`Dropped ${caller.what} from a nact actor: ${error.message}`, { error });
+  else new ActorReplySink(caller, caller.replyTo, logger).complete(0, { ok: false, error });
 }
 
 /** Sends the outcome of an ask to the calling actor, as an {@link ActorInvocationReply}. */
 class ActorReplySink implements ReplySink {
   constructor(
     private readonly caller: Caller,
+    private readonly replyTo: Ref<ActorInvocationReply>,
     private readonly logger: Logger,
   ) {}
 
   complete(_callId: number, outcome: Outcome): void {
-    const { protocol, method, correlationId, replyTo } = this.caller;
+    const { protocol, method, correlationId } = this.caller;
     const echo = correlationId === undefined ? {} : { correlationId };
     const reply: ActorInvocationReply = outcome.ok
       ? { type: ACTOR_INVOCATION_RESULT, ...echo, protocol, method, value: outcome.value }
       : { type: ACTOR_INVOCATION_FAILURE, ...echo, protocol, method, error: outcome.error };
     try {
       // nact drops a message to an actor that has stopped, silently: nothing to do about it here.
-      dispatch(replyTo as Ref<ActorInvocationReply>, reply);
+      dispatch(this.replyTo, reply);
     } catch (error) {
       this.logger.warn(`Could not reply to ${this.caller.what}: its replyTo is not a nact actor reference.`, { error });
     }

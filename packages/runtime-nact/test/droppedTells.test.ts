@@ -1,7 +1,7 @@
 import { ask, defineProtocol, RpcEndpoint, serves, tell } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger, type LogEntry } from './support/RecordingLogger';
-import { flushMailboxes } from './support/settling';
+import { RecordingLogger, type LogEntry } from '../../../test/support/RecordingLogger';
+import { flushMailboxes } from '../../../test/support/settling';
 
 const NotesProtocol = defineProtocol('NotesGateway', {
   note: tell<[text: unknown]>(),
@@ -109,7 +109,9 @@ describe('the log line of a dropped tell', () => {
   });
 
   test('over the maximum frame size of a remote call gives the size and the limit once', async () => {
-    const server = track(await NactRpcService.create({ name: 'server', logger: new RecordingLogger(), listen: { port: 0 } }));
+    const server = track(
+      await NactRpcService.create({ name: 'server', logger: new RecordingLogger(), listen: { port: 0 } }),
+    );
     const endpoint = new NotesEndpoint(server, 'notes-1');
     await endpoint.start();
     const logger = new RecordingLogger();

@@ -1,4 +1,4 @@
-import { dispatch, query, spawn, start, stop, type ActorSystemRef, type Ref } from 'nact';
+import { dispatch, query, spawn, start, stop, type ActorContext, type ActorSystemRef, type Ref } from 'nact';
 import {
   ask,
   defineProtocol,
@@ -23,7 +23,7 @@ import {
 } from '@nact-rpc/runtime-nact';
 import { thrownBy } from '../../../test/support/failures';
 import { spawnInbox, type ActorInbox } from './support/actorInbox';
-import { RecordingLogger } from './support/RecordingLogger';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
 
 const Greeter = defineProtocol('GreeterGateway', {
   greet: ask<[name: string], string>(),
@@ -130,11 +130,18 @@ interface ClientState {
 function spawnClient(parent: Ref<unknown>, service: NactRpcService, greeter: GreeterEndpoint): Ref<ClientMessage> {
   return spawn(
     parent,
-    async (state: ClientState, message: ClientMessage, context): Promise<ClientState> => {
+    async (
+      state: ClientState,
+      message: ClientMessage,
+      context: ActorContext<ClientMessage, Ref<unknown>>,
+    ): Promise<ClientState> => {
       if (isActorInvocationReply(message)) {
         const replyTo = state.waiting.get(message.correlationId as number);
         if (replyTo !== undefined) {
-          dispatch(replyTo, message.type === 'nact-rpc/result' ? String(message.value) : `failed: ${String(message.error)}`);
+          dispatch(
+            replyTo,
+            message.type === 'nact-rpc/result' ? String(message.value) : `failed: ${String(message.error)}`,
+          );
         }
         const waiting = new Map(state.waiting);
         waiting.delete(message.correlationId as number);
@@ -148,7 +155,10 @@ function spawnClient(parent: Ref<unknown>, service: NactRpcService, greeter: Gre
       const correlationId = state.nextCorrelationId;
       const invocation = invocationMessage(Greeter, 'greet', [message.name], { replyTo: context.self, correlationId });
       dispatch(service.actorOf(greeter), invocation);
-      return { nextCorrelationId: correlationId + 1, waiting: new Map(state.waiting).set(correlationId, message.replyTo) };
+      return {
+        nextCorrelationId: correlationId + 1,
+        waiting: new Map(state.waiting).set(correlationId, message.replyTo),
+      };
     },
     'client',
     { initialState: { nextCorrelationId: 1, waiting: new Map() } },
@@ -223,7 +233,12 @@ describe('NactRpcService embedded in a nact actor system', () => {
     });
 
     test('a service made with create({ system, listen }) serves over TCP and leaves the system running when closed', async () => {
-      const listening = await NactRpcService.create({ system, name: 'listening', logger, listen: { host: '127.0.0.1', port: 0 } });
+      const listening = await NactRpcService.create({
+        system,
+        name: 'listening',
+        logger,
+        listen: { host: '127.0.0.1', port: 0 },
+      });
       const caller = new NactRpcService({ name: 'caller', logger });
       try {
         const greeter = new GreeterEndpoint(listening, 'greeter');
@@ -306,7 +321,11 @@ describe('NactRpcService embedded in a nact actor system', () => {
       const greeter = await startedGreeter();
       const client = spawnClient(system, service, greeter);
 
-      const greeting = await query(client, (replyTo: Ref<string>): ClientMessage => ({ type: 'greetViaGateway', name: 'ada', replyTo }), 5_000);
+      const greeting = await query(
+        client,
+        (replyTo: Ref<string>): ClientMessage => ({ type: 'greetViaGateway', name: 'ada', replyTo }),
+        5_000,
+      );
 
       expect(greeting).toBe('hello ada');
     });
@@ -323,7 +342,10 @@ describe('NactRpcService embedded in a nact actor system', () => {
 
     test('the reply echoes the correlation id, protocol and method', async () => {
       const greeter = await startedGreeter();
-      dispatch(service.actorOf(greeter.getAddress()), invocationMessage(Greeter, 'greet', ['ada'], { replyTo: inbox.ref, correlationId: 'call-7' }));
+      dispatch(
+        service.actorOf(greeter.getAddress()),
+        invocationMessage(Greeter, 'greet', ['ada'], { replyTo: inbox.ref, correlationId: 'call-7' }),
+      );
       expect(await inbox.next()).toEqual({
         type: 'nact-rpc/result',
         correlationId: 'call-7',
@@ -348,7 +370,14 @@ describe('NactRpcService embedded in a nact actor system', () => {
     test('a tell is never answered, even if the message names a replyTo', async () => {
       const greeter = await startedGreeter();
       const actor = service.actorOf(greeter);
-      dispatch(actor, { type: ACTOR_INVOCATION, protocol: 'GreeterGateway', method: 'note', args: ['x'], replyTo: inbox.ref, correlationId: 1 });
+      dispatch(actor, {
+        type: ACTOR_INVOCATION,
+        protocol: 'GreeterGateway',
+        method: 'note',
+        args: ['x'],
+        replyTo: inbox.ref,
+        correlationId: 1,
+      });
       dispatch(actor, invocationMessage(Greeter, 'greet', ['y'], { replyTo: inbox.ref, correlationId: 2 }));
 
       // The tell ran first; had it been answered, its reply would have come first.
@@ -363,7 +392,11 @@ describe('NactRpcService embedded in a nact actor system', () => {
 
       await gateway.announce('lunch is ready');
 
-      expect(await audience.next()).toEqual({ type: 'announcement', text: 'lunch is ready', from: greeter.getAddress() });
+      expect(await audience.next()).toEqual({
+        type: 'announcement',
+        text: 'lunch is ready',
+        from: greeter.getAddress(),
+      });
     });
   });
 
@@ -380,7 +413,13 @@ describe('NactRpcService embedded in a nact actor system', () => {
 
     test('a method the protocol does not have is refused with an RpcConnectionError', async () => {
       const greeter = await startedGreeter();
-      dispatch(service.actorOf(greeter), { type: ACTOR_INVOCATION, protocol: 'GreeterGateway', method: 'shout', args: [], replyTo: inbox.ref });
+      dispatch(service.actorOf(greeter), {
+        type: ACTOR_INVOCATION,
+        protocol: 'GreeterGateway',
+        method: 'shout',
+        args: [],
+        replyTo: inbox.ref,
+      });
       const error = errorOf(await inbox.next());
       expect(error).toBeInstanceOf(RpcConnectionError);
       expect((error as Error).message).toContain('GreeterGateway has no method shout');
@@ -402,7 +441,13 @@ describe('NactRpcService embedded in a nact actor system', () => {
     test('a malformed invocation is refused with an RpcInvalidOptionError naming the field', async () => {
       const greeter = await startedGreeter();
       const untyped = service.actorOf(greeter) as Ref<unknown>;
-      dispatch(untyped, { type: ACTOR_INVOCATION, protocol: 'GreeterGateway', method: 'greet', args: 'ada', replyTo: inbox.ref });
+      dispatch(untyped, {
+        type: ACTOR_INVOCATION,
+        protocol: 'GreeterGateway',
+        method: 'greet',
+        args: 'ada',
+        replyTo: inbox.ref,
+      });
       const error = errorOf(await inbox.next());
       expect(error).toBeInstanceOf(RpcInvalidOptionError);
       expect(error).toMatchObject({ option: 'args' });
@@ -435,28 +480,43 @@ describe('NactRpcService embedded in a nact actor system', () => {
 
     test('run an invocation that carries the current token', async () => {
       const ledger = await startedLedger('session-1');
-      dispatch(service.actorOf(ledger), invocationMessage(Ledger, 'append', ['a'], { replyTo: inbox.ref, fencingToken: 'session-1' }));
+      dispatch(
+        service.actorOf(ledger),
+        invocationMessage(Ledger, 'append', ['a'], { replyTo: inbox.ref, fencingToken: 'session-1' }),
+      );
       expect(await inbox.next()).toMatchObject({ type: 'nact-rpc/result', value: 1 });
     });
 
     test('refuse a stale token after a leader change, and a missing one, with FencingTokenError', async () => {
       const ledger = await startedLedger('session-1');
       const actor = service.actorOf(ledger);
-      dispatch(actor, invocationMessage(Ledger, 'changeToken', ['session-2'], { replyTo: inbox.ref, fencingToken: 'session-1' }));
+      dispatch(
+        actor,
+        invocationMessage(Ledger, 'changeToken', ['session-2'], { replyTo: inbox.ref, fencingToken: 'session-1' }),
+      );
       expect(await inbox.next()).toMatchObject({ type: 'nact-rpc/result' });
 
-      dispatch(actor, invocationMessage(Ledger, 'append', ['stale'], { replyTo: inbox.ref, fencingToken: 'session-1' }));
+      dispatch(
+        actor,
+        invocationMessage(Ledger, 'append', ['stale'], { replyTo: inbox.ref, fencingToken: 'session-1' }),
+      );
       expect(errorOf(await inbox.next())).toBeInstanceOf(FencingTokenError);
       dispatch(actor, invocationMessage(Ledger, 'append', ['no token'], { replyTo: inbox.ref }));
       expect(errorOf(await inbox.next())).toBeInstanceOf(FencingTokenError);
-      dispatch(actor, invocationMessage(Ledger, 'append', ['current'], { replyTo: inbox.ref, fencingToken: 'session-2' }));
+      dispatch(
+        actor,
+        invocationMessage(Ledger, 'append', ['current'], { replyTo: inbox.ref, fencingToken: 'session-2' }),
+      );
       expect(await inbox.next()).toMatchObject({ value: 1 });
       expect(ledger.entries).toEqual(['current']);
     });
 
     test('an unfenced endpoint refuses an invocation that carries a token', async () => {
       const greeter = await startedGreeter();
-      dispatch(service.actorOf(greeter), invocationMessage(Greeter, 'greet', ['x'], { replyTo: inbox.ref, fencingToken: 'session-1' }));
+      dispatch(
+        service.actorOf(greeter),
+        invocationMessage(Greeter, 'greet', ['x'], { replyTo: inbox.ref, fencingToken: 'session-1' }),
+      );
       expect(errorOf(await inbox.next())).toBeInstanceOf(FencingTokenError);
     });
   });

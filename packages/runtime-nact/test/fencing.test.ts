@@ -1,6 +1,14 @@
-import { ask, defineProtocol, FencedRpcEndpoint, FencingTokenError, RpcInvalidStateError, serves, tell } from '@nact-rpc/core';
+import {
+  ask,
+  defineProtocol,
+  FencedRpcEndpoint,
+  FencingTokenError,
+  RpcInvalidStateError,
+  serves,
+  tell,
+} from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from './support/RecordingLogger';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
 
 /** What a scheduling test asks the endpoint to schedule before it changes its token. */
 type WorkKind = 'runAsync' | 'callAsync' | 'runAsyncWithoutFencing' | 'callAsyncWithoutFencing' | 'scheduleRunAsync';
@@ -46,7 +54,12 @@ class LeaderEndpoint extends FencedRpcEndpoint<string> {
       return `${label} result`;
     };
     const settle = (promise: Promise<unknown>): void => {
-      this.outcomes.push(promise.then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error })));
+      this.outcomes.push(
+        promise.then(
+          (value) => ({ ok: true, value }),
+          (error: unknown) => ({ ok: false, error }),
+        ),
+      );
     };
     switch (kind) {
       case 'runAsync':
@@ -167,7 +180,10 @@ describe('FencedRpcEndpoint', () => {
     expect(endpoint.getFencingToken()).toBeUndefined();
     const failures = await Promise.all([
       leader.increment().catch((error: unknown) => error),
-      endpoint.getSelfGateway(Leader).increment().catch((error: unknown) => error),
+      endpoint
+        .getSelfGateway(Leader)
+        .increment()
+        .catch((error: unknown) => error),
     ]);
     for (const failure of failures) {
       expect(failure).toBeInstanceOf(FencingTokenError);

@@ -12,7 +12,7 @@ import {
   tell,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { freePort } from './support/freePort';
+import { freePort } from '../../../test/support/freePort';
 
 // Two protocols of the same name whose method sets differ: the endpoint serves the first.
 const Shared = defineProtocol('SharedGateway', { read: ask<[], number>(), extra: ask<[], string>() });
@@ -98,7 +98,9 @@ describe('connect and handshake', () => {
   test('a caller protocol of the same name whose method kind differs is refused, describing the change', async () => {
     const endpoint = new SharedEndpoint(service);
     await endpoint.start();
-    const failure = await service.connect(endpoint.getAddress(), SharedWithChangedKind).catch((error: unknown) => error);
+    const failure = await service
+      .connect(endpoint.getAddress(), SharedWithChangedKind)
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HandshakeError);
     expect((failure as Error).message).toContain('changed: extra (caller: tell(), endpoint: ask())');
   });
@@ -249,7 +251,9 @@ describe('connect and handshake', () => {
       .connect(endpoint.getAddress(), Fenced, null as unknown as { fencingToken: string })
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'options' });
-    expect((failure as Error).message).toContain('connect: invalid options: expected an object such as { fencingToken: 42 }');
+    expect((failure as Error).message).toContain(
+      'connect: invalid options: expected an object such as { fencingToken: 42 }',
+    );
   });
 
   test('getSelfGateway for a protocol that is not served throws a HandshakeError synchronously', () => {

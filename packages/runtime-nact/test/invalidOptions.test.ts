@@ -1,11 +1,26 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import { ask, defineProtocol, RpcBindError, RpcEndpoint, serves, RpcInvalidOptionError, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
+import {
+  ask,
+  defineProtocol,
+  RpcBindError,
+  RpcEndpoint,
+  serves,
+  RpcInvalidOptionError,
+  SuperJsonCodec,
+  type Codec,
+  type Logger,
+} from '@nact-rpc/core';
 import { NactRpcService, type NactRpcServiceOptions } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from './support/RecordingLogger';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
 import { thrownBy, rejectionOf } from '../../../test/support/failures';
+import { occupyPort, type OccupiedPort } from '../../../test/support/occupyPort';
 
 const codec = new SuperJsonCodec();
-const { decode: _decode, ...codecWithoutDecode } = { name: codec.name, encode: codec.encode, decode: codec.decode, errorClass: codec.errorClass };
+const { decode: _decode, ...codecWithoutDecode } = {
+  name: codec.name,
+  encode: (value: unknown) => codec.encode(value),
+  decode: (bytes: Uint8Array) => codec.decode(bytes),
+  errorClass: (name: string) => codec.errorClass(name),
+};
 const { warn: _warn, ...loggerWithoutWarn } = { ...new RecordingLogger() } as unknown as Record<keyof Logger, unknown>;
 
 describe('NactRpcService options', () => {
@@ -15,14 +30,29 @@ describe('NactRpcService options', () => {
     ['a name that is not a string', { name: 7 }, 'name', 'got 7'],
     ['an askTimeoutMs given as a string', { askTimeoutMs: '5000' }, 'askTimeoutMs', 'got the string "5000"'],
     ['a zero askTimeoutMs', { askTimeoutMs: 0 }, 'askTimeoutMs', 'got 0'],
-    ['a forceSerialization that is not a boolean', { forceSerialization: 'yes' }, 'forceSerialization', 'got the string "yes"'],
+    [
+      'a forceSerialization that is not a boolean',
+      { forceSerialization: 'yes' },
+      'forceSerialization',
+      'got the string "yes"',
+    ],
     ['a captureAskCallStack that is not a boolean', { captureAskCallStack: 1 }, 'captureAskCallStack', 'got 1'],
-    ['a codec without decode', { codec: codecWithoutDecode }, 'codec', 'got an object with keys name, encode, errorClass'],
+    [
+      'a codec without decode',
+      { codec: codecWithoutDecode },
+      'codec',
+      'got an object with keys name, encode, errorClass',
+    ],
     ['a codec that is a string', { codec: 'json' }, 'codec', 'got the string "json"'],
     ['a logger without warn', { logger: loggerWithoutWarn }, 'logger', 'got an object with keys'],
     ['a logger that is a function', { logger: console.log }, 'logger', 'got the function log'],
     ['transport options that are not an object', { transport: 1024 }, 'transport', 'got 1024'],
-    ['a transport.maxFrameSize given as a string', { transport: { maxFrameSize: '1mb' } }, 'transport.maxFrameSize', 'got the string "1mb"'],
+    [
+      'a transport.maxFrameSize given as a string',
+      { transport: { maxFrameSize: '1mb' } },
+      'transport.maxFrameSize',
+      'got the string "1mb"',
+    ],
   ])('the constructor refuses %s with an RpcInvalidOptionError naming the option', (_, options, option, shown) => {
     const error = thrownBy(() => new NactRpcService(options as NactRpcServiceOptions));
     expect(error).toBeInstanceOf(RpcInvalidOptionError);
@@ -66,15 +96,14 @@ describe('NactRpcService options', () => {
 });
 
 describe('NactRpcService.create on a port that cannot be bound', () => {
-  let blocker: Server;
+  let blocker: OccupiedPort;
   let taken: number;
   beforeEach(async () => {
-    blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    taken = (blocker.address() as AddressInfo).port;
+    blocker = await occupyPort();
+    taken = blocker.port;
   });
   afterEach(async () => {
-    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    await blocker.release();
   });
 
   test('rejects with an RpcBindError naming the host and port, whose cause is the Node error', async () => {
@@ -82,7 +111,9 @@ describe('NactRpcService.create on a port that cannot be bound', () => {
     expect(error).toBeInstanceOf(RpcBindError);
     expect(error).toMatchObject({ code: 'RPC_BIND', host: '127.0.0.1', port: taken });
     expect((error as RpcBindError).cause).toMatchObject({ code: 'EADDRINUSE', syscall: 'listen', port: taken });
-    expect((error as Error).message).toContain(`Could not listen on 127.0.0.1 port ${taken}: the port is in use (EADDRINUSE).`);
+    expect((error as Error).message).toContain(
+      `Could not listen on 127.0.0.1 port ${taken}: the port is in use (EADDRINUSE).`,
+    );
   });
 
   test('a range given as a string is named as given', async () => {
@@ -105,7 +136,10 @@ describe('callAsync with an invalid timeout', () => {
     await endpoint.start();
     const error = await rejectionOf(endpoint.getSelfGateway(Proto).run(-1));
     expect(error).toBeInstanceOf(RpcInvalidOptionError);
-    expect(error).toMatchObject({ option: 'timeoutMs', message: 'callAsync: invalid timeoutMs: expected a number of milliseconds from 0, got -1.' });
+    expect(error).toMatchObject({
+      option: 'timeoutMs',
+      message: 'callAsync: invalid timeoutMs: expected a number of milliseconds from 0, got -1.',
+    });
     await service.closeAsync();
   });
 });

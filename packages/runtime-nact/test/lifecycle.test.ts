@@ -11,9 +11,9 @@ import {
   type RpcService,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { deferred, type Deferred } from './support/deferred';
-import { RecordingLogger } from './support/RecordingLogger';
-import { flushMailboxes, track } from './support/settling';
+import { deferred, type Deferred } from '../../../test/support/deferred';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { flushMailboxes, track } from '../../../test/support/settling';
 
 const LifecycleProtocol = defineProtocol('LifecycleGateway', {
   getValue: ask<[], number>(),
@@ -89,8 +89,6 @@ class LifecycleEndpoint extends RpcEndpoint {
     }
   }
 }
-
-
 
 describe('RpcEndpoint lifecycle', () => {
   let logger: RecordingLogger;
@@ -176,8 +174,19 @@ describe('RpcEndpoint lifecycle', () => {
   });
 
   test.each([
-    ['throws', (error: Error): Hook => () => { throw error; }],
-    ['rejects', (error: Error): Hook => () => Promise.reject(error)],
+    [
+      'throws',
+      (error: Error): Hook =>
+        () => {
+          throw error;
+        },
+    ],
+    [
+      'rejects',
+      (error: Error): Hook =>
+        () =>
+          Promise.reject(error),
+    ],
   ])('when onStart %s, start rejects and the endpoint terminates', async (_how, failWith) => {
     const original = new Error('onStart failed on purpose');
     const endpoint = new LifecycleEndpoint(service, { onStart: failWith(original) });
@@ -292,8 +301,19 @@ describe('RpcEndpoint lifecycle', () => {
   });
 
   test.each([
-    ['rejects', (error: Error): Hook => () => Promise.reject(error)],
-    ['throws', (error: Error): Hook => () => { throw error; }],
+    [
+      'rejects',
+      (error: Error): Hook =>
+        () =>
+          Promise.reject(error),
+    ],
+    [
+      'throws',
+      (error: Error): Hook =>
+        () => {
+          throw error;
+        },
+    ],
   ])('when onStop %s, the termination future rejects with its error', async (_how, failWith) => {
     const original = new Error('onStop failed on purpose');
     const endpoint = new LifecycleEndpoint(service, { onStop: failWith(original) });

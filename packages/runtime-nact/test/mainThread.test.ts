@@ -12,8 +12,9 @@ import {
   type ScheduledTask,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { deferred } from './support/deferred';
-import { RecordingLogger } from './support/RecordingLogger';
+import { deferred } from '../../../test/support/deferred';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { flushMailboxes } from '../../../test/support/settling';
 
 const WorkProtocol = defineProtocol('WorkGateway', {
   touch: tell<[]>(),
@@ -140,11 +141,6 @@ class PongEndpoint extends RpcEndpoint {
 
 function useFakeTimers(): void {
   jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
-}
-
-/** Lets the event loop run a few turns (nact delivers each message in its own setImmediate). */
-async function flushEventLoop(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 describe('main thread', () => {
@@ -280,7 +276,7 @@ describe('main thread', () => {
     endpoint.schedule(() => runs++, 100);
     endpoint.schedule(() => runs++, 0);
     await jest.advanceTimersByTimeAsync(1_000);
-    await flushEventLoop();
+    await flushMailboxes(5);
     expect(runs).toBe(0);
   });
 

@@ -1,7 +1,15 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import { ask, defineProtocol, RpcConnectionError, RpcEndpoint, serves, type Codec, type GatewayOf } from '@nact-rpc/core';
+import {
+  ask,
+  defineProtocol,
+  RpcConnectionError,
+  RpcEndpoint,
+  serves,
+  type Codec,
+  type GatewayOf,
+} from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from './support/RecordingLogger';
+import { occupyPort } from '../../../test/support/occupyPort';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
 
 const PingProtocol = defineProtocol('PingGateway', {
   ping: ask<[name: string], string>(),
@@ -51,7 +59,10 @@ describe('listening services in one process', () => {
   });
 
   test('an external address advertised behind NAT appears in addresses instead of the bound one', async () => {
-    const service = await listen({ name: 'alpha', listen: { port: 0, externalHost: 'gateway.example', externalPort: 40000 } });
+    const service = await listen({
+      name: 'alpha',
+      listen: { port: 0, externalHost: 'gateway.example', externalPort: 40000 },
+    });
     const endpoint = new PingEndpoint(service, 'pinger');
     expect(service.getAddress()).toBe('gateway.example');
     expect(service.getPort()).toBe(40000);
@@ -61,22 +72,22 @@ describe('listening services in one process', () => {
   test('a port range skips ports in use and binds the next free one', async () => {
     const blocker = await occupyPort();
     try {
-      const taken = (blocker.address() as AddressInfo).port;
+      const taken = blocker.port;
       const service = await listen({ name: 'alpha', listen: { port: `${taken}-${taken + 20}` } });
       expect(service.getPort()).toBeGreaterThan(taken);
       expect(service.getPort()).toBeLessThanOrEqual(taken + 20);
     } finally {
-      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      await blocker.release();
     }
   });
 
   test('a port in use that is the whole range fails the creation with an error naming it', async () => {
     const blocker = await occupyPort();
     try {
-      const taken = (blocker.address() as AddressInfo).port;
+      const taken = blocker.port;
       await expect(NactRpcService.create({ listen: { port: taken } })).rejects.toThrow(`port ${taken}`);
     } finally {
-      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      await blocker.release();
     }
   });
 
@@ -110,14 +121,6 @@ describe('listening services in one process', () => {
   });
 });
 
-function occupyPort(): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
 describe('a pluggable codec', () => {
   /** A codec on plain JSON: fewer types than superjson, but any codec with the interface works. */
   const jsonCodec = (name: string): Codec => ({
@@ -143,7 +146,12 @@ describe('a pluggable codec', () => {
 
   test('refuses the association when the two services use different codecs', async () => {
     const logger = new RecordingLogger();
-    const server = await NactRpcService.create({ name: 'alpha', codec: jsonCodec('json'), logger, listen: { port: 0 } });
+    const server = await NactRpcService.create({
+      name: 'alpha',
+      codec: jsonCodec('json'),
+      logger,
+      listen: { port: 0 },
+    });
     const client = new NactRpcService({ name: 'client', logger });
     services.push(server, client);
     const endpoint = new PingEndpoint(server, 'a');

@@ -9,34 +9,8 @@ import {
   tell,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from './support/RecordingLogger';
-
-/** A value class the codec knows: rebuilt with its prototype. */
-class Money {
-  constructor(
-    readonly amount: bigint,
-    readonly currency: string,
-  ) {}
-  format(): string {
-    return `${this.amount} ${this.currency}`;
-  }
-}
-
-/** A custom error class registered with the codec. */
-class QuotaExceededError extends Error {
-  override name = 'QuotaExceededError';
-  constructor(
-    message: string,
-    readonly limit: number,
-  ) {
-    super(message);
-  }
-}
-
-/** A custom error class the codec does not know. */
-class UnregisteredError extends Error {
-  override name = 'UnregisteredError';
-}
+import { Money, QuotaExceededError, UnregisteredError } from '../../../test/fixtures/src/values';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
 
 interface Payload {
   readonly when: Date;
@@ -335,10 +309,15 @@ describe('forced serialization and the maximum frame size', () => {
 
   test('an oversized request fails at the caller, naming the method and the size, and never runs', async () => {
     const gateway = await service.connect(endpoint.getAddress(), Probe);
-    const big = { ...samplePayload(), nested: { deeper: { items: Array.from({ length: 2000 }, (_, i) => i), note: undefined } } };
+    const big = {
+      ...samplePayload(),
+      nested: { deeper: { items: Array.from({ length: 2000 }, (_, i) => i), note: undefined } },
+    };
     const request = await gateway.keep(big).catch((error: unknown) => error);
     expect(request).toBeInstanceOf(RpcSerializationError);
-    expect((request as Error).message).toMatch(/SerializationProbe\.keep .* is \d+ bytes, over the maximum frame size of 1024 bytes/);
+    expect((request as Error).message).toMatch(
+      /SerializationProbe\.keep .* is \d+ bytes, over the maximum frame size of 1024 bytes/,
+    );
     expect(endpoint.received).toBeUndefined();
   });
 });

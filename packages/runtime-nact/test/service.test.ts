@@ -10,9 +10,9 @@ import {
   type RpcService,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { deferred } from './support/deferred';
-import { RecordingLogger } from './support/RecordingLogger';
-import { flushMailboxes, track } from './support/settling';
+import { deferred } from '../../../test/support/deferred';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { flushMailboxes, track } from '../../../test/support/settling';
 
 const EchoProtocol = defineProtocol('EchoGateway', {
   echo: ask<[text: string], string>(),
@@ -51,8 +51,6 @@ class EchoEndpoint extends RpcEndpoint {
     return this.stopHook?.();
   }
 }
-
-
 
 function useFakeTimers(): void {
   jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });

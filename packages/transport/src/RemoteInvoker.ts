@@ -1,12 +1,13 @@
 import { RpcInvalidStateError, type AskMethod, type FencingToken, type TellMethod } from '@nact-rpc/core';
 import { type GatewayInvoker, tryEncodeArguments } from '@nact-rpc/core/internal';
 import type { Peer } from './association/Peer';
-import { FRAME_HEADER_BYTES } from './framing/FrameDecoder';
 import type { TransportHost } from './TransportHost';
-import { encodeRequestHeader } from './wire/wireFormat';
+import { encodeRequestHeader, requestOverheadBytes } from './wire/wireFormat';
 
 /** A request's arguments serialized, or why it cannot be sent (see `tryEncodeArguments`). */
-type EncodedRequest = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly error: Error; readonly reason: string };
+type EncodedRequest =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly error: Error; readonly reason: string };
 
 /** Where a remote gateway's calls go. */
 export interface RemoteTarget {
@@ -55,7 +56,7 @@ export class RemoteInvoker implements GatewayInvoker {
 
   tell(methodName: string, method: TellMethod<never>, args: unknown[]): void {
     const { target, header } = this.frameOf(methodName);
-    const encoded = this.encodeArgs(target, method.local, args);
+    const encoded = this.encodeArgs(target, header, method.local, args);
     if (!encoded.ok) {
       this.host.logger.error(`Dropped tell ${target} to ${this.address}: ${encoded.reason}`, { error: encoded.error });
       return;
@@ -82,7 +83,7 @@ export class RemoteInvoker implements GatewayInvoker {
   ): Promise<unknown> {
     const { pendingCalls, codec } = this.host;
     const { target, header } = this.frameOf(methodName);
-    const encoded = this.encodeArgs(target, method.local, args);
+    const encoded = this.encodeArgs(target, header, method.local, args);
     if (!encoded.ok) return Promise.reject(encoded.error);
     const encodedArgs = encoded.bytes;
     const { callId, promise } = pendingCalls.register({ target, recipient: this.address, timeoutMs, codec });
@@ -114,12 +115,26 @@ export class RemoteInvoker implements GatewayInvoker {
   }
 
   /** Serializes the arguments, refusing local-only methods and requests over the maximum frame size. */
-  private encodeArgs(target: string, localOnly: boolean, args: unknown[]): EncodedRequest {
+  private encodeArgs(target: string, header: Uint8Array, localOnly: boolean, args: unknown[]): EncodedRequest {
     if (localOnly) {
       const reason = 'the method is local-only: it cannot be called on a remote endpoint.';
-      return { ok: false, reason, error: new RpcInvalidStateError(`${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`) };
+      return {
+        ok: false,
+        reason,
+        error: new RpcInvalidStateError(
+          `${target} is local-only: it cannot be called on the remote endpoint at ${this.address}.`,
+        ),
+      };
     }
-    // The request header is at most a few hundred bytes more; the association checks the exact size.
-    return tryEncodeArguments(this.host.codec, args, target, this.address, this.maxFrameSize, FRAME_HEADER_BYTES);
+    // The whole frame counts, so a request too large for this side fails here, before it is
+    // queued; the association checks it again against the peer's maximum, which may be smaller.
+    return tryEncodeArguments(
+      this.host.codec,
+      args,
+      target,
+      this.address,
+      this.maxFrameSize,
+      requestOverheadBytes(header),
+    );
   }
 }

@@ -9,9 +9,14 @@ export { TcpTransport } from './TcpTransport';
 export { resolveTransportOptions, type ResolvedTransportOptions } from './TransportOptions';
 export type { TransportHost } from './TransportHost';
 export { RemoteInvoker, type RemoteTarget } from './RemoteInvoker';
-export { Association, type AssociationRole, type AssociationState, type AssociationEvents } from './association/Association';
+export {
+  Association,
+  type AssociationRole,
+  type AssociationState,
+  type AssociationEvents,
+} from './association/Association';
 export { Peer, type OutboundMessage } from './association/Peer';
-export { FrameDecoder, FrameTooLargeError, FRAME_HEADER_BYTES } from './framing/FrameDecoder';
+export { FrameDecoder, FrameTooLargeError } from './framing/FrameDecoder';
 export { FrameWriter, type ByteSink } from './framing/FrameWriter';
 export { parsePortSpec } from './parsePortSpec';
 export {
@@ -33,5 +38,6 @@ export {
   encodeRequestHeader,
   encodeResponseHeader,
   encodeSignal,
-  WireFormatError,
+  FRAME_HEADER_BYTES,
 } from './wire/wireFormat';
+export { WireFormatError } from './wire/WireFormatError';

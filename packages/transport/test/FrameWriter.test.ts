@@ -1,4 +1,5 @@
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameWriter, type ByteSink } from '@nact-rpc/transport/internal';
+import { eventLoopTurns } from '../../../test/support/settling';
 
 /** A sink that records every write (copied) and, in `events`, the order of writes and flush callbacks. */
 class RecordingSink implements ByteSink {
@@ -10,9 +11,6 @@ class RecordingSink implements ByteSink {
     this.events.push('write');
   }
 }
-
-/** Waits until the setImmediate callbacks queued so far have run. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function decodeFrames(bytes: Buffer): string[] {
   const frames: string[] = [];
@@ -33,7 +31,7 @@ describe('FrameWriter', () => {
     writer.write(text(''));
     writer.write(text('four'));
     expect(sink.writes).toHaveLength(0);
-    await nextTurn();
+    await eventLoopTurns();
     expect(sink.writes).toHaveLength(1);
     expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['one', 'two', '', 'four']);
   });
@@ -44,7 +42,7 @@ describe('FrameWriter', () => {
     writer.write(text('sync'));
     await Promise.resolve();
     writer.write(text('microtask'));
-    await nextTurn();
+    await eventLoopTurns();
     expect(sink.writes).toHaveLength(1);
     expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['sync', 'microtask']);
   });
@@ -53,10 +51,10 @@ describe('FrameWriter', () => {
     const sink = new RecordingSink();
     const writer = new FrameWriter(sink);
     writer.write(text('first'));
-    await nextTurn();
+    await eventLoopTurns();
     writer.write(text('second'));
     writer.write(text('third'));
-    await nextTurn();
+    await eventLoopTurns();
     expect(sink.writes).toHaveLength(2);
     expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['first']);
     expect(decodeFrames(sink.writes[1] as Buffer)).toEqual(['second', 'third']);
@@ -68,7 +66,7 @@ describe('FrameWriter', () => {
     const head = Buffer.from([1, 2, 3]);
     const body = new Uint8Array([4, 5, 6, 7, 8]);
     writer.write(head, body);
-    await nextTurn();
+    await eventLoopTurns();
     const bytes = sink.writes[0] as Buffer;
     expect(bytes.readUInt32BE(0)).toBe(8);
     expect(bytes.length).toBe(FRAME_HEADER_BYTES + 8);
@@ -79,7 +77,7 @@ describe('FrameWriter', () => {
     const sink = new RecordingSink();
     const writer = new FrameWriter(sink);
     writer.write();
-    await nextTurn();
+    await eventLoopTurns();
     expect(sink.writes).toEqual([Buffer.from([0, 0, 0, 0])]);
   });
 
@@ -88,7 +86,7 @@ describe('FrameWriter', () => {
     const writer = new FrameWriter(sink);
     const payloads = Array.from({ length: 50 }, (_, i) => 'x'.repeat(i * 37) + String(i));
     for (const payload of payloads) writer.write(text(payload.slice(0, 3)), text(payload.slice(3)));
-    await nextTurn();
+    await eventLoopTurns();
     expect(sink.writes).toHaveLength(1);
     expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(payloads);
   });
@@ -101,7 +99,7 @@ describe('FrameWriter', () => {
     expect(writer.bufferedBytes).toBe(FRAME_HEADER_BYTES + 3);
     writer.write(text('de'), text('f'));
     expect(writer.bufferedBytes).toBe(2 * FRAME_HEADER_BYTES + 6);
-    await nextTurn();
+    await eventLoopTurns();
     expect(writer.bufferedBytes).toBe(0);
   });
 
@@ -111,9 +109,9 @@ describe('FrameWriter', () => {
     const writer = new FrameWriter(sink, () => events.push('flushed'));
     writer.write(text('a'));
     writer.write(text('b'));
-    await nextTurn();
+    await eventLoopTurns();
     writer.write(text('c'));
-    await nextTurn();
+    await eventLoopTurns();
     expect(events).toEqual(['write', 'flushed', 'write', 'flushed']);
   });
 
@@ -122,7 +120,7 @@ describe('FrameWriter', () => {
     const onFlush = jest.fn();
     const writer = new FrameWriter(sink, onFlush);
     writer.flush();
-    await nextTurn();
+    await eventLoopTurns();
     expect(sink.writes).toHaveLength(0);
     expect(onFlush).not.toHaveBeenCalled();
   });
@@ -138,7 +136,7 @@ describe('FrameWriter', () => {
     expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['now', 'also now']);
     expect(onFlush).toHaveBeenCalledTimes(1);
     expect(writer.bufferedBytes).toBe(0);
-    await nextTurn();
+    await eventLoopTurns();
     expect(sink.writes).toHaveLength(1);
     expect(onFlush).toHaveBeenCalledTimes(1);
   });
@@ -153,8 +151,8 @@ describe('FrameWriter', () => {
     writer.write(text('ignored'));
     expect(writer.bufferedBytes).toBe(0);
     writer.flush();
-    await nextTurn();
-    await nextTurn();
+    await eventLoopTurns();
+    await eventLoopTurns();
     expect(sink.writes).toHaveLength(0);
     expect(onFlush).not.toHaveBeenCalled();
   });
@@ -169,9 +167,9 @@ describe('FrameWriter', () => {
       },
     });
     writer.write(text('a'));
-    await nextTurn();
+    await eventLoopTurns();
     writer.write(text('b'));
-    await nextTurn();
+    await eventLoopTurns();
     expect(writes.map((data) => decodeFrames(Buffer.from(data)))).toEqual([['a'], ['b']]);
   });
 });

@@ -1,24 +1,20 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { RpcBindError, RpcInvalidOptionError, SuperJsonCodec } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import type { ListenOptions } from '@nact-rpc/transport';
 import { TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
-import { RecordingLogger } from '../../runtime-nact/test/support/RecordingLogger';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
 import { bindError } from '../src/bindError';
 import { rejectionOf } from '../../../test/support/failures';
+import { occupyPort, type OccupiedPort } from '../../../test/support/occupyPort';
 
-/** A server bound to `port` (0: any free port) on loopback, closed in afterEach. */
+/** Occupies `port` (0: any free port) on loopback until afterEach. */
 async function occupy(port = 0): Promise<number> {
-  const server = createServer();
-  servers.push(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => resolve());
-  });
-  return (server.address() as AddressInfo).port;
+  const occupied = await occupyPort(port);
+  occupiedPorts.push(occupied);
+  return occupied.port;
 }
 
-const servers: Server[] = [];
+const occupiedPorts: OccupiedPort[] = [];
 const transports: TcpTransport[] = [];
 
 function transport(): TcpTransport {
@@ -38,7 +34,7 @@ function transport(): TcpTransport {
 
 afterEach(async () => {
   await Promise.all(transports.splice(0).map((created) => created.close()));
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  await Promise.all(occupiedPorts.splice(0).map((occupied) => occupied.release()));
 });
 
 describe('TcpTransport.listen', () => {
@@ -67,7 +63,9 @@ describe('TcpTransport.listen', () => {
     expect(error).toBeInstanceOf(RpcBindError);
     expect(error).toMatchObject({ code: 'RPC_BIND', host: '127.0.0.1', port: range });
     expect((error as RpcBindError).cause).toMatchObject({ code: 'EADDRINUSE' });
-    expect((error as Error).message).toContain(`Could not listen on 127.0.0.1 ports ${range}: every port of the range is in use (EADDRINUSE)`);
+    expect((error as Error).message).toContain(
+      `Could not listen on 127.0.0.1 ports ${range}: every port of the range is in use (EADDRINUSE)`,
+    );
   });
 
   test('a host that is not an address of this machine rejects with an RpcBindError saying so', async () => {
@@ -75,7 +73,9 @@ describe('TcpTransport.listen', () => {
     const error = await rejectionOf(transport().listen({ host: '192.0.2.1', port: 0 }));
     expect(error).toBeInstanceOf(RpcBindError);
     expect((error as RpcBindError).cause).toMatchObject({ code: 'EADDRNOTAVAIL' });
-    expect((error as Error).message).toContain('Could not listen on 192.0.2.1 port 0: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)');
+    expect((error as Error).message).toContain(
+      'Could not listen on 192.0.2.1 port 0: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)',
+    );
   });
 
   test.each<[string, ListenOptions, string, string]>([
@@ -86,19 +86,27 @@ describe('TcpTransport.listen', () => {
     ['a port out of range', { port: 70_000 }, 'listen.port', 'got 70000'],
     ['an empty external host', { externalHost: ' ' }, 'listen.externalHost', 'got the string " "'],
     ['an external port of 0', { externalPort: 0 }, 'listen.externalPort', 'got 0'],
-    ['an external port that is a string', { externalPort: '80' as unknown as number }, 'listen.externalPort', 'got the string "80"'],
+    [
+      'an external port that is a string',
+      { externalPort: '80' as unknown as number },
+      'listen.externalPort',
+      'got the string "80"',
+    ],
   ])('%s rejects with an RpcInvalidOptionError naming the option', async (_, listen, option, shown) => {
     const listener = transport();
     const error = await rejectionOf(listener.listen(listen));
     expect(error).toBeInstanceOf(RpcInvalidOptionError);
     expect(error).toMatchObject({ code: 'RPC_INVALID_OPTION', option });
-    expect((error as Error).message).toMatch(new RegExp(`^Invalid ${option.replace('.', '\\.')}: expected .+, ${shown}\\.$`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Invalid ${option.replace('.', '\\.')}: expected .+, ${shown}\\.$`),
+    );
     expect(listener.getBoundPort()).toBeUndefined();
   });
 });
 
 describe('bindError', () => {
-  const errno = (code: string, message = `listen ${code}`): NodeJS.ErrnoException => Object.assign(new Error(message), { code });
+  const errno = (code: string, message = `listen ${code}`): NodeJS.ErrnoException =>
+    Object.assign(new Error(message), { code });
 
   test('explains EACCES with the privileged ports, naming the port of a range that failed', () => {
     const error = bindError('0.0.0.0', '80-90', true, 80, errno('EACCES'));

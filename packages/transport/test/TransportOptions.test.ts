@@ -1,5 +1,5 @@
 import { RpcInvalidOptionError } from '@nact-rpc/core';
-import { type TransportOptions } from '@nact-rpc/transport';
+import type { TransportOptions } from '@nact-rpc/transport';
 import { resolveTransportOptions } from '@nact-rpc/transport/internal';
 
 const DEFAULTS = {
@@ -78,23 +78,33 @@ describe('resolveTransportOptions', () => {
   });
 
   test.each([null, 'fast', 42, [1]])('refuses transport options that are not an object: %p', (options) => {
-    expect(refusal(options as unknown as TransportOptions, 'transport')).toContain('expected an object of transport options');
+    expect(refusal(options as unknown as TransportOptions, 'transport')).toContain(
+      'expected an object of transport options',
+    );
   });
 
   test.each([
     [1_000, 1_000],
     [1_000, 999],
     [20, 10],
-  ])('refuses heartbeatTimeoutMs %i with heartbeatIntervalMs %i: the timeout must exceed the interval', (interval, timeout) => {
-    const message = refusal({ heartbeatIntervalMs: interval, heartbeatTimeoutMs: timeout }, 'transport.heartbeatTimeoutMs');
-    expect(message).toBe(
-      `Invalid transport.heartbeatTimeoutMs: expected more than transport.heartbeatIntervalMs (${interval}), got ${timeout}.`,
-    );
-  });
+  ])(
+    'refuses heartbeatTimeoutMs %i with heartbeatIntervalMs %i: the timeout must exceed the interval',
+    (interval, timeout) => {
+      const message = refusal(
+        { heartbeatIntervalMs: interval, heartbeatTimeoutMs: timeout },
+        'transport.heartbeatTimeoutMs',
+      );
+      expect(message).toBe(
+        `Invalid transport.heartbeatTimeoutMs: expected more than transport.heartbeatIntervalMs (${interval}), got ${timeout}.`,
+      );
+    },
+  );
 
   test('refuses a heartbeat interval at or over the default timeout when only the interval is given, naming the interval', () => {
     const message = refusal({ heartbeatIntervalMs: 10_000 }, 'transport.heartbeatIntervalMs');
-    expect(message).toContain('expected less than transport.heartbeatTimeoutMs (10000, the default; set both), got 10000');
+    expect(message).toContain(
+      'expected less than transport.heartbeatTimeoutMs (10000, the default; set both), got 10000',
+    );
   });
 
   test('accepts a heartbeat timeout just over the interval', () => {

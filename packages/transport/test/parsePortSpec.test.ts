@@ -1,5 +1,5 @@
 import { RpcInvalidOptionError } from '@nact-rpc/core';
-import { type PortSpec } from '@nact-rpc/transport';
+import type { PortSpec } from '@nact-rpc/transport';
 import { parsePortSpec } from '@nact-rpc/transport/internal';
 
 /** Calls parsePortSpec and expects an RpcInvalidOptionError for `listen.port`; returns its message. */

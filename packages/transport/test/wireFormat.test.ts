@@ -1,5 +1,5 @@
-import { FencingToken } from '@nact-rpc/core';
-import { type ProtocolIdentity } from '@nact-rpc/core/internal';
+import type { FencingToken } from '@nact-rpc/core';
+import type { ProtocolIdentity } from '@nact-rpc/core/internal';
 import { WIRE_MAGIC, WIRE_VERSION, WireKind, type HelloBody, type WireMessage } from '@nact-rpc/transport/internal';
 import {
   decodeWireMessage,
@@ -9,8 +9,13 @@ import {
   encodeRequestHeader,
   encodeResponseHeader,
   encodeSignal,
-  WireFormatError,
+  readResponse,
+  requestFrameBytes,
+  responseFrameBytes,
+  stampCallId,
 } from '../src/wire/wireFormat';
+import { WireFormatError } from '../src/wire/WireFormatError';
+import { FrameWriter } from '../src/framing/FrameWriter';
 
 const HELLO: HelloBody = {
   magic: WIRE_MAGIC,
@@ -71,9 +76,12 @@ describe('the wire format', () => {
       expect('body' in decoded && decoded.body.address).toBeUndefined();
     });
 
-    test.each(['', 'codec mismatch', 'wire version 2 differs — ünïcødé 🚀'])('HelloReject carries the reason %j', (reason) => {
-      expect(decodeWireMessage(encodeHelloReject(reason))).toEqual({ kind: WireKind.HelloReject, reason });
-    });
+    test.each(['', 'codec mismatch', 'wire version 2 differs — ünïcødé 🚀'])(
+      'HelloReject carries the reason %j',
+      (reason) => {
+        expect(decodeWireMessage(encodeHelloReject(reason))).toEqual({ kind: WireKind.HelloReject, reason });
+      },
+    );
 
     const tokens: [string, FencingToken | undefined][] = [
       ['no token', undefined],
@@ -111,7 +119,9 @@ describe('the wire format', () => {
 
     test('Request with unicode names, empty args, and the extreme call ids', () => {
       for (const callId of [0, 1, 0xffff_ffff]) {
-        const decoded = decodeWireMessage(request(callId, 'ёndpöint/仕事', 'Prötocol✓', 'méthod🚀', 'tök', Buffer.alloc(0)));
+        const decoded = decodeWireMessage(
+          request(callId, 'ёndpöint/仕事', 'Prötocol✓', 'méthod🚀', 'tök', Buffer.alloc(0)),
+        );
         expect(decoded).toEqual({
           kind: WireKind.Request,
           callId,
@@ -151,12 +161,21 @@ describe('the wire format', () => {
       };
       for (const fenced of [true, false]) {
         const decoded = decodeWireMessage(encodeHandshake(77, 'rm-ëndpoint', { protocol, rpcVersion: 3, fenced }));
-        expect(decoded).toEqual({ kind: WireKind.Handshake, callId: 77, endpointId: 'rm-ëndpoint', protocol, rpcVersion: 3, fenced });
+        expect(decoded).toEqual({
+          kind: WireKind.Handshake,
+          callId: 77,
+          endpointId: 'rm-ëndpoint',
+          protocol,
+          rpcVersion: 3,
+          fenced,
+        });
       }
     });
 
     test('a Handshake without a fenced flag is not fenced', () => {
-      const decoded = decodeWireMessage(encodeHandshake(1, 'e', { protocol: { name: 'P', fingerprint: 'f', methods: {} }, rpcVersion: 1 }));
+      const decoded = decodeWireMessage(
+        encodeHandshake(1, 'e', { protocol: { name: 'P', fingerprint: 'f', methods: {} }, rpcVersion: 1 }),
+      );
       expect(decoded).toMatchObject({ kind: WireKind.Handshake, fenced: false });
     });
 
@@ -203,7 +222,11 @@ describe('the wire format', () => {
     });
 
     test('a request whose string length runs past the end', () => {
-      const payload = Buffer.concat([Buffer.of(WireKind.Request, 0, 0, 0, 1), Buffer.of(0x00, 0x10), Buffer.from('short')]);
+      const payload = Buffer.concat([
+        Buffer.of(WireKind.Request, 0, 0, 0, 1),
+        Buffer.of(0x00, 0x10),
+        Buffer.from('short'),
+      ]);
       expect(decodeError(payload).message).toContain('truncated');
     });
 
@@ -250,6 +273,56 @@ describe('the wire format', () => {
     expect(() => encodeRequestHeader(1, 'e', 'P', 'm', 'é'.repeat(0x8000))).toThrow(WireFormatError);
     expect(decodeWireMessage(encodeRequestHeader(1, 'e'.repeat(0xffff), 'P', 'm', undefined))).toMatchObject({
       endpointId: 'e'.repeat(0xffff),
+    });
+  });
+
+  describe('sizes and call ids, for the modules that frame and read payloads', () => {
+    /** The bytes a FrameWriter puts on the wire for one `writeCall`. */
+    function written(header: Buffer, callId: number, body: Buffer): Buffer {
+      const writes: Buffer[] = [];
+      const writer = new FrameWriter({ write: (data) => writes.push(Buffer.from(data)) });
+      writer.writeCall(header, callId, body);
+      writer.flush();
+      return Buffer.concat(writes);
+    }
+
+    test('requestFrameBytes and responseFrameBytes are the sizes of the frames as written, length prefix included', () => {
+      const args = Buffer.from('["arguments"]');
+      const requestHeader = encodeRequestHeader(0, 'endpoint', 'Protocol', 'method', 'token');
+      expect(written(requestHeader, 7, args).length).toBe(requestFrameBytes(requestHeader, args));
+      const payload = Buffer.from('"result"');
+      expect(written(encodeResponseHeader(true, 0), 7, payload).length).toBe(responseFrameBytes(payload));
+    });
+
+    test('stampCallId writes the call id that decoding reads back, leaving the rest of the header alone', () => {
+      const header = encodeRequestHeader(0, 'endpoint', 'Protocol', 'method', 5n);
+      const buffer = Buffer.concat([Buffer.from('xy'), header, Buffer.from('[]')]);
+      stampCallId(buffer, 2, 0xfedc_ba98);
+      expect(decodeWireMessage(buffer.subarray(2))).toMatchObject({
+        kind: WireKind.Request,
+        callId: 0xfedc_ba98,
+        endpointId: 'endpoint',
+        method: 'method',
+        fencingToken: 5n,
+      });
+      expect(buffer.subarray(0, 2).toString()).toBe('xy');
+    });
+
+    test('readResponse reads a response in place and leaves every other payload to decodeWireMessage', () => {
+      const seen: [boolean, number, string][] = [];
+      const onResponse = (ok: boolean, callId: number, body: Buffer): void =>
+        void seen.push([ok, callId, body.toString()]);
+      expect(readResponse(Buffer.concat([encodeResponseHeader(true, 12), Buffer.from('ok')]), onResponse)).toBe(true);
+      expect(readResponse(Buffer.concat([encodeResponseHeader(false, 13), Buffer.from('error')]), onResponse)).toBe(
+        true,
+      );
+      expect(readResponse(encodeResponseHeader(true, 14).subarray(0, 4), onResponse)).toBe(false);
+      expect(readResponse(encodeSignal(WireKind.Ping), onResponse)).toBe(false);
+      expect(readResponse(encodeRequestHeader(15, 'e', 'P', 'm', undefined), onResponse)).toBe(false);
+      expect(seen).toEqual([
+        [true, 12, 'ok'],
+        [false, 13, 'error'],
+      ]);
     });
   });
 });

@@ -1,16 +1,36 @@
 import { RpcSerializationError } from '../errors/RpcSerializationError';
-import type { Outcome } from '../messages/RpcMessage';
+import type { EncodedOutcome, Outcome } from '../messages/RpcMessage';
 import type { Codec } from './Codec';
 import { toErrorEnvelope } from './errorEnvelope';
+
+/**
+ * Whether a message of `bytes` bytes is over the maximum frame size `maxBytes`: the one place
+ * that decides "too large", for what a service sends and what it receives, local calls with
+ * forced serialization included. A message of exactly `maxBytes` bytes is allowed.
+ *
+ * What counts as `bytes` is the caller's to say, and today it is:
+ * - a frame about to be written: all of it, its 4-byte length prefix and header included
+ *   (the transport's `requestFrameBytes` / `responseFrameBytes`), against the peer's maximum
+ *   (never more than this side's own);
+ * - a frame being read: the length it declares, which leaves out the prefix, against this
+ *   side's maximum: a receiver accepts 4 bytes more than a sender sends, never fewer;
+ * - a value serialized before its frame exists (arguments, a result) or that never gets one
+ *   (a local call): the value's bytes, plus the overhead the caller knows (the request
+ *   header and prefix of a remote call), so that a value too large fails early, named.
+ */
+export function exceedsMaxFrameSize(bytes: number, maxBytes: number): boolean {
+  return bytes > maxBytes;
+}
 
 /**
  * Serializes the outcome of a call whose caller expects it serialized: the value, or the
  * error as an envelope. A value the codec cannot represent becomes an
  * `RpcSerializationError` naming the call; an error whose extra properties cannot be
- * represented is sent without them. A value whose encoding exceeds `maxBytes` becomes an
- * `RpcSerializationError` naming the call, its size and the limit.
+ * represented is sent without them. A value whose encoding exceeds `maxBytes` (see
+ * {@link exceedsMaxFrameSize}) becomes an `RpcSerializationError` naming the call, its size
+ * and the limit.
  */
-export function encodeOutcome(codec: Codec, outcome: Outcome, target: string, maxBytes: number): Outcome {
+export function encodeOutcome(codec: Codec, outcome: Outcome, target: string, maxBytes: number): EncodedOutcome {
   if (outcome.ok) {
     let value: Uint8Array;
     try {
@@ -22,7 +42,7 @@ export function encodeOutcome(codec: Codec, outcome: Outcome, target: string, ma
       );
       return { ok: false, error: encodeError(codec, error) };
     }
-    if (value.length <= maxBytes) return { ok: true, value };
+    if (!exceedsMaxFrameSize(value.length, maxBytes)) return { ok: true, value };
     return { ok: false, error: encodeSizeError(codec, `The result of ${target} is ${value.length} bytes`, maxBytes) };
   }
   return { ok: false, error: encodeError(codec, outcome.error) };
@@ -36,7 +56,11 @@ export function encodeError(codec: Codec, error: unknown): Uint8Array {
   } catch {
     // The extra properties (or those of a cause) are what the codec cannot represent: the
     // name, message, stack and code are strings and numbers. Send the error without them.
-    const strip = (e: typeof envelope): typeof envelope => ({ ...e, props: undefined, cause: e.cause && strip(e.cause) });
+    const strip = (e: typeof envelope): typeof envelope => ({
+      ...e,
+      props: undefined,
+      cause: e.cause && strip(e.cause),
+    });
     return codec.encode(strip(envelope));
   }
 }
@@ -54,7 +78,8 @@ export function encodeSizeError(codec: Codec, what: string, maxBytes: number): U
 
 /**
  * Serializes the arguments of a call to `recipient`.
- * @param overheadBytes - What the message adds to the arguments (its framing).
+ * @param overheadBytes - What the message adds to the arguments (for a remote call, its frame's
+ *   length prefix and request header; none for a local one).
  * @throws RpcSerializationError naming the call if the codec refuses them, or if they and the
  *   overhead take more than `maxBytes` (nothing is sent then).
  */
@@ -104,12 +129,14 @@ export function tryEncodeArguments(
     };
   }
   const size = bytes.length + overheadBytes;
-  if (size > maxBytes) {
+  if (exceedsMaxFrameSize(size, maxBytes)) {
     const overLimit = `over the maximum frame size of ${maxBytes} bytes`;
     return {
       ok: false,
       reason: `the request is ${size} bytes, ${overLimit}.`,
-      error: new RpcSerializationError(`The request ${target} to ${recipient} is ${size} bytes, ${overLimit}. Nothing was sent.`),
+      error: new RpcSerializationError(
+        `The request ${target} to ${recipient} is ${size} bytes, ${overLimit}. Nothing was sent.`,
+      ),
     };
   }
   return { ok: true, bytes };

@@ -9,7 +9,8 @@ import type { ProtocolIdentity } from '../protocol/ProtocolIdentity';
 export type RpcMessage =
   | ControlMessage
   | HandshakeMessage
-  | InvocationMessage
+  | LocalInvocationMessage
+  | SerializedInvocationMessage
   | RunAsyncMessage
   | CallAsyncMessage
   | FencedMessage
@@ -19,17 +20,25 @@ export type RpcMessage =
 export type FenceableMessage = InvocationMessage | RunAsyncMessage | CallAsyncMessage;
 
 /** The outcome of an ask, as delivered to a {@link ReplySink}. */
-export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+export type Outcome<TValue = unknown, TError = unknown> =
+  { readonly ok: true; readonly value: TValue } | { readonly ok: false; readonly error: TError };
 
-/** Where answers go: the caller's table of pending calls, or a connection back to it. */
-export interface ReplySink {
+/** The outcome of a {@link SerializedInvocationMessage}: codec bytes of the value, or of an error envelope. */
+export type EncodedOutcome = Outcome<Uint8Array, Uint8Array>;
+
+/**
+ * Where answers go: the caller's table of pending calls, or a connection back to it.
+ * `complete` is a property, not a method, so that the compiler checks its parameter strictly:
+ * a sink that takes only {@link EncodedOutcome}s cannot be handed plain ones.
+ */
+export interface ReplySink<TOutcome extends Outcome = Outcome> {
   /** Delivers the outcome of call `callId`. Called at most once per call; late calls are ignored. */
-  complete(callId: number, outcome: Outcome): void;
+  readonly complete: (callId: number, outcome: TOutcome) => void;
 }
 
 /** The address of one pending ask's answer. */
-export interface ReplyTo {
-  readonly sink: ReplySink;
+export interface ReplyTo<TOutcome extends Outcome = Outcome> {
+  readonly sink: ReplySink<TOutcome>;
   readonly callId: number;
 }
 
@@ -53,20 +62,38 @@ export interface HandshakeMessage {
   readonly replyTo: ReplyTo;
 }
 
-/** A call of a protocol method. */
-export interface InvocationMessage {
-  readonly kind: 'invoke';
+/**
+ * A call of a protocol method: its arguments travel by reference
+ * ({@link LocalInvocationMessage}) or serialized ({@link SerializedInvocationMessage}), and its
+ * answer goes back the same way. The `kind` tells them apart.
+ */
+export type InvocationMessage = LocalInvocationMessage | SerializedInvocationMessage;
+
+/** What every {@link InvocationMessage} names. */
+interface InvocationFields {
   /** The protocol that declares the method. */
   readonly protocol: string;
   readonly method: string;
-  /** The arguments, by reference (local call). */
-  readonly args?: readonly unknown[] | undefined;
-  /** The serialized arguments (remote call, or local with forced serialization). */
-  readonly encodedArgs?: Uint8Array | undefined;
+}
+
+/** A call within the process, arguments and answer by reference. */
+export interface LocalInvocationMessage extends InvocationFields {
+  readonly kind: 'invoke';
+  readonly args: readonly unknown[];
   /** Absent for a tell. */
   readonly replyTo?: ReplyTo | undefined;
-  /** Whether the answer must be serialized before it is delivered. */
-  readonly encodeResult: boolean;
+}
+
+/**
+ * A call whose arguments arrive serialized (a remote call, or a local one with forced
+ * serialization); its answer is serialized before it is delivered.
+ */
+export interface SerializedInvocationMessage extends InvocationFields {
+  readonly kind: 'invokeSerialized';
+  /** The codec bytes of the argument array. */
+  readonly encodedArgs: Uint8Array;
+  /** Absent for a tell. */
+  readonly replyTo?: ReplyTo<EncodedOutcome> | undefined;
 }
 
 /** Runs a function in the endpoint's main thread. */

@@ -3,7 +3,20 @@
  * `npx tsc -p tsconfig.json --noEmit`. Each `@ts-expect-error` line must be an error (tsc reports
  * unused ones), and everything else must compile.
  */
-import { ask, defineProtocol, FencedRpcEndpoint, RpcEndpoint, serves, declareServes, tell, type FencedGatewayOf, type FencingToken, type GatewayOf, type RpcService, type Serves } from '@nact-rpc/core';
+import {
+  ask,
+  defineProtocol,
+  FencedRpcEndpoint,
+  RpcEndpoint,
+  serves,
+  declareServes,
+  tell,
+  type FencedGatewayOf,
+  type FencingToken,
+  type GatewayOf,
+  type RpcService,
+  type Serves,
+} from '@nact-rpc/core';
 import { createGatewayProxy, type GatewayInvoker } from '@nact-rpc/core/internal';
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +210,10 @@ export async function fencedGatewayCalls(gw: FencedJobs, service: RpcService, le
   void token;
 }
 
-export function proxies(invoker: GatewayInvoker, fenced: GatewayInvoker & { readonly fencingToken: () => FencingToken | undefined }): void {
+export function proxies(
+  invoker: GatewayInvoker,
+  fenced: GatewayInvoker & { readonly fencingToken: () => FencingToken | undefined },
+): void {
   exactly<GatewayOf<typeof Jobs>>()(createGatewayProxy(Jobs, invoker));
   exactly<FencedGatewayOf<typeof Jobs>>()(createGatewayProxy(Jobs, fenced));
 }
@@ -372,10 +388,21 @@ export class UndecoratedJobs extends RpcEndpoint {
 }
 // @ts-expect-error -- UndecoratedJobs lacks every method of Jobs but ping
 declareServes(UndecoratedJobs, Jobs);
-// @ts-expect-error -- ping returns a string, not a number
-declareServes(class extends RpcEndpoint { ping(): number { return 1; } }, Base);
+export class NumberPing extends RpcEndpoint {
+  ping(): number {
+    return 1;
+  }
+}
+// @ts-expect-error -- ping returns a number, not a string
+declareServes(NumberPing, Base);
+
+export class PlainPing {
+  ping(): string {
+    return 'pong';
+  }
+}
 // @ts-expect-error -- an endpoint must extend RpcEndpoint
-declareServes(class { ping(): string { return 'pong'; } }, Base);
+declareServes(PlainPing, Base);
 
 // declareServes returns the class itself.
 export function declaredGateway(service: RpcService): GatewayOf<typeof Counter> {

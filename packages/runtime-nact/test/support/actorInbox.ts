@@ -1,4 +1,5 @@
 import { spawnStateless, type Ref } from 'nact';
+import { Inbox } from '../../../../test/support/Inbox';
 
 /** A plain nact actor that keeps what it receives, for tests that await its messages. */
 export interface ActorInbox<TMessage> {
@@ -10,19 +11,7 @@ export interface ActorInbox<TMessage> {
 
 /** Spawns an {@link ActorInbox} under `parent` (an actor, or a system). */
 export function spawnInbox<TMessage = unknown>(parent: Ref<unknown>, name?: string): ActorInbox<TMessage> {
-  const unread: TMessage[] = [];
-  const waiting: ((message: TMessage) => void)[] = [];
-  const ref = spawnStateless(
-    parent,
-    (message: TMessage) => {
-      const waiter = waiting.shift();
-      if (waiter === undefined) unread.push(message);
-      else waiter(message);
-    },
-    name,
-  );
-  return {
-    ref,
-    next: () => (unread.length > 0 ? Promise.resolve(unread.shift() as TMessage) : new Promise((resolve) => waiting.push(resolve))),
-  };
+  const received = new Inbox<TMessage>();
+  const ref = spawnStateless(parent, (message: TMessage) => received.push(message), name);
+  return { ref, next: () => received.next() };
 }

@@ -1,7 +1,14 @@
 import type { Socket } from 'node:net';
-import { type Outcome, type ReplySink, encodeError, encodeSizeError } from '@nact-rpc/core/internal';
-import { RecipientUnreachableError, RpcSerializationError } from '@nact-rpc/core';
-import { FrameDecoder, FRAME_HEADER_BYTES } from '../framing/FrameDecoder';
+import {
+  type EncodedOutcome,
+  type Outcome,
+  type ReplySink,
+  encodeError,
+  encodeSizeError,
+  exceedsMaxFrameSize,
+} from '@nact-rpc/core/internal';
+import { RpcConnectionError, RpcSerializationError } from '@nact-rpc/core';
+import { FrameDecoder } from '../framing/FrameDecoder';
 import { FrameWriter } from '../framing/FrameWriter';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
@@ -12,11 +19,15 @@ import {
   encodeHelloReject,
   encodeResponseHeader,
   encodeSignal,
+  readResponse,
+  requestFrameBytes,
+  responseFrameBytes,
 } from '../wire/wireFormat';
-import { WIRE_MAGIC, WIRE_VERSION, WireKind, type HelloBody, type WireMessage } from '../wire/WireMessage';
+import { WireKind, type HelloBody, type WireMessage } from '../wire/WireMessage';
+import { AssociationHeartbeat } from './AssociationHeartbeat';
+import { checkHello } from './checkHello';
+import { InFlightAsks } from './InFlightAsks';
 
-/** Where the call id sits in request and response payloads: right after the kind byte. */
-const CALL_ID_OFFSET = 1;
 const RESPONSE_OK_HEADER = encodeResponseHeader(true, 0);
 const RESPONSE_ERROR_HEADER = encodeResponseHeader(false, 0);
 
@@ -36,27 +47,32 @@ export interface AssociationEvents {
 
 /**
  * One TCP connection between two services, shared by all their endpoints: the hello
- * exchange, framing, the asks in flight on it, heartbeats, and the answers it carries back.
- * When it ends, every ask still in flight on it fails at once with
- * `RecipientUnreachableError`.
+ * exchange (checked by {@link checkHello}), framing, the asks in flight on it, and the answers
+ * it carries back; its {@link AssociationHeartbeat} notices a dead peer. When it ends, every
+ * ask still in flight on it fails at once with `RecipientUnreachableError`.
  */
 export class Association {
   private state: AssociationState = 'opening';
   private readonly decoder: FrameDecoder;
   private readonly writer: FrameWriter;
-  /** Asks sent on this connection and not answered yet. */
-  private readonly inFlight = new Set<number>();
+  private readonly inFlight: InFlightAsks;
   private peer: HelloBody | undefined;
-  private lastReceivedAt = Date.now();
-  private lastSentAt = Date.now();
-  private readonly timer: NodeJS.Timeout;
+  private readonly heartbeat: AssociationHeartbeat;
   private closeReason: string | undefined;
-  private readonly openWaiters: { resolve: () => void; reject: (reason: string) => void }[] = [];
+  private readonly openWaiters: { resolve: () => void; reject: (error: RpcConnectionError) => void }[] = [];
 
   /** Where answers to requests whose results the endpoint already encoded go. */
-  readonly encodedReplies: ReplySink = { complete: (callId, outcome) => this.respond(callId, outcome, true) };
+  readonly encodedReplies: ReplySink<EncodedOutcome> = {
+    complete: (callId, outcome) => {
+      if (this.canAnswer(callId)) this.respond(callId, outcome);
+    },
+  };
   /** Where plain answers (handshakes) go; they are encoded here. */
-  readonly plainReplies: ReplySink = { complete: (callId, outcome) => this.respond(callId, outcome, false) };
+  readonly plainReplies: ReplySink = {
+    complete: (callId, outcome) => {
+      if (this.canAnswer(callId)) this.respond(callId, this.encode(outcome));
+    },
+  };
 
   constructor(
     readonly role: AssociationRole,
@@ -69,15 +85,13 @@ export class Association {
     private readonly validatePeer: (peer: HelloBody) => string | undefined,
   ) {
     this.decoder = new FrameDecoder(options.maxFrameSize);
-    this.writer = new FrameWriter(socket, () => {
-      this.lastSentAt = Date.now();
-    });
+    this.inFlight = new InFlightAsks(host.pendingCalls);
+    this.writer = new FrameWriter(socket, () => this.heartbeat.sent());
+    this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => this.end(`connection error: ${error.message}`, false));
     socket.on('close', () => this.end('the connection was closed', false));
-    this.timer = setInterval(() => this.tick(), Math.min(options.heartbeatIntervalMs, options.connectTimeoutMs));
-    this.timer.unref();
     if (role === 'outbound') this.writer.write(encodeHello(WireKind.Hello, localHello));
   }
 
@@ -95,7 +109,10 @@ export class Association {
   describePeer(): string {
     const peer = this.peer;
     if (peer === undefined) return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
-    return `service ${peer.serviceName}` + (peer.address === undefined ? '' : ` at ${peer.address.host}:${peer.address.port}`);
+    return (
+      `service ${peer.serviceName}` +
+      (peer.address === undefined ? '' : ` at ${peer.address.host}:${peer.address.port}`)
+    );
   }
 
   /** The largest frame the peer accepts (this side's own maximum until the peer has said). */
@@ -107,21 +124,26 @@ export class Association {
    * Sends a request frame: `header` (made by `encodeRequestHeader`; its call id is replaced by
    * `callId`, so one header serves every call of a method) then `args`. An ask (`callId` > 0)
    * is tracked, so that it fails if the connection ends. A frame over the peer's maximum
-   * fails the ask instead.
+   * fails the ask instead (or, for a tell, is logged).
    */
   sendRequest(callId: number, header: Uint8Array, args: Uint8Array, target: string): void {
-    const size = FRAME_HEADER_BYTES + header.length + args.length;
-    if (size > this.peerMaxFrameSize()) {
+    const size = requestFrameBytes(header, args);
+    if (exceedsMaxFrameSize(size, this.peerMaxFrameSize())) {
       const overLimit = `is ${size} bytes, over the maximum frame size of ${this.peerMaxFrameSize()} bytes`;
       if (callId !== 0) {
-        this.host.pendingCalls.fail(callId, new RpcSerializationError(`The request ${target} ${overLimit} of ${this.describePeer()}.`));
+        this.host.pendingCalls.fail(
+          callId,
+          new RpcSerializationError(`The request ${target} ${overLimit} of ${this.describePeer()}.`),
+        );
       } else {
-        this.host.logger.error(`Dropped tell ${target} to ${this.describePeer()}: the request ${overLimit} it accepts.`);
+        this.host.logger.error(
+          `Dropped tell ${target} to ${this.describePeer()}: the request ${overLimit} it accepts.`,
+        );
       }
       return;
     }
     if (callId !== 0) this.inFlight.add(callId);
-    this.writer.writeStamped(header, CALL_ID_OFFSET, callId, args);
+    this.writer.writeCall(header, callId, args);
   }
 
   /** Sends an endpoint handshake; its answer completes pending call `callId`. */
@@ -147,10 +169,11 @@ export class Association {
     }
   }
 
-  /** Resolves once the association is open; rejects with the reason if it closes first. */
+  /** Resolves once the association is open; rejects with an `RpcConnectionError` saying why if it closes first. */
   whenOpen(): Promise<void> {
     if (this.state === 'open') return Promise.resolve();
-    if (this.state === 'closed') return Promise.reject(this.closeReason);
+    if (this.state === 'closed')
+      return Promise.reject(new RpcConnectionError(this.closeReason ?? 'the association closed'));
     return new Promise((resolve, reject) => this.openWaiters.push({ resolve, reject }));
   }
 
@@ -170,7 +193,7 @@ export class Association {
   }
 
   private receive(chunk: Buffer): void {
-    this.lastReceivedAt = Date.now();
+    this.heartbeat.received();
     try {
       this.decoder.push(chunk, this.onFrame);
     } catch (error) {
@@ -183,20 +206,10 @@ export class Association {
 
   private readonly onFrame = (payload: Buffer): void => {
     if (this.state === 'closed') return;
-    const kind = payload[0];
     // The hot path: answers are read in place, without decoding a message object.
-    if ((kind === WireKind.ResponseOk || kind === WireKind.ResponseError) && this.state === 'open' && payload.length >= 5) {
-      this.answer(kind === WireKind.ResponseOk, payload.readUInt32BE(CALL_ID_OFFSET), payload.subarray(5));
-      return;
-    }
+    if (this.state === 'open' && readResponse(payload, this.inFlight.complete)) return;
     this.handle(decodeWireMessage(payload));
   };
-
-  private answer(ok: boolean, callId: number, payload: Uint8Array): void {
-    if (this.inFlight.delete(callId)) {
-      this.host.pendingCalls.complete(callId, ok ? { ok, value: payload } : { ok, error: payload });
-    }
-  }
 
   private handle(message: WireMessage): void {
     if (this.state === 'opening') {
@@ -212,7 +225,7 @@ export class Association {
         return;
       case WireKind.ResponseOk:
       case WireKind.ResponseError:
-        this.answer(message.kind === WireKind.ResponseOk, message.callId, message.payload);
+        this.inFlight.complete(message.kind === WireKind.ResponseOk, message.callId, message.payload);
         return;
       case WireKind.Ping:
         this.writer.write(encodeSignal(WireKind.Pong));
@@ -237,7 +250,7 @@ export class Association {
     if (message.kind !== expected || !('body' in message)) {
       throw new Error(`expected a hello, got frame kind ${message.kind}`);
     }
-    const reason = this.checkHello(message.body);
+    const reason = checkHello(message.body, this.localHello, this.validatePeer);
     if (reason !== undefined) {
       if (this.role === 'inbound') {
         this.writer.write(encodeHelloReject(reason));
@@ -250,60 +263,42 @@ export class Association {
     this.peer = message.body;
     if (this.role === 'inbound') this.writer.write(encodeHello(WireKind.HelloAccept, this.localHello));
     this.state = 'open';
+    this.heartbeat.opened();
     this.events.opened(this);
     for (const waiter of this.openWaiters.splice(0)) waiter.resolve();
   }
 
-  private checkHello(body: HelloBody): string | undefined {
-    if (typeof body !== 'object' || body === null || body.magic !== WIRE_MAGIC) return 'not a nact-rpc peer';
-    if (body.wireVersion !== WIRE_VERSION) {
-      return `wire version ${String(body.wireVersion)} differs from this side's ${WIRE_VERSION}`;
-    }
-    if (body.codec !== this.localHello.codec) {
-      return `the peer uses the ${String(body.codec)} codec, this side ${this.localHello.codec}`;
-    }
-    if (typeof body.serviceName !== 'string' || typeof body.incarnation !== 'string' || !(body.maxFrameSize > 0)) {
-      return 'malformed hello';
-    }
-    return this.validatePeer(body);
-  }
-
-  private respond(callId: number, outcome: Outcome, encoded: boolean): void {
-    if (this.state !== 'open') {
-      this.host.logger.debug(`Dropped the answer to call ${callId}: the connection with ${this.describePeer()} has ended.`);
-      return;
-    }
+  /** Serializes a plain answer: the value, or the error as an envelope. */
+  private encode(outcome: Outcome): EncodedOutcome {
     const { codec } = this.host;
-    let payload: Uint8Array;
-    if (outcome.ok) payload = encoded ? (outcome.value as Uint8Array) : codec.encode(outcome.value);
-    else payload = encoded && outcome.error instanceof Uint8Array ? outcome.error : encodeError(codec, outcome.error);
-    let ok = outcome.ok;
-    const size = FRAME_HEADER_BYTES + 5 + payload.length;
-    if (size > this.peerMaxFrameSize()) {
-      ok = false;
-      payload = encodeSizeError(codec, `The answer to call ${callId} is ${size} bytes`, this.peerMaxFrameSize());
-    }
-    this.writer.writeStamped(ok ? RESPONSE_OK_HEADER : RESPONSE_ERROR_HEADER, CALL_ID_OFFSET, callId, payload);
+    return outcome.ok
+      ? { ok: true, value: codec.encode(outcome.value) }
+      : { ok: false, error: encodeError(codec, outcome.error) };
   }
 
-  private tick(): void {
-    const now = Date.now();
-    if (this.state === 'opening') {
-      if (now - this.lastReceivedAt > this.options.connectTimeoutMs) {
-        this.close(`no hello within ${this.options.connectTimeoutMs} ms`, false);
-      }
-      return;
-    }
-    const silentFor = now - this.lastReceivedAt;
-    if (silentFor > this.options.heartbeatTimeoutMs) {
-      this.host.logger.warn(
-        `${this.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${this.options.heartbeatTimeoutMs} ms): ` +
-          `declaring it dead and closing the connection.`,
+  /** Whether the answer to call `callId` can still be sent; if not, it is dropped (and not encoded). */
+  private canAnswer(callId: number): boolean {
+    if (this.state === 'open') return true;
+    this.host.logger.debug(
+      `Dropped the answer to call ${callId}: the connection with ${this.describePeer()} has ended.`,
+    );
+    return false;
+  }
+
+  /** Sends a serialized answer; one over the peer's maximum frame size goes as an `RpcSerializationError`. */
+  private respond(callId: number, outcome: EncodedOutcome): void {
+    let ok = outcome.ok;
+    let payload = outcome.ok ? outcome.value : outcome.error;
+    const size = responseFrameBytes(payload);
+    if (exceedsMaxFrameSize(size, this.peerMaxFrameSize())) {
+      ok = false;
+      payload = encodeSizeError(
+        this.host.codec,
+        `The answer to call ${callId} is ${size} bytes`,
+        this.peerMaxFrameSize(),
       );
-      this.close(`no heartbeat for ${silentFor} ms`, false);
-      return;
     }
-    if (now - this.lastSentAt >= this.options.heartbeatIntervalMs) this.writer.write(encodeSignal(WireKind.Ping));
+    this.writer.writeCall(ok ? RESPONSE_OK_HEADER : RESPONSE_ERROR_HEADER, callId, payload);
   }
 
   /** Marks the association closed (once) and fails what was in flight on it. */
@@ -312,20 +307,10 @@ export class Association {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     this.closeReason = reason;
-    clearInterval(this.timer);
+    this.heartbeat.stop();
     this.writer.close();
-    const calls = [...this.inFlight];
-    this.inFlight.clear();
-    for (const callId of calls) {
-      this.host.pendingCalls.fail(
-        callId,
-        new RecipientUnreachableError(
-          `The connection to ${this.describePeer()} was lost while the call was pending (${reason}). ` +
-            `The call may or may not have run.`,
-        ),
-      );
-    }
-    for (const waiter of this.openWaiters.splice(0)) waiter.reject(reason);
+    this.inFlight.failAll(this.describePeer(), reason);
+    for (const waiter of this.openWaiters.splice(0)) waiter.reject(new RpcConnectionError(reason));
     if (wasOpen) this.events.closed(this, reason, clean);
   }
 

@@ -66,8 +66,7 @@ export class Peer {
       return;
     }
     if (this.queue.length >= this.options.maxQueuedMessages) {
-      const reason =
-        `${this.queue.length} messages already wait for the connection to ${this.describe()} to open (maxQueuedMessages).`;
+      const reason = `${this.queue.length} messages already wait for the connection to ${this.describe()} to open (maxQueuedMessages).`;
       message.fail(new RpcConnectionError(`Cannot send ${message.target}: ${reason}`), reason);
       return;
     }
@@ -116,7 +115,10 @@ export class Peer {
       },
       (error: Error) => {
         this.connecting = false;
-        this.backoffMs = Math.min(this.backoffMs === 0 ? this.options.reconnectBackoffMs : this.backoffMs * 2, this.options.maxReconnectBackoffMs);
+        this.backoffMs = Math.min(
+          this.backoffMs === 0 ? this.options.reconnectBackoffMs : this.backoffMs * 2,
+          this.options.maxReconnectBackoffMs,
+        );
         this.nextAttemptAt = Date.now() + this.backoffMs;
         // The error names the peer already: "Could not connect to the service at host:port: …".
         this.transportHost.logger.info(`${error.message}. The next attempt waits ${this.backoffMs} ms.`);
@@ -135,7 +137,10 @@ export class Peer {
         socket.destroy();
         reject(new RpcConnectionError(`Could not connect to the service at ${this.describe()}: ${reason}`));
       };
-      const timer = setTimeout(() => fail(`no association within ${this.options.connectTimeoutMs} ms (connectTimeoutMs)`), this.options.connectTimeoutMs);
+      const timer = setTimeout(
+        () => fail(`no association within ${this.options.connectTimeoutMs} ms (connectTimeoutMs)`),
+        this.options.connectTimeoutMs,
+      );
       socket.once('error', (error) => {
         if (association === undefined) fail(error.message);
       });
@@ -147,7 +152,7 @@ export class Peer {
             clearTimeout(timer);
             resolve(opened);
           },
-          (reason: string) => fail(reason),
+          (error: RpcConnectionError) => fail(error.message),
         );
       });
     });

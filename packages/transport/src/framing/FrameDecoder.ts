@@ -1,5 +1,5 @@
-/** The size of the length prefix of every frame. */
-export const FRAME_HEADER_BYTES = 4;
+import { exceedsMaxFrameSize } from '@nact-rpc/core/internal';
+import { FRAME_HEADER_BYTES, readLengthPrefix } from '../wire/wireFormat';
 
 /** Raised by {@link FrameDecoder.push} when a frame declares a length over the maximum. */
 export class FrameTooLargeError extends Error {
@@ -13,9 +13,9 @@ export class FrameTooLargeError extends Error {
 }
 
 /**
- * Splits a byte stream into frames: a 4-byte big-endian length, then that many bytes of
- * payload. Chunks may split frames anywhere (even inside the length) or hold many frames. A
- * declared length over the maximum is refused before any buffer for it is allocated.
+ * Splits a byte stream into frames: a length prefix, then that many bytes of payload. Chunks
+ * may split frames anywhere (even inside the length) or hold many frames. A declared length
+ * over the maximum is refused before any buffer for it is allocated.
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
@@ -40,7 +40,7 @@ export class FrameDecoder {
     for (;;) {
       if (this.expected < 0) {
         if (this.buffered < FRAME_HEADER_BYTES) return;
-        this.expected = this.checkLength(this.take(FRAME_HEADER_BYTES).readUInt32BE(0));
+        this.expected = this.checkLength(readLengthPrefix(this.take(FRAME_HEADER_BYTES), 0));
       }
       if (this.buffered < this.expected) return;
       const payload = this.take(this.expected);
@@ -61,7 +61,7 @@ export class FrameDecoder {
   private decodeWhole(chunk: Buffer, onFrame: (payload: Buffer) => void): Buffer {
     let offset = 0;
     while (chunk.length - offset >= FRAME_HEADER_BYTES) {
-      const length = this.checkLength(chunk.readUInt32BE(offset));
+      const length = this.checkLength(readLengthPrefix(chunk, offset));
       if (chunk.length - offset - FRAME_HEADER_BYTES < length) break;
       const start = offset + FRAME_HEADER_BYTES;
       offset = start + length;
@@ -70,8 +70,9 @@ export class FrameDecoder {
     return offset === 0 ? chunk : chunk.subarray(offset);
   }
 
+  /** Refuses a declared length over the maximum. It leaves out the length prefix: see `exceedsMaxFrameSize`. */
   private checkLength(length: number): number {
-    if (length > this.maxFrameSize) throw new FrameTooLargeError(length, this.maxFrameSize);
+    if (exceedsMaxFrameSize(length, this.maxFrameSize)) throw new FrameTooLargeError(length, this.maxFrameSize);
     return length;
   }
 

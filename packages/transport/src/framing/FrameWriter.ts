@@ -1,5 +1,5 @@
 import { runtimeImmediate } from '@nact-rpc/core/internal';
-import { FRAME_HEADER_BYTES } from './FrameDecoder';
+import { FRAME_HEADER_BYTES, stampCallId, writeLengthPrefix } from '../wire/wireFormat';
 
 /** Where a {@link FrameWriter} writes: a socket, or anything with a `write`. */
 export interface ByteSink {
@@ -60,16 +60,16 @@ export class FrameWriter {
   }
 
   /**
-   * Queues one frame whose payload is `template`, with the 32-bit number `stamp` written over
-   * it at `stampOffset`, followed by `body`: a request or response whose header differs from
-   * call to call only by its call id.
+   * Queues one frame whose payload is `header` with `callId` written into it, followed by
+   * `body`: a request or response, whose header differs from call to call only by its call
+   * id, so one header serves every call and is copied straight into the batch.
    */
-  writeStamped(template: Uint8Array, stampOffset: number, stamp: number, body: Uint8Array): void {
+  writeCall(header: Uint8Array, callId: number, body: Uint8Array): void {
     if (this.closed) return;
-    const at = this.reserve(template.length + body.length);
-    this.chunk.set(template, at);
-    this.chunk.writeUInt32BE(stamp, at + stampOffset);
-    this.chunk.set(body, at + template.length);
+    const at = this.reserve(header.length + body.length);
+    this.chunk.set(header, at);
+    stampCallId(this.chunk, at, callId);
+    this.chunk.set(body, at + header.length);
   }
 
   /** Writes everything queued now. */
@@ -117,7 +117,7 @@ export class FrameWriter {
       this.start = 0;
       this.offset = 0;
     }
-    this.chunk.writeUInt32BE(length, this.offset);
+    writeLengthPrefix(this.chunk, this.offset, length);
     const payloadAt = this.offset + FRAME_HEADER_BYTES;
     this.offset = payloadAt + length;
     if (!this.flushScheduled) {

@@ -1,5 +1,5 @@
-import { FencingToken } from '@nact-rpc/core';
-import { type ProtocolIdentity } from '@nact-rpc/core/internal';
+import type { FencingToken } from '@nact-rpc/core';
+import type { ProtocolIdentity } from '@nact-rpc/core/internal';
 
 /** The kind of a frame: its first payload byte. */
 export const WireKind = {

@@ -1,10 +1,12 @@
 import type { FencingToken } from '@nact-rpc/core';
+import { WireFormatError } from './WireFormatError';
 import { WireKind, type HelloBody, type WireMessage } from './WireMessage';
 
 /**
- * The byte layout of frame payloads. Numbers are big-endian; strings are a 16-bit byte
- * length and UTF-8. Values travel as codec bytes at the end of a payload, so they are never
- * copied to be framed.
+ * The byte layout of frames: the one module that knows offsets and header sizes; the rest of
+ * the transport calls the functions below. A frame is a 4-byte length prefix and a payload.
+ * Numbers are big-endian; strings are a 16-bit byte length and UTF-8. Values travel as codec
+ * bytes at the end of a payload, so they are never copied to be framed.
  *
  *   Hello / HelloAccept   kind | JSON of HelloBody
  *   HelloReject           kind | UTF-8 reason
@@ -16,13 +18,26 @@ import { WireKind, type HelloBody, type WireMessage } from './WireMessage';
  * A token is a type byte (0 none, 1 string, 2 number, 3 bigint) and, unless none, a string.
  */
 
-/** Raised for a payload that does not follow the wire format. */
-export class WireFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WireFormatError';
-  }
+/** The size of the length prefix of every frame: the payload's length, u32. */
+export const FRAME_HEADER_BYTES = 4;
+
+/** Writes the length prefix of a frame whose payload is `length` bytes, at `offset`. */
+export function writeLengthPrefix(buffer: Buffer, offset: number, length: number): void {
+  buffer.writeUInt32BE(length, offset);
 }
+
+/** Reads the payload length a frame declares in its prefix at `offset`. */
+export function readLengthPrefix(buffer: Buffer, offset: number): number {
+  return buffer.readUInt32BE(offset);
+}
+
+const KIND_BYTES = 1;
+const CALL_ID_BYTES = 4;
+/** Requests, handshakes and responses carry their call id right after the kind byte. */
+const CALL_ID_OFFSET = KIND_BYTES;
+const RESPONSE_HEADER_BYTES = KIND_BYTES + CALL_ID_BYTES;
+const STRING_LENGTH_BYTES = 2;
+const TOKEN_TYPE_BYTES = 1;
 
 const TOKEN_NONE = 0;
 const TOKEN_STRING = 1;
@@ -49,7 +64,13 @@ export function encodeRequestHeader(
 ): Buffer {
   const tokenText = fencingToken === undefined ? '' : String(fencingToken);
   const size =
-    1 + 4 + stringSize(endpointId) + stringSize(protocol) + stringSize(method) + 1 + (fencingToken === undefined ? 0 : stringSize(tokenText));
+    KIND_BYTES +
+    CALL_ID_BYTES +
+    stringSize(endpointId) +
+    stringSize(protocol) +
+    stringSize(method) +
+    TOKEN_TYPE_BYTES +
+    (fencingToken === undefined ? 0 : stringSize(tokenText));
   const buffer = Buffer.allocUnsafe(size);
   let offset = buffer.writeUInt8(WireKind.Request, 0);
   offset = buffer.writeUInt32BE(callId, offset);
@@ -64,7 +85,7 @@ export function encodeRequestHeader(
 /** Encodes a Handshake frame. */
 export function encodeHandshake(callId: number, endpointId: string, details: object): Buffer {
   const json = Buffer.from(JSON.stringify(details), 'utf8');
-  const buffer = Buffer.allocUnsafe(1 + 4 + stringSize(endpointId) + json.length);
+  const buffer = Buffer.allocUnsafe(KIND_BYTES + CALL_ID_BYTES + stringSize(endpointId) + json.length);
   let offset = buffer.writeUInt8(WireKind.Handshake, 0);
   offset = buffer.writeUInt32BE(callId, offset);
   offset = writeString(buffer, offset, endpointId);
@@ -74,10 +95,57 @@ export function encodeHandshake(callId: number, endpointId: string, details: obj
 
 /** Encodes the header of a response frame; the frame is this header followed by the payload. */
 export function encodeResponseHeader(ok: boolean, callId: number): Buffer {
-  const buffer = Buffer.allocUnsafe(5);
+  const buffer = Buffer.allocUnsafe(RESPONSE_HEADER_BYTES);
   buffer.writeUInt8(ok ? WireKind.ResponseOk : WireKind.ResponseError, 0);
-  buffer.writeUInt32BE(callId, 1);
+  buffer.writeUInt32BE(callId, CALL_ID_OFFSET);
   return buffer;
+}
+
+/**
+ * Writes `callId` into the request or response header that starts at `headerStart` in
+ * `buffer`: one header, encoded once with call id 0, serves every call of a method.
+ */
+export function stampCallId(buffer: Buffer, headerStart: number, callId: number): void {
+  buffer.writeUInt32BE(callId, headerStart + CALL_ID_OFFSET);
+}
+
+/**
+ * What a Request frame adds to its arguments: the length prefix and `header` (from
+ * {@link encodeRequestHeader}).
+ */
+export function requestOverheadBytes(header: Uint8Array): number {
+  return FRAME_HEADER_BYTES + header.length;
+}
+
+/** The size of a Request frame as written, length prefix included: what counts against the maximum frame size. */
+export function requestFrameBytes(header: Uint8Array, args: Uint8Array): number {
+  return requestOverheadBytes(header) + args.length;
+}
+
+/** The size of a ResponseOk or ResponseError frame as written, length prefix included. */
+export function responseFrameBytes(payload: Uint8Array): number {
+  return FRAME_HEADER_BYTES + RESPONSE_HEADER_BYTES + payload.length;
+}
+
+/**
+ * Reads a ResponseOk or ResponseError payload in place, without decoding a message object (the
+ * caller's hot path), and hands it to `onResponse`.
+ * @returns `false`, without calling `onResponse`, for any other payload, or a response too
+ *   short to hold its header: those go to {@link decodeWireMessage}.
+ */
+export function readResponse(
+  payload: Buffer,
+  onResponse: (ok: boolean, callId: number, body: Buffer) => void,
+): boolean {
+  const kind = payload[0];
+  if ((kind !== WireKind.ResponseOk && kind !== WireKind.ResponseError) || payload.length < RESPONSE_HEADER_BYTES)
+    return false;
+  onResponse(
+    kind === WireKind.ResponseOk,
+    payload.readUInt32BE(CALL_ID_OFFSET),
+    payload.subarray(RESPONSE_HEADER_BYTES),
+  );
+  return true;
 }
 
 /** Encodes a Ping, Pong or Goodbye frame. */
@@ -111,7 +179,14 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
       const callId = reader.u32();
       const endpointId = reader.string();
       const details = reader.json() as { protocol: never; rpcVersion: number; fenced: boolean };
-      return { kind, callId, endpointId, protocol: details.protocol, rpcVersion: details.rpcVersion, fenced: details.fenced === true };
+      return {
+        kind,
+        callId,
+        endpointId,
+        protocol: details.protocol,
+        rpcVersion: details.rpcVersion,
+        fenced: details.fenced === true,
+      };
     }
     case WireKind.ResponseOk:
     case WireKind.ResponseError:
@@ -126,21 +201,21 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
 }
 
 function withKind(kind: number, body: Buffer): Buffer {
-  const buffer = Buffer.allocUnsafe(1 + body.length);
+  const buffer = Buffer.allocUnsafe(KIND_BYTES + body.length);
   buffer.writeUInt8(kind, 0);
-  body.copy(buffer, 1);
+  body.copy(buffer, KIND_BYTES);
   return buffer;
 }
 
 function stringSize(text: string): number {
-  return 2 + Buffer.byteLength(text, 'utf8');
+  return STRING_LENGTH_BYTES + Buffer.byteLength(text, 'utf8');
 }
 
 function writeString(buffer: Buffer, offset: number, text: string): number {
-  const length = buffer.write(text, offset + 2, 'utf8');
+  const length = buffer.write(text, offset + STRING_LENGTH_BYTES, 'utf8');
   if (length > 0xffff) throw new WireFormatError(`a string of ${length} bytes is too long for the wire`);
   buffer.writeUInt16BE(length, offset);
-  return offset + 2 + length;
+  return offset + STRING_LENGTH_BYTES + length;
 }
 
 function tokenType(token: FencingToken | undefined): number {
@@ -175,9 +250,9 @@ class Reader {
   }
 
   string(): string {
-    this.need(2);
+    this.need(STRING_LENGTH_BYTES);
     const length = this.buffer.readUInt16BE(this.offset);
-    this.offset += 2;
+    this.offset += STRING_LENGTH_BYTES;
     this.need(length);
     const text = this.buffer.toString('utf8', this.offset, this.offset + length);
     this.offset += length;

@@ -2,27 +2,23 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SuperJsonCodec } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
-import { type TransportOptions } from '@nact-rpc/transport';
-import { Association, encodeHello, encodeRequestHeader, resolveTransportOptions, WIRE_MAGIC, WIRE_VERSION, WireKind, type AssociationRole, type HandshakeRequestMessage, type HelloBody, type RequestMessage, type TransportHost } from '@nact-rpc/transport/internal';
-import { RecordingLogger } from '../../../runtime-nact/test/support/RecordingLogger';
-
-/** Values pushed one by one; `next()` waits for the next one. */
-export class Inbox<T> {
-  private readonly items: T[] = [];
-  private readonly waiters: ((item: T) => void)[] = [];
-
-  push(item: T): void {
-    const waiter = this.waiters.shift();
-    if (waiter === undefined) this.items.push(item);
-    else waiter(item);
-  }
-
-  next(): Promise<T> {
-    const item = this.items.shift();
-    if (item !== undefined) return Promise.resolve(item);
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-}
+import type { TransportOptions } from '@nact-rpc/transport';
+import {
+  Association,
+  encodeHello,
+  encodeRequestHeader,
+  resolveTransportOptions,
+  WIRE_MAGIC,
+  WIRE_VERSION,
+  WireKind,
+  type AssociationRole,
+  type HandshakeRequestMessage,
+  type HelloBody,
+  type RequestMessage,
+  type TransportHost,
+} from '@nact-rpc/transport/internal';
+import { Inbox } from '../../../../test/support/Inbox';
+import { RecordingLogger } from '../../../../test/support/RecordingLogger';
 
 /** What the `closed` event reported. */
 export interface ClosedEvent {
@@ -88,8 +84,18 @@ export class AssociationFixture {
     const requests = new Inbox<RequestMessage>();
     const handshakes = new Inbox<HandshakeRequestMessage>();
     const onRequest = jest.fn<void, [Association, RequestMessage]>((_, request) => requests.push(request));
-    const onHandshake = jest.fn<void, [Association, HandshakeRequestMessage]>((_, handshake) => handshakes.push(handshake));
-    const host: TransportHost = { serviceName: name, incarnation: `${name}-run-1`, codec, logger, pendingCalls, onRequest, onHandshake };
+    const onHandshake = jest.fn<void, [Association, HandshakeRequestMessage]>((_, handshake) =>
+      handshakes.push(handshake),
+    );
+    const host: TransportHost = {
+      serviceName: name,
+      incarnation: `${name}-run-1`,
+      codec,
+      logger,
+      pendingCalls,
+      onRequest,
+      onHandshake,
+    };
     const resolved = resolveTransportOptions(options.transport);
     let reportClosed!: (event: ClosedEvent) => void;
     const whenClosedEvent = new Promise<ClosedEvent>((resolve) => (reportClosed = resolve));
@@ -149,7 +155,12 @@ export class AssociationFixture {
 }
 
 /** A correct hello of service `name`, with `overrides`. */
-export function helloOf(name: string, codec: string, maxFrameSize: number, overrides: Partial<HelloBody> = {}): HelloBody {
+export function helloOf(
+  name: string,
+  codec: string,
+  maxFrameSize: number,
+  overrides: Partial<HelloBody> = {},
+): HelloBody {
   return {
     magic: WIRE_MAGIC,
     wireVersion: WIRE_VERSION,
@@ -163,8 +174,17 @@ export function helloOf(name: string, codec: string, maxFrameSize: number, overr
 }
 
 /** Registers an ask (answers decoded with the side's codec); its rejection is marked handled. */
-export function registerAsk(side: Side, target: string, timeoutMs = 60_000): { callId: number; promise: Promise<unknown> } {
-  const { callId, promise } = side.pendingCalls.register({ target, recipient: 'rpc://peer/endpoint', timeoutMs, codec: side.codec });
+export function registerAsk(
+  side: Side,
+  target: string,
+  timeoutMs = 60_000,
+): { callId: number; promise: Promise<unknown> } {
+  const { callId, promise } = side.pendingCalls.register({
+    target,
+    recipient: 'rpc://peer/endpoint',
+    timeoutMs,
+    codec: side.codec,
+  });
   promise.catch(() => {});
   return { callId, promise };
 }

@@ -16,9 +16,17 @@ export function track<T>(promise: Promise<T>): Tracked<T> {
 }
 
 /**
+ * Lets the event loop run `turns` turns: each waits for a `setImmediate`, so the microtasks,
+ * I/O callbacks and immediates queued before it have run.
+ */
+export async function eventLoopTurns(turns = 1): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
  * Lets the actors process what is in their mailboxes: a few turns of the event loop, enough
  * for deliveries in microtasks and in nact's macrotasks alike.
  */
-export async function flushMailboxes(turns = 10): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+export function flushMailboxes(turns = 10): Promise<void> {
+  return eventLoopTurns(turns);
 }

@@ -1,0 +1,163 @@
+import { RpcError, RpcInvalidStateError } from '@nact-rpc/core';
+import type { ControlMessage, EndpointHooks, ReplyTo } from '@nact-rpc/core/internal';
+import { ACK, answer } from './answer';
+import { describeEndpoint } from './describeEndpoint';
+import type { EndpointActorHost } from './EndpointActorHost';
+import { isPromiseLike } from './isPromiseLike';
+import { runInTurn } from './mainThread';
+import { messageOf } from './messageOf';
+
+/** The lifecycle states of an endpoint's actor. */
+export type EndpointState = 'STOPPED' | 'STARTED' | 'TERMINATING' | 'TERMINATED';
+
+/** What must be ready before an endpoint starts: the actor, which looks up the endpoint's methods. */
+export interface StartPreparation {
+  /**
+   * Called before each start from STOPPED; throws if the endpoint cannot serve (it lacks a
+   * method of a protocol it serves), which fails the start and terminates the endpoint
+   * without calling `onStart`.
+   */
+  prepareStart(): void;
+}
+
+/**
+ * The lifecycle state machine of an endpoint's actor, driven by control messages:
+ *
+ *     STOPPED --start--> STARTED --terminate--> TERMINATING --(onStop settled)--> TERMINATED
+ *        ^                  |
+ *        +------stop--------+
+ *
+ * Terminate from STOPPED goes to TERMINATING too, calling `onStop` only if the endpoint was
+ * ever started. An invalid transition is answered with `RpcInvalidStateError`. `onStart` and
+ * `onStop` run as turns of the endpoint's main thread.
+ */
+export class EndpointLifecycle {
+  private state: EndpointState = 'STOPPED';
+  private startedOnce = false;
+
+  // An object, not a closure, prepares the start: one lifecycle per endpoint, and a service may
+  // hold a hundred thousand endpoints.
+  constructor(
+    private readonly hooks: EndpointHooks,
+    private readonly host: EndpointActorHost,
+    private readonly turnOwner: object,
+    private readonly preparation: StartPreparation,
+  ) {}
+
+  /** The current state. */
+  getState(): EndpointState {
+    return this.state;
+  }
+
+  /**
+   * Makes the transition `message` asks for and answers it. Returns a promise only while the
+   * mailbox must stay closed: during an asynchronous `onStart`.
+   */
+  control(message: ControlMessage): void | Promise<void> {
+    switch (message.command) {
+      case 'start':
+        return this.start(message.replyTo);
+      case 'stop':
+        if (this.state === 'STARTED' || this.state === 'STOPPED') {
+          this.state = 'STOPPED';
+          answer(message.replyTo, ACK);
+        } else {
+          answer(message.replyTo, { ok: false, error: this.invalidTransition('STOPPED') });
+        }
+        return;
+      case 'terminate':
+        this.terminate();
+        answer(message.replyTo, ACK);
+        return;
+    }
+  }
+
+  private start(replyTo: ReplyTo | undefined): void | Promise<void> {
+    if (this.state === 'STARTED') {
+      answer(replyTo, ACK);
+      return;
+    }
+    if (this.state !== 'STOPPED') {
+      answer(replyTo, { ok: false, error: this.invalidTransition('STARTED') });
+      return;
+    }
+    try {
+      this.preparation.prepareStart();
+    } catch (error) {
+      // The endpoint class lacks a method of a protocol it serves: not an onStart failure.
+      answer(replyTo, { ok: false, error });
+      this.finishTermination(error);
+      return;
+    }
+    let onStartResult: unknown;
+    try {
+      this.hooks.setRunning(true);
+      onStartResult = runInTurn(this.turnOwner, () => this.hooks.onStart());
+    } catch (error) {
+      this.failStart(error, replyTo);
+      return;
+    }
+    if (!isPromiseLike(onStartResult)) {
+      this.started(replyTo);
+      return;
+    }
+    // Keep the mailbox closed until onStart settles: no RPC runs before the endpoint is ready.
+    return Promise.resolve(onStartResult).then(
+      () => this.started(replyTo),
+      (error: unknown) => this.failStart(error, replyTo),
+    );
+  }
+
+  private started(replyTo: ReplyTo | undefined): void {
+    this.state = 'STARTED';
+    this.startedOnce = true;
+    answer(replyTo, ACK);
+  }
+
+  private failStart(cause: unknown, replyTo: ReplyTo | undefined): void {
+    this.hooks.setRunning(false);
+    const failure = new RpcError(`Could not start ${this.describe()}: ${messageOf(cause)}`, { cause });
+    answer(replyTo, { ok: false, error: failure });
+    this.finishTermination(failure);
+  }
+
+  private terminate(): void {
+    if (this.state === 'TERMINATING' || this.state === 'TERMINATED') return;
+    if (!this.startedOnce) {
+      this.state = 'TERMINATING';
+      this.finishTermination(undefined);
+      return;
+    }
+    this.state = 'TERMINATING';
+    this.hooks.setRunning(false);
+    let onStopResult: unknown;
+    try {
+      onStopResult = runInTurn(this.turnOwner, () => this.hooks.onStop());
+    } catch (error) {
+      this.finishTermination(error);
+      return;
+    }
+    if (!isPromiseLike(onStopResult)) {
+      this.finishTermination(undefined);
+      return;
+    }
+    // Messages keep being processed while onStop is pending.
+    Promise.resolve(onStopResult).then(
+      () => this.finishTermination(undefined),
+      (error: unknown) => this.finishTermination(error),
+    );
+  }
+
+  private finishTermination(failure: unknown): void {
+    this.state = 'TERMINATED';
+    this.host.terminated(failure);
+  }
+
+  private invalidTransition(target: EndpointState): RpcInvalidStateError {
+    return new RpcInvalidStateError(`${this.describe()} is ${this.state} and cannot go into state ${target}.`);
+  }
+
+  private describe(): string {
+    return describeEndpoint(this.hooks, this.host.address);
+  }
+}

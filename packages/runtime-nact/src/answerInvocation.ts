@@ -1,0 +1,28 @@
+import { type InvocationMessage, type Outcome, encodeOutcome } from '@nact-rpc/core/internal';
+import type { ActorScope } from './ActorScope';
+import { messageOf } from './messageOf';
+
+/**
+ * Sends the outcome of an invocation to its caller: by reference for a local invocation,
+ * serialized for a serialized one (a result over the maximum frame size becomes an
+ * `RpcSerializationError`, see `encodeOutcome`). A tell has no caller to answer: its failure
+ * is logged instead, and its success is not reported at all.
+ */
+export function answerInvocation(scope: ActorScope, message: InvocationMessage, outcome: Outcome): void {
+  if (message.replyTo === undefined) {
+    if (!outcome.ok) {
+      scope.context.logger.error(
+        `Tell ${message.protocol}.${message.method} failed in ${scope.describe()}: ${messageOf(outcome.error)}`,
+        { error: outcome.error },
+      );
+    }
+    return;
+  }
+  if (message.kind === 'invoke') {
+    message.replyTo.sink.complete(message.replyTo.callId, outcome);
+    return;
+  }
+  const { codec, maxFrameSize } = scope.context;
+  const encoded = encodeOutcome(codec, outcome, `${message.protocol}.${message.method}`, maxFrameSize);
+  message.replyTo.sink.complete(message.replyTo.callId, encoded);
+}

@@ -1,0 +1,35 @@
+import { RpcInvalidStateError } from '@nact-rpc/core';
+import type { EndpointHooks } from '@nact-rpc/core/internal';
+
+/** An RPC method of an endpoint, called with the endpoint as `this`. */
+export type RpcFunction = (...args: unknown[]) => unknown;
+
+/** Protocol name → method name → the endpoint's function. */
+export type MethodTable = ReadonlyMap<string, ReadonlyMap<string, RpcFunction>>;
+
+/**
+ * Looks up every method of every protocol the endpoint serves, once, so that a call is two
+ * map lookups and never a property lookup by a name that came off the wire.
+ * @throws RpcInvalidStateError if the endpoint lacks a method of a protocol it serves.
+ */
+export function buildMethodTable(endpoint: object, hooks: EndpointHooks): MethodTable {
+  const table = new Map<string, Map<string, RpcFunction>>();
+  for (const protocol of hooks.protocols) {
+    const methods = new Map<string, RpcFunction>();
+    for (const name of Object.keys(protocol.methods)) {
+      const fn: unknown = Reflect.get(endpoint, name);
+      if (!isFunction(fn)) {
+        throw new RpcInvalidStateError(
+          `${hooks.className} serves protocol ${protocol.name} but has no method ${name}.`,
+        );
+      }
+      methods.set(name, fn);
+    }
+    table.set(protocol.name, methods);
+  }
+  return table;
+}
+
+function isFunction(value: unknown): value is RpcFunction {
+  return typeof value === 'function';
+}

@@ -1,0 +1,62 @@
+import { RpcSerializationError } from '@nact-rpc/core';
+import type { InvocationMessage, SerializedInvocationMessage } from '@nact-rpc/core/internal';
+import type { ActorScope } from './ActorScope';
+import { answerInvocation } from './answerInvocation';
+import type { RpcFunction } from './buildMethodTable';
+import { isPromiseLike } from './isPromiseLike';
+import { enterTurn, exitTurn } from './mainThread';
+import { messageOf } from './messageOf';
+import { refuse } from './refuse';
+
+/**
+ * Calls `fn`, the endpoint's method for `message`, as a turn of the endpoint's main thread,
+ * and answers the caller with what it returns, throws, or (for a promise) settles to. The
+ * mailbox is not held while a returned promise is pending: the answer goes when it settles.
+ * Serialized arguments are decoded first; arguments that do not decode to an array are refused
+ * with `RpcSerializationError` and the method does not run.
+ *
+ * This is the hot path: no closure or promise of its own for a method that returns a value.
+ */
+export function invokeMethod(scope: ActorScope, fn: RpcFunction, message: InvocationMessage): void {
+  const args = message.kind === 'invoke' ? message.args : decodeArguments(scope, message);
+  if (args === undefined) return;
+  let result: unknown;
+  const previous = enterTurn(scope.turnOwner);
+  try {
+    result = Reflect.apply(fn, scope.endpoint, args);
+  } catch (error) {
+    answerInvocation(scope, message, { ok: false, error });
+    return;
+  } finally {
+    exitTurn(previous);
+  }
+  if (isPromiseLike(result)) {
+    result.then(
+      (value) => answerInvocation(scope, message, { ok: true, value }),
+      (error: unknown) => answerInvocation(scope, message, { ok: false, error }),
+    );
+  } else {
+    answerInvocation(scope, message, { ok: true, value: result });
+  }
+}
+
+/** The decoded arguments, or `undefined` once the caller has been told why there are none. */
+function decodeArguments(scope: ActorScope, message: SerializedInvocationMessage): readonly unknown[] | undefined {
+  let decoded: unknown;
+  try {
+    decoded = scope.context.codec.decode(message.encodedArgs);
+  } catch (cause) {
+    refuse(
+      scope,
+      message,
+      `could not deserialize its arguments: ${messageOf(cause)}`,
+      RpcSerializationError,
+      'warn',
+      cause,
+    );
+    return undefined;
+  }
+  if (Array.isArray(decoded)) return decoded as unknown[];
+  refuse(scope, message, 'its arguments are not an array.', RpcSerializationError, 'warn');
+  return undefined;
+}

@@ -1,0 +1,18 @@
+/** Values pushed one by one; `next()` waits for the next one. Shared by every package's tests. */
+export class Inbox<T> {
+  private readonly items: T[] = [];
+  private readonly waiters: ((item: T) => void)[] = [];
+
+  /** Hands `item` to the oldest waiting `next()`, or keeps it for the next one. */
+  push(item: T): void {
+    const waiter = this.waiters.shift();
+    if (waiter === undefined) this.items.push(item);
+    else waiter(item);
+  }
+
+  /** The oldest item not handed out yet, or the next one pushed. */
+  next(): Promise<T> {
+    if (this.items.length > 0) return Promise.resolve(this.items.shift() as T);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
