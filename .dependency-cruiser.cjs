@@ -20,7 +20,13 @@ module.exports = {
       severity: 'error',
       comment: 'core imports no other package of the repository, no actor library and no networking.',
       from: { path: '^packages/core/src' },
-      to: { path: ['^packages/(transport|runtime-nact|examples|bench)/', '^node_modules/nact/', '^(node:)?(net|tls|dgram|http|https)$'] },
+      to: {
+        path: [
+          '^packages/(transport|runtime-nact|examples|bench)/',
+          '^node_modules/nact/',
+          '^(node:)?(net|tls|dgram|http|https)$',
+        ],
+      },
     },
     {
       name: 'transport-below-runtime',
@@ -62,7 +68,10 @@ module.exports = {
       severity: 'error',
       comment: 'Another package is reached through its entry (index or internal), never a deep import into its src.',
       from: { path: '^packages/([^/]+)/' },
-      to: { path: '^packages/[^/]+/src/', pathNot: ['^packages/$1/src/', '^packages/[^/]+/src/(index|internal)\\.ts$'] },
+      to: {
+        path: '^packages/[^/]+/src/',
+        pathNot: ['^packages/$1/src/', '^packages/[^/]+/src/(index|internal)\\.ts$'],
+      },
     },
   ],
   options: {
@@ -71,6 +80,9 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     combinedDependencies: false,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

@@ -56,4 +56,6 @@ for (const file of commonJs.outputFiles) {
   mkdirSync(dirname(file.path), { recursive: true });
   writeFileSync(file.path, code);
 }
-process.stdout.write(`${packageJson.name}: built ${Object.keys(entry).join(', ')} as ES modules and CommonJS in ${join(process.cwd(), 'dist')}\n`);
+process.stdout.write(
+  `${packageJson.name}: built ${Object.keys(entry).join(', ')} as ES modules and CommonJS in ${join(process.cwd(), 'dist')}\n`,
+);

@@ -50,7 +50,9 @@ const TYPECHECK_PROJECTS: readonly (readonly [setting: string, project: string])
 const CONSUMER_CHECKS: Readonly<Record<string, () => Promise<unknown>>> = {
   'cjs-jest': () => runConsumerJest(workspace, 'cjs-jest', 6),
   'esm-jest': () => runConsumerJest(workspace, 'esm-jest', 1, { esm: true }),
-  ...Object.fromEntries(TYPECHECK_PROJECTS.map(([, project]) => [project, () => typecheckConsumer(workspace, project)])),
+  ...Object.fromEntries(
+    TYPECHECK_PROJECTS.map(([, project]) => [project, () => typecheckConsumer(workspace, project)]),
+  ),
   'esm-node': () => runConsumerScript(workspace.consumerPath('esm-node'), 'main.js'),
   'cjs-require': () => runConsumerScript(workspace.consumerPath('cjs-require'), 'main.cjs'),
   // As Node.js before 20.19 does: a CommonJS program cannot require an ES module.
@@ -69,7 +71,11 @@ installation.catch(() => {});
 
 beforeAll(async () => {
   await workspace.pack();
-  for (const name of PUBLISHED_PACKAGES) attwChecks.set(name, pool.start(() => runAttw(workspace, name)));
+  for (const name of PUBLISHED_PACKAGES)
+    attwChecks.set(
+      name,
+      pool.start(() => runAttw(workspace, name)),
+    );
   installation = workspace.install();
   installation.then(
     () => Object.entries(CONSUMER_CHECKS).forEach(([name, check]) => consumerChecks.set(name, pool.start(check))),
@@ -131,7 +137,11 @@ describe('the installed packages, in consumer projects', () => {
     TEST_TIMEOUT_MS,
   );
 
-  test('a CommonJS script requires the packages and runs the scenario', () => consumerCheck('cjs-require'), TEST_TIMEOUT_MS);
+  test(
+    'a CommonJS script requires the packages and runs the scenario',
+    () => consumerCheck('cjs-require'),
+    TEST_TIMEOUT_MS,
+  );
 
   test(
     'the same CommonJS script runs where require cannot load ES modules (--no-experimental-require-module, as before Node.js 20.19)',

@@ -73,7 +73,9 @@ describe('values and errors across processes', () => {
     const echo = await client.connect(server.address('echo'), EchoProtocol);
     const error = await echo.take('y'.repeat(MAX_FRAME_SIZE)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcSerializationError);
-    expect((error as Error).message).toMatch(/EchoGateway\.take .* is \d+ bytes, over the maximum frame size of 65536 bytes/);
+    expect((error as Error).message).toMatch(
+      /EchoGateway\.take .* is \d+ bytes, over the maximum frame size of 65536 bytes/,
+    );
     // The association is unharmed, and the request never reached the endpoint.
     expect(await echo.take('small')).toBe(5);
   });

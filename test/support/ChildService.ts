@@ -34,7 +34,9 @@ export class ChildService {
    */
   static start(overrides: Partial<ServerProcessConfig> = {}): Promise<ChildService> {
     const config: ServerProcessConfig = { name: 'server', port: 0, leaderToken: 'session-1', ...overrides };
-    const child = spawn(process.execPath, [SERVER_PROCESS, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_PROCESS, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exit = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

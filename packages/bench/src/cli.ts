@@ -19,8 +19,22 @@ import type { Scenario } from './scenario';
 import { commandLine, machineInfo, writeResults } from './results';
 import { goalsTable, ratiosTable, resultsTable, type FigureRow } from './table';
 
-const LOCAL_SCENARIOS: readonly Scenario[] = [directCall, nactDispatch, nactQuerySeq, nactQuery1000, rpcTell, rpcAskSeq, rpcAsk1000];
-const CODEC_SCENARIOS: readonly Scenario[] = [codecJson, codecSuperjson, codecDefault, codecJsonPlain, codecDefaultPlain];
+const LOCAL_SCENARIOS: readonly Scenario[] = [
+  directCall,
+  nactDispatch,
+  nactQuerySeq,
+  nactQuery1000,
+  rpcTell,
+  rpcAskSeq,
+  rpcAsk1000,
+];
+const CODEC_SCENARIOS: readonly Scenario[] = [
+  codecJson,
+  codecSuperjson,
+  codecDefault,
+  codecJsonPlain,
+  codecDefaultPlain,
+];
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -29,13 +43,17 @@ async function main(args: readonly string[]): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown arguments ${unknown.join(' ')}; usage: cli.js [--quick]`);
   const config = benchConfig(args.includes('--quick'));
   const startedAt = new Date();
-  progress(`nact-rpc bench (${config.quick ? 'quick' : 'full'}): ${config.rounds} rounds, ${config.measureMs} ms per scenario after ${config.warmupMs} ms of warm-up`);
+  progress(
+    `nact-rpc bench (${config.quick ? 'quick' : 'full'}): ${config.rounds} rounds, ${config.measureMs} ms per scenario after ${config.warmupMs} ms of warm-up`,
+  );
 
   const remote = await startRemoteBench();
   const results = await runRounds([...LOCAL_SCENARIOS, ...CODEC_SCENARIOS, ...remote.scenarios], config, progress);
   await remote.server.kill();
 
-  progress(`memory: ${config.memoryItems.toLocaleString('en-US')} endpoints, then as many nact actors, each in a fresh process`);
+  progress(
+    `memory: ${config.memoryItems.toLocaleString('en-US')} endpoints, then as many nact actors, each in a fresh process`,
+  );
   const memory = await measureMemory(config);
   progress(`idle: ${config.idleAssociations} associations, CPU over ${config.idleWindowMs} ms`);
   const idle = await measureIdleAssociations(config);
@@ -44,7 +62,11 @@ async function main(args: readonly string[]): Promise<void> {
     { name: 'memory_per_endpoint_bytes', value: memory.memory_per_endpoint_bytes ?? Number.NaN, unit: 'bytes' },
     { name: 'memory_per_nact_actor_bytes', value: memory.memory_per_nact_actor_bytes ?? Number.NaN, unit: 'bytes' },
     { name: 'idle_associations_cpu_percent', value: idle.idle_associations_cpu_percent ?? Number.NaN, unit: '% core' },
-    { name: 'idle_associations_client_cpu_percent', value: idle.idle_associations_client_cpu_percent ?? Number.NaN, unit: '% core' },
+    {
+      name: 'idle_associations_client_cpu_percent',
+      value: idle.idle_associations_client_cpu_percent ?? Number.NaN,
+      unit: '% core',
+    },
   ];
   const figures = { ...resultFigures(results), ...codecPayloadBytes(), ...memory, ...idle };
   const ratios = computeRatios(figures);
@@ -52,7 +74,8 @@ async function main(args: readonly string[]): Promise<void> {
 
   console.log(`\n${resultsTable(results, scale)}\n\n${ratiosTable(ratios)}\n\n${goalsTable(goals)}\n`);
   for (const { name, anomalies } of results) {
-    for (const [key, count] of Object.entries(anomalies)) if (count > 0) console.log(`anomaly: ${name}: ${key} = ${count}`);
+    for (const [key, count] of Object.entries(anomalies))
+      if (count > 0) console.log(`anomaly: ${name}: ${key} = ${count}`);
   }
   for (const line of noisyScenarios(results)) console.log(line);
   const path = writeResults({
@@ -77,7 +100,9 @@ function noisyScenarios(results: readonly ScenarioResult[]): string[] {
   return results.flatMap(({ name, rounds }) => {
     const rates = rounds.map((round) => round.perSecond);
     const spread = Math.max(...rates) / Math.min(...rates);
-    return spread > 1.5 ? [`noisy: ${name}: rounds range ${spread.toFixed(1)}x (${rates.map((rate) => Math.round(rate)).join(', ')})`] : [];
+    return spread > 1.5
+      ? [`noisy: ${name}: rounds range ${spread.toFixed(1)}x (${rates.map((rate) => Math.round(rate)).join(', ')})`]
+      : [];
   });
 }
 

@@ -48,7 +48,8 @@ interface RoundTrip {
 
 const json: RoundTrip = {
   encode: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
-  decode: (bytes) => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as unknown,
+  decode: (bytes) =>
+    JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as unknown,
 };
 
 function superjson(): RoundTrip {
@@ -59,7 +60,11 @@ function superjson(): RoundTrip {
   };
 }
 
-function codecScenario(name: string, make: () => RoundTrip, payloadOf: () => Record<string, unknown> = codecPayload): Scenario {
+function codecScenario(
+  name: string,
+  make: () => RoundTrip,
+  payloadOf: () => Record<string, unknown> = codecPayload,
+): Scenario {
   return {
     name,
     unit: 'ops/s',

@@ -7,7 +7,11 @@ interface RatioDefinition {
   readonly denominator: string;
 }
 
-const ratio = (key: string, numerator: string, denominator: string): RatioDefinition => ({ key, numerator, denominator });
+const ratio = (key: string, numerator: string, denominator: string): RatioDefinition => ({
+  key,
+  numerator,
+  denominator,
+});
 
 /** Every ratio reported, in order; the first eight are the required ones. */
 export const RATIOS: readonly RatioDefinition[] = [
@@ -51,14 +55,29 @@ export interface Goal {
 
 /** The performance goals of nact-rpc. */
 export const GOALS: readonly Goal[] = [
-  { label: 'local ask >= 1.5x nact query (1 in flight)', ratio: 'local_ask_seq_vs_nact_query', comparison: '>=', target: 1.5 },
-  { label: 'local ask >= 3.0x nact query (1000 in flight)', ratio: 'local_ask_1000_vs_nact_query', comparison: '>=', target: 3.0 },
+  {
+    label: 'local ask >= 1.5x nact query (1 in flight)',
+    ratio: 'local_ask_seq_vs_nact_query',
+    comparison: '>=',
+    target: 1.5,
+  },
+  {
+    label: 'local ask >= 3.0x nact query (1000 in flight)',
+    ratio: 'local_ask_1000_vs_nact_query',
+    comparison: '>=',
+    target: 3.0,
+  },
   { label: 'local tell >= 1.5x nact dispatch', ratio: 'local_tell_vs_nact_dispatch', comparison: '>=', target: 1.5 },
   { label: 'remote ask@100 >= 0.6x raw TCP', ratio: 'remote_ask_100_vs_raw_tcp', comparison: '>=', target: 0.6 },
   { label: 'remote ask@100 >= 15x gRPC', ratio: 'remote_ask_100_vs_grpc', comparison: '>=', target: 15 },
   { label: 'remote ask@1000 >= 0.5x raw TCP', ratio: 'remote_ask_1000_vs_raw_tcp', comparison: '>=', target: 0.5 },
   { label: 'remote p50@1 <= 1.5x raw TCP', ratio: 'remote_p50_1_vs_raw_tcp', comparison: '<=', target: 1.5 },
-  { label: 'memory per endpoint <= 2x nact actor', ratio: 'memory_per_endpoint_vs_nact_actor', comparison: '<=', target: 2 },
+  {
+    label: 'memory per endpoint <= 2x nact actor',
+    ratio: 'memory_per_endpoint_vs_nact_actor',
+    comparison: '<=',
+    target: 2,
+  },
 ];
 
 /** A goal with the measured ratio and whether it is met. */

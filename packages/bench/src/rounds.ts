@@ -85,8 +85,11 @@ export async function runRounds(
     const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
     for (const scenario of order) {
       const stats = await runner.measure(scenario);
-      const latency = stats.p50Us === undefined ? '' : `  p50 ${stats.p50Us.toFixed(1)} µs  p99 ${stats.p99Us?.toFixed(1)} µs`;
-      progress(`round ${round + 1}/${config.rounds}  ${scenario.name.padEnd(24)} ${Math.round(stats.perSecond).toLocaleString('en-US')} ${scenario.unit}${latency}`);
+      const latency =
+        stats.p50Us === undefined ? '' : `  p50 ${stats.p50Us.toFixed(1)} µs  p99 ${stats.p99Us?.toFixed(1)} µs`;
+      progress(
+        `round ${round + 1}/${config.rounds}  ${scenario.name.padEnd(24)} ${Math.round(stats.perSecond).toLocaleString('en-US')} ${scenario.unit}${latency}`,
+      );
     }
   }
   return scenarios.map((scenario) => runner.result(scenario));

@@ -11,7 +11,9 @@ export interface FigureRow {
 
 /** Lays out `rows` under `headers`; the first column is left-aligned, the others right-aligned. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
@@ -21,14 +23,27 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 
-const integer = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value));
+const integer = (value: number): string =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);
 const micros = (value: number | undefined): string => (value === undefined ? '' : value.toFixed(1));
 
 /** The table of scenario medians (throughput, p50, p99) and scale figures. */
 export function resultsTable(results: readonly ScenarioResult[], scale: readonly FigureRow[]): string {
-  const rows = results.map(({ name, unit, median }) => [name, integer(median.perSecond), unit, micros(median.p50Us), micros(median.p99Us)]);
+  const rows = results.map(({ name, unit, median }) => [
+    name,
+    integer(median.perSecond),
+    unit,
+    micros(median.p50Us),
+    micros(median.p99Us),
+  ]);
   for (const { name, value, unit } of scale) {
-    rows.push([name, Number.isInteger(value) || Math.abs(value) >= 100 ? integer(value) : value.toFixed(2), unit, '', '']);
+    rows.push([
+      name,
+      Number.isInteger(value) || Math.abs(value) >= 100 ? integer(value) : value.toFixed(2),
+      unit,
+      '',
+      '',
+    ]);
   }
   return formatTable(['scenario', 'median', 'unit', 'p50 µs', 'p99 µs'], rows);
 }

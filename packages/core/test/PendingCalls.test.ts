@@ -291,7 +291,9 @@ describe('PendingCalls', () => {
       const error = (await rejectionOf(promise)) as RpcSerializationError;
       expect(error).toBeInstanceOf(RpcSerializationError);
       expect(error.code).toBe('RPC_SERIALIZATION');
-      expect(error.message).toContain(`Could not deserialize the ${what} of HelloGateway.hello from rpc://service/endpoint-1`);
+      expect(error.message).toContain(
+        `Could not deserialize the ${what} of HelloGateway.hello from rpc://service/endpoint-1`,
+      );
       expect(error.cause).toBeInstanceOf(Error);
       expect(calls.size).toBe(0);
     });

@@ -1,4 +1,12 @@
-import { ask, defineProtocol, RpcInvalidOptionError, tell, type AskMethod, type FencingToken, type TellMethod } from '@nact-rpc/core';
+import {
+  ask,
+  defineProtocol,
+  RpcInvalidOptionError,
+  tell,
+  type AskMethod,
+  type FencingToken,
+  type TellMethod,
+} from '@nact-rpc/core';
 import { createGatewayProxy, type GatewayInvoker } from '@nact-rpc/core/internal';
 
 const Base = defineProtocol('Base', { ping: ask<[], string>() });
@@ -155,19 +163,26 @@ describe('createGatewayProxy', () => {
     ['a string', '100'],
     ['null', null],
     ['an object', { ms: 5 }],
-  ])('a timeout argument that is %s rejects with an RpcInvalidOptionError naming protocol.method, without calling the invoker', async (_, timeout) => {
-    const gateway = createGatewayProxy(Jobs, invoker);
-    let answer: Promise<boolean> | undefined;
-    expect(() => {
-      answer = gateway.cancel('job-7', timeout as unknown as number);
-    }).not.toThrow();
-    await expect(answer).rejects.toThrow(RpcInvalidOptionError);
-    await expect(answer).rejects.toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'arguments[1]' });
-    await expect(answer).rejects.toThrow('Jobs.cancel: invalid arguments[1]: expected a timeout of 0 or more milliseconds');
-    await expect(answer).rejects.toThrow(`got ${typeof timeout === 'string' ? `the string "${timeout}"` : typeof timeout === 'object' && timeout !== null ? 'an object with keys ms' : String(timeout)}`);
-    expect(invoker.asks).toEqual([]);
-    expect(invoker.tells).toEqual([]);
-  });
+  ])(
+    'a timeout argument that is %s rejects with an RpcInvalidOptionError naming protocol.method, without calling the invoker',
+    async (_, timeout) => {
+      const gateway = createGatewayProxy(Jobs, invoker);
+      let answer: Promise<boolean> | undefined;
+      expect(() => {
+        answer = gateway.cancel('job-7', timeout as unknown as number);
+      }).not.toThrow();
+      await expect(answer).rejects.toThrow(RpcInvalidOptionError);
+      await expect(answer).rejects.toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'arguments[1]' });
+      await expect(answer).rejects.toThrow(
+        'Jobs.cancel: invalid arguments[1]: expected a timeout of 0 or more milliseconds',
+      );
+      await expect(answer).rejects.toThrow(
+        `got ${typeof timeout === 'string' ? `the string "${timeout}"` : typeof timeout === 'object' && timeout !== null ? 'an object with keys ms' : String(timeout)}`,
+      );
+      expect(invoker.asks).toEqual([]);
+      expect(invoker.tells).toEqual([]);
+    },
+  );
 
   test('getAddress and getHostname are answered by the gateway without a call', () => {
     const gateway = createGatewayProxy(Jobs, invoker);

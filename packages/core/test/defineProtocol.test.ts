@@ -1,4 +1,12 @@
-import { ask, defineProtocol, RpcInvalidOptionError, tell, type AnyMethod, type MethodMap, type TimeoutArgPosition } from '@nact-rpc/core';
+import {
+  ask,
+  defineProtocol,
+  RpcInvalidOptionError,
+  tell,
+  type AnyMethod,
+  type MethodMap,
+  type TimeoutArgPosition,
+} from '@nact-rpc/core';
 import { thrownBy } from '../../../test/support/failures';
 
 /** A timeout position the compiler would refuse, to reach the run-time check. */
@@ -24,14 +32,17 @@ describe('ask and tell', () => {
     expect(ask<[number?], void>({ timeoutArg: 0 }).timeoutArg).toBe(0);
   });
 
-  test.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('ask refuses the timeout position %p with an RpcInvalidOptionError', (position) => {
-    const error = thrownBy(() => ask<[number]>({ timeoutArg: badPosition(position) }));
-    expect(error).toBeInstanceOf(RpcInvalidOptionError);
-    expect((error as RpcInvalidOptionError).option).toBe('timeoutArg');
-    expect((error as RpcInvalidOptionError).message).toContain('timeoutArg');
-    expect((error as RpcInvalidOptionError).message).toContain(`got ${String(position)}`);
-    expect((error as RpcInvalidOptionError).message).toContain('the position of an argument');
-  });
+  test.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'ask refuses the timeout position %p with an RpcInvalidOptionError',
+    (position) => {
+      const error = thrownBy(() => ask<[number]>({ timeoutArg: badPosition(position) }));
+      expect(error).toBeInstanceOf(RpcInvalidOptionError);
+      expect((error as RpcInvalidOptionError).option).toBe('timeoutArg');
+      expect((error as RpcInvalidOptionError).message).toContain('timeoutArg');
+      expect((error as RpcInvalidOptionError).message).toContain(`got ${String(position)}`);
+      expect((error as RpcInvalidOptionError).message).toContain('the position of an argument');
+    },
+  );
 
   test.each([
     ['tell', () => tell({ local: 'yes' as unknown as boolean })],
@@ -153,16 +164,22 @@ describe('defineProtocol', () => {
   });
 
   describe('names', () => {
-    test.each(['getAddress', 'getHostname', 'getFencingToken', 'then', 'toString', 'constructor', 'hasOwnProperty', 'valueOf'])(
-      'refuses the reserved method name %s with an RpcInvalidOptionError',
-      (methodName) => {
-        const methods: MethodMap = { [methodName]: tell() };
-        const error = thrownBy(() => defineProtocol('Reserved', methods));
-        expect(error).toBeInstanceOf(RpcInvalidOptionError);
-        expect((error as RpcInvalidOptionError).message).toContain(methodName);
-        expect((error as RpcInvalidOptionError).message).toContain('reserved');
-      },
-    );
+    test.each([
+      'getAddress',
+      'getHostname',
+      'getFencingToken',
+      'then',
+      'toString',
+      'constructor',
+      'hasOwnProperty',
+      'valueOf',
+    ])('refuses the reserved method name %s with an RpcInvalidOptionError', (methodName) => {
+      const methods: MethodMap = { [methodName]: tell() };
+      const error = thrownBy(() => defineProtocol('Reserved', methods));
+      expect(error).toBeInstanceOf(RpcInvalidOptionError);
+      expect((error as RpcInvalidOptionError).message).toContain(methodName);
+      expect((error as RpcInvalidOptionError).message).toContain('reserved');
+    });
 
     test('refuses the reserved name __proto__ declared as an own property', () => {
       const methods = Object.defineProperty({}, '__proto__', { value: tell(), enumerable: true }) as MethodMap;
@@ -185,7 +202,9 @@ describe('defineProtocol', () => {
         const error = thrownBy(() => defineProtocol(name, {}));
         expect(error).toBeInstanceOf(RpcInvalidOptionError);
         expect((error as RpcInvalidOptionError).option).toBe('name');
-        expect((error as RpcInvalidOptionError).message).toContain(`defineProtocol: invalid name: expected a protocol name`);
+        expect((error as RpcInvalidOptionError).message).toContain(
+          `defineProtocol: invalid name: expected a protocol name`,
+        );
         expect((error as RpcInvalidOptionError).message).toContain(`got the string ${JSON.stringify(name)}`);
       },
     );

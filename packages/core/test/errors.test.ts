@@ -1,4 +1,19 @@
-import { EndpointNotStartedError, FencingTokenError, HandshakeError, isRpcError, RecipientUnreachableError, RpcConnectionError, RpcBindError, RpcError, RpcInvalidOptionError, RpcInvalidStateError, RpcSerializationError, RpcTimeoutError, type RpcErrorCode, type RpcErrorOptions } from '@nact-rpc/core';
+import {
+  EndpointNotStartedError,
+  FencingTokenError,
+  HandshakeError,
+  isRpcError,
+  RecipientUnreachableError,
+  RpcConnectionError,
+  RpcBindError,
+  RpcError,
+  RpcInvalidOptionError,
+  RpcInvalidStateError,
+  RpcSerializationError,
+  RpcTimeoutError,
+  type RpcErrorCode,
+  type RpcErrorOptions,
+} from '@nact-rpc/core';
 import { fromErrorEnvelope, toErrorEnvelope } from '@nact-rpc/core/internal';
 import type * as Core from '@nact-rpc/core';
 
@@ -7,8 +22,10 @@ type AnyRpcErrorClass = new (message: string, options?: RpcErrorOptions) => RpcE
 /** Builds any class of the hierarchy; RpcTimeoutError needs its timeout, the option and bind errors what they are about. */
 function create(errorClass: AnyRpcErrorClass, message: string, options: RpcErrorOptions = {}): RpcError {
   if (errorClass === (RpcTimeoutError as unknown)) return new RpcTimeoutError(message, { ...options, timeoutMs: 100 });
-  if (errorClass === (RpcInvalidOptionError as unknown)) return new RpcInvalidOptionError(message, { ...options, option: 'askTimeoutMs' });
-  if (errorClass === (RpcBindError as unknown)) return new RpcBindError(message, { ...options, host: '127.0.0.1', port: 50100 });
+  if (errorClass === (RpcInvalidOptionError as unknown))
+    return new RpcInvalidOptionError(message, { ...options, option: 'askTimeoutMs' });
+  if (errorClass === (RpcBindError as unknown))
+    return new RpcBindError(message, { ...options, host: '127.0.0.1', port: 50100 });
   return new errorClass(message, options);
 }
 
@@ -107,7 +124,10 @@ describe('isRpcError', () => {
   });
 
   test('is true for an error rebuilt from an envelope, whose constructor never ran', () => {
-    const rebuilt = fromErrorEnvelope({ name: 'FencingTokenError', message: 'stale token', code: 'FENCING_TOKEN' }, () => undefined);
+    const rebuilt = fromErrorEnvelope(
+      { name: 'FencingTokenError', message: 'stale token', code: 'FENCING_TOKEN' },
+      () => undefined,
+    );
     expect(rebuilt).toBeInstanceOf(FencingTokenError);
     expect(isRpcError(rebuilt)).toBe(true);
     expect(isRpcError(rebuilt, 'FENCING_TOKEN')).toBe(true);
@@ -171,7 +191,9 @@ describe('RpcTimeoutError', () => {
 
 describe('RpcInvalidOptionError', () => {
   test('names the option it refuses', () => {
-    const error = new RpcInvalidOptionError('Invalid askTimeoutMs: expected a positive number, got 0.', { option: 'askTimeoutMs' });
+    const error = new RpcInvalidOptionError('Invalid askTimeoutMs: expected a positive number, got 0.', {
+      option: 'askTimeoutMs',
+    });
     expect(error.option).toBe('askTimeoutMs');
     expect(error.code).toBe('RPC_INVALID_OPTION');
     expect(isRpcError(error, 'RPC_INVALID_OPTION')).toBe(true);
@@ -220,12 +242,17 @@ describe('RpcInvalidOptionError', () => {
 
 describe('RpcBindError', () => {
   test('keeps the host, the port or range, and the Node error as its cause', () => {
-    const cause = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:50100'), { code: 'EADDRINUSE' });
-    const error = new RpcBindError('Could not listen on 127.0.0.1 ports 50100-50200: every port of the range is in use', {
-      host: '127.0.0.1',
-      port: '50100-50200',
-      cause,
+    const cause = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:50100'), {
+      code: 'EADDRINUSE',
     });
+    const error = new RpcBindError(
+      'Could not listen on 127.0.0.1 ports 50100-50200: every port of the range is in use',
+      {
+        host: '127.0.0.1',
+        port: '50100-50200',
+        cause,
+      },
+    );
     expect(error).toMatchObject({ code: 'RPC_BIND', host: '127.0.0.1', port: '50100-50200' });
     expect(error.cause).toBe(cause);
     expect(isRpcError(error, 'RPC_BIND')).toBe(true);

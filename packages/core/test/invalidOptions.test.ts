@@ -23,7 +23,9 @@ describe('invalid options of core APIs', () => {
   test('SuperJsonCodec refuses a strict option that is not a boolean', () => {
     const error = thrownBy(() => new SuperJsonCodec({ strict: 'no' as unknown as boolean }));
     expect(error).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'strict' });
-    expect((error as Error).message).toContain('SuperJsonCodec: invalid strict: expected true or false, got the string "no"');
+    expect((error as Error).message).toContain(
+      'SuperJsonCodec: invalid strict: expected true or false, got the string "no"',
+    );
   });
 
   test.each<[string, unknown, string]>([

@@ -1,5 +1,10 @@
 import { ask, defineProtocol, tell } from '@nact-rpc/core';
-import { describeProtocolMismatch, methodSignature, protocolIdentity, type ProtocolIdentity } from '@nact-rpc/core/internal';
+import {
+  describeProtocolMismatch,
+  methodSignature,
+  protocolIdentity,
+  type ProtocolIdentity,
+} from '@nact-rpc/core/internal';
 
 const Jobs = defineProtocol('Jobs', {
   status: ask<[jobId: string], string>(),

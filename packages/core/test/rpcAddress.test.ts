@@ -1,4 +1,11 @@
-import { formatRpcAddress, parseRpcAddress, RPC_SCHEME, RpcConnectionError, RpcError, type RpcAddress } from '@nact-rpc/core';
+import {
+  formatRpcAddress,
+  parseRpcAddress,
+  RPC_SCHEME,
+  RpcConnectionError,
+  RpcError,
+  type RpcAddress,
+} from '@nact-rpc/core';
 import { thrownBy } from '../../../test/support/failures';
 
 describe('RPC addresses', () => {

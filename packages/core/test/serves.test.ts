@@ -68,7 +68,11 @@ describe('declaring what an endpoint serves', () => {
 
   test('declareServes refuses what is not a class or not a protocol', () => {
     const declare = declareServes as unknown as (...args: unknown[]) => unknown;
-    expect(() => declare('PingEndpoint', Ping)).toThrow(/declareServes: invalid endpointClass: expected an endpoint class, got the string "PingEndpoint"/);
-    expect(() => declare(class extends RpcEndpoint {}, { ping: true })).toThrow(/invalid protocols\[0\]: expected a protocol made by defineProtocol/);
+    expect(() => declare('PingEndpoint', Ping)).toThrow(
+      /declareServes: invalid endpointClass: expected an endpoint class, got the string "PingEndpoint"/,
+    );
+    expect(() => declare(class extends RpcEndpoint {}, { ping: true })).toThrow(
+      /invalid protocols\[0\]: expected a protocol made by defineProtocol/,
+    );
   });
 });

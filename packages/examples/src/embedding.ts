@@ -88,7 +88,11 @@ function spawnShop(system: ActorSystemRef, service: NactRpcService, inventory: I
   const inventoryActor: Ref<ActorInvocation> = service.actorOf(inventory);
   return spawn(
     system,
-    async (state: ShopState, message: ShopMessage, context: ActorContext<ShopMessage, ActorSystemRef>): Promise<ShopState> => {
+    async (
+      state: ShopState,
+      message: ShopMessage,
+      context: ActorContext<ShopMessage, ActorSystemRef>,
+    ): Promise<ShopState> => {
       if (isActorInvocationReply(message)) {
         const order = state.pending.get(message.correlationId as number);
         if (order !== undefined) {
@@ -144,7 +148,11 @@ export async function runEmbedding(print: (line: string) => void): Promise<void>
     print(await ask((replyTo) => ({ type: 'check', item: 'apples', replyTo })));
 
     await service.closeAsync();
-    const lines = await query(audit, (replyTo: Ref<readonly string[]>): AuditMessage => ({ type: 'lines', replyTo }), 5_000);
+    const lines = await query(
+      audit,
+      (replyTo: Ref<readonly string[]>): AuditMessage => ({ type: 'lines', replyTo }),
+      5_000,
+    );
     print(`service closed; the audit log still answers: ${lines.join(', ')}`);
   } finally {
     stop(system);

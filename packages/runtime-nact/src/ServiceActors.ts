@@ -83,9 +83,14 @@ export class ServiceActors {
     this.system = options.system;
     const option = options.parent === undefined ? 'system' : 'parent';
     try {
-      this.supervisor = spawn(options.parent ?? options.system, keepState, `rpc-${options.serviceName}-${options.incarnation}`, {
-        afterStop,
-      });
+      this.supervisor = spawn(
+        options.parent ?? options.system,
+        keepState,
+        `rpc-${options.serviceName}-${options.incarnation}`,
+        {
+          afterStop,
+        },
+      );
     } catch (cause) {
       throw new RpcInvalidOptionError(
         `Invalid ${option}: the nact ${option === 'system' ? 'actor system' : 'actor'} has stopped, or belongs to another ` +
@@ -108,7 +113,10 @@ export class ServiceActors {
    */
   spawnEndpointActor(endpointId: string): Ref<ActorInvocation> {
     try {
-      return spawn(this.supervisor, this.actorFunction, endpointId, { onCrash: this.onCrash, afterStop: this.afterEndpointStop });
+      return spawn(this.supervisor, this.actorFunction, endpointId, {
+        onCrash: this.onCrash,
+        afterStop: this.afterEndpointStop,
+      });
     } catch (cause) {
       throw new RpcInvalidStateError(
         `Cannot start endpoint ${endpointId}: the actors of the service have stopped (its nact actor system or parent actor ` +
@@ -146,7 +154,9 @@ export class ServiceActors {
     const owner = this.ownerOf(context);
     if (owner === undefined || receiveActorInvocation(message, owner, this.logger)) return state;
     if (this.warnedUnknown.has(owner)) {
-      this.logger.debug(`The actor of endpoint ${owner.address} dropped another message it does not understand.`, { message });
+      this.logger.debug(`The actor of endpoint ${owner.address} dropped another message it does not understand.`, {
+        message,
+      });
     } else {
       this.warnedUnknown.add(owner);
       this.logger.warn(
@@ -203,7 +213,10 @@ function validateRefs(system: unknown, parent: unknown): void {
   }
 }
 
-function isRef(value: unknown, type: string): value is { readonly type: string; readonly system: { readonly name: unknown } } {
+function isRef(
+  value: unknown,
+  type: string,
+): value is { readonly type: string; readonly system: { readonly name: unknown } } {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as { readonly type?: unknown; readonly system?: unknown };
   return candidate.type === type && typeof candidate.system === 'object' && candidate.system !== null;

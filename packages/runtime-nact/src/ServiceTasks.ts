@@ -39,7 +39,8 @@ export class ServiceTasks {
   }
 
   private runLogged(operation: string, fn: () => unknown): void {
-    const report = (error: unknown): void => this.logger.error(`Work given to ${operation} failed: ${String(error)}`, { error });
+    const report = (error: unknown): void =>
+      this.logger.error(`Work given to ${operation} failed: ${String(error)}`, { error });
     try {
       const result = fn();
       if (result instanceof Promise) result.catch(report);

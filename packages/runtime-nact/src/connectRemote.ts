@@ -1,4 +1,12 @@
-import { HandshakeError, isRpcError, RpcConnectionError, type AnyProtocol, type FencingToken, type GatewayOf, type RpcAddress } from '@nact-rpc/core';
+import {
+  HandshakeError,
+  isRpcError,
+  RpcConnectionError,
+  type AnyProtocol,
+  type FencingToken,
+  type GatewayOf,
+  type RpcAddress,
+} from '@nact-rpc/core';
 import { createGatewayProxy, protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
 import { RemoteInvoker, type TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
 
@@ -30,7 +38,9 @@ export async function connectRemote(
       if (serviceName !== address.serviceName) {
         pendingCalls.fail(
           callId,
-          new RpcConnectionError(`${address.host}:${address.port} is service ${serviceName}, not ${address.serviceName}.`),
+          new RpcConnectionError(
+            `${address.host}:${address.port} is service ${serviceName}, not ${address.serviceName}.`,
+          ),
         );
         return;
       }
@@ -51,7 +61,14 @@ export async function connectRemote(
   }
   const invoker = new RemoteInvoker(
     host,
-    { peer, address: text, hostname: address.host, endpointId: address.endpointId, protocolName: protocol.name, fencingToken },
+    {
+      peer,
+      address: text,
+      hostname: address.host,
+      endpointId: address.endpointId,
+      protocolName: protocol.name,
+      fencingToken,
+    },
     transport.options.maxFrameSize,
   );
   return createGatewayProxy(protocol, invoker);

@@ -1,4 +1,10 @@
-import { HandshakeError, isRpcError, RecipientUnreachableError, RpcConnectionError, type AnyProtocol } from '@nact-rpc/core';
+import {
+  HandshakeError,
+  isRpcError,
+  RecipientUnreachableError,
+  RpcConnectionError,
+  type AnyProtocol,
+} from '@nact-rpc/core';
 import { protocolIdentity, RPC_VERSION, type PendingCalls } from '@nact-rpc/core/internal';
 import type { NactRpcServer } from './NactRpcServer';
 
@@ -28,7 +34,8 @@ export async function handshakeLocal(
     fenced,
     replyTo: { sink: pendingCalls, callId },
   });
-  if (!posted) pendingCalls.fail(callId, new RecipientUnreachableError(`The endpoint at ${server.address} has terminated.`));
+  if (!posted)
+    pendingCalls.fail(callId, new RecipientUnreachableError(`The endpoint at ${server.address} has terminated.`));
   try {
     await promise;
   } catch (error) {

@@ -7,7 +7,12 @@ import { RpcInvalidOptionError } from '@nact-rpc/core';
  */
 export function validateConnectOptions(options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw RpcInvalidOptionError.forValue('options', options, 'an object such as { fencingToken: 42 }, or nothing', 'connect');
+    throw RpcInvalidOptionError.forValue(
+      'options',
+      options,
+      'an object such as { fencingToken: 42 }, or nothing',
+      'connect',
+    );
   }
   const token = (options as { fencingToken?: unknown }).fencingToken;
   if (typeof token !== 'string' && typeof token !== 'number' && typeof token !== 'bigint') {

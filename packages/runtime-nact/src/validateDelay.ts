@@ -8,6 +8,11 @@ import { MAX_DELAY_MS } from '@nact-rpc/core/internal';
  */
 export function validateDelay(operation: string, delayMs: number): void {
   if (typeof delayMs !== 'number' || !(delayMs >= 0) || delayMs > MAX_DELAY_MS) {
-    throw RpcInvalidOptionError.forValue('delayMs', delayMs, `a number of milliseconds from 0 to ${MAX_DELAY_MS}`, operation);
+    throw RpcInvalidOptionError.forValue(
+      'delayMs',
+      delayMs,
+      `a number of milliseconds from 0 to ${MAX_DELAY_MS}`,
+      operation,
+    );
   }
 }

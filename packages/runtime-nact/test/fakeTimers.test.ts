@@ -104,7 +104,9 @@ describe('NactRpcService under fake timers', () => {
     const service = new NactRpcService();
     const endpoints = await Promise.all(Array.from({ length: 20 }, () => startedEndpoint(service)));
     const gateways = endpoints.map((endpoint) => endpoint.getSelfGateway(ClockProtocol));
-    const answers = await Promise.all(Array.from({ length: 5_000 }, (_, i) => (gateways[i % 20] as (typeof gateways)[number]).echo(i)));
+    const answers = await Promise.all(
+      Array.from({ length: 5_000 }, (_, i) => (gateways[i % 20] as (typeof gateways)[number]).echo(i)),
+    );
     expect(answers[4_999]).toBe(4_999);
     await service.closeAsync();
   });

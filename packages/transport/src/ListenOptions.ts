@@ -37,11 +37,19 @@ export interface ResolvedListenOptions {
  */
 export function resolveListenOptions(listen: ListenOptions = {}): ResolvedListenOptions {
   if (listen === null || typeof listen !== 'object' || Array.isArray(listen)) {
-    throw RpcInvalidOptionError.forValue('listen', listen, "an object such as { host: '0.0.0.0', port: '50100-50200' }");
+    throw RpcInvalidOptionError.forValue(
+      'listen',
+      listen,
+      "an object such as { host: '0.0.0.0', port: '50100-50200' }",
+    );
   }
   const host = listen.host ?? '127.0.0.1';
   if (!isHost(host)) {
-    throw RpcInvalidOptionError.forValue('listen.host', host, "an interface to bind, such as '127.0.0.1', '0.0.0.0' or '::'");
+    throw RpcInvalidOptionError.forValue(
+      'listen.host',
+      host,
+      "an interface to bind, such as '127.0.0.1', '0.0.0.0' or '::'",
+    );
   }
   const portSpec = listen.port ?? 0;
   const ports = parsePortSpec(portSpec);

@@ -97,7 +97,10 @@ export class TcpTransport {
     for (const peer of this.peers.values()) peer.close();
     const associations = [...this.associations];
     for (const association of associations) association.close('the service is closing', true);
-    await Promise.all([serverClosed, ...associations.map((association) => association.whenSocketClosed(this.options.connectTimeoutMs))]);
+    await Promise.all([
+      serverClosed,
+      ...associations.map((association) => association.whenSocketClosed(this.options.connectTimeoutMs)),
+    ]);
   }
 
   private bind(host: string, port: number): Promise<number> {

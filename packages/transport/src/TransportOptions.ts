@@ -47,7 +47,11 @@ const WHOLE_NUMBERS: ReadonlySet<string> = new Set(['maxFrameSize', 'maxQueuedMe
  */
 export function resolveTransportOptions(options: TransportOptions = {}): ResolvedTransportOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw RpcInvalidOptionError.forValue('transport', options, 'an object of transport options such as { maxFrameSize: 1048576 }');
+    throw RpcInvalidOptionError.forValue(
+      'transport',
+      options,
+      'an object of transport options such as { maxFrameSize: 1048576 }',
+    );
   }
   const resolved: ResolvedTransportOptions = {
     maxFrameSize: options.maxFrameSize ?? 10 * 1024 * 1024,
@@ -78,7 +82,11 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
           interval,
           `less than transport.heartbeatTimeoutMs (${timeout}, the default; set both)`,
         )
-      : RpcInvalidOptionError.forValue('transport.heartbeatTimeoutMs', timeout, `more than transport.heartbeatIntervalMs (${interval})`);
+      : RpcInvalidOptionError.forValue(
+          'transport.heartbeatTimeoutMs',
+          timeout,
+          `more than transport.heartbeatIntervalMs (${interval})`,
+        );
   }
   return resolved;
 }

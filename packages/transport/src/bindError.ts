@@ -6,7 +6,13 @@ import type { PortSpec } from './parsePortSpec';
  * the Node error of the last port tried, `port` that port, `ranged` whether the spec named
  * several ports (so that every one of them was in use if the cause is `EADDRINUSE`).
  */
-export function bindError(host: string, portSpec: PortSpec, ranged: boolean, port: number, cause: unknown): RpcBindError {
+export function bindError(
+  host: string,
+  portSpec: PortSpec,
+  ranged: boolean,
+  port: number,
+  cause: unknown,
+): RpcBindError {
   const where = ranged ? `ports ${String(portSpec)}` : `port ${port}`;
   return new RpcBindError(`Could not listen on ${host} ${where}: ${reasonOf(host, ranged, port, cause)}`, {
     host,

@@ -77,7 +77,8 @@ export class ConsumerWorkspace {
     const written = readdirSync(this.tarballDir);
     for (const name of PUBLISHED_PACKAGES) {
       const file = written.find((candidate) => candidate.startsWith(`nact-rpc-${name}-`) && candidate.endsWith('.tgz'));
-      if (file === undefined) throw new Error(`npm pack wrote no tarball of @nact-rpc/${name} (it wrote: ${written.join(', ')})`);
+      if (file === undefined)
+        throw new Error(`npm pack wrote no tarball of @nact-rpc/${name} (it wrote: ${written.join(', ')})`);
       this.tarballs.set(name, join(this.tarballDir, file));
     }
   }
@@ -108,7 +109,13 @@ export class ConsumerWorkspace {
     );
     await runStep({
       command: 'npm',
-      args: ['install', '--no-audit', '--no-fund', '--prefer-offline', ...PUBLISHED_PACKAGES.map((name) => this.tarball(name))],
+      args: [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        ...PUBLISHED_PACKAGES.map((name) => this.tarball(name)),
+      ],
       cwd: this.consumers,
       timeoutMs: 90_000,
     });

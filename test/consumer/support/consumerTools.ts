@@ -69,7 +69,11 @@ const SCENARIO_PASSED = 'consumer scenario passed';
  * Runs a plain Node.js script and checks that it got to the end and exited by itself.
  * @param nodeOptions - Options for node itself, before the script.
  */
-export async function runConsumerScript(cwd: string, script: string, nodeOptions: readonly string[] = []): Promise<StepOutput> {
+export async function runConsumerScript(
+  cwd: string,
+  script: string,
+  nodeOptions: readonly string[] = [],
+): Promise<StepOutput> {
   const step = { command: nodeBinary, args: [...nodeOptions, script], cwd, timeoutMs: 30_000 };
   const output = await runStep(step);
   if (!output.stdout.includes(SCENARIO_PASSED)) {

@@ -36,7 +36,11 @@ export async function compileAndRunQuickStart(workspace: ConsumerWorkspace, proj
   const step = { command: nodeBinary, args: [join('out', 'quickstart.js')], cwd, timeoutMs: 30_000 };
   const output = await runStep(step);
   if (output.stdout !== EXPECTED_OUTPUT) {
-    throw new StepFailedError(step, `printed ${JSON.stringify(output.stdout)} instead of ${JSON.stringify(EXPECTED_OUTPUT)}`, output);
+    throw new StepFailedError(
+      step,
+      `printed ${JSON.stringify(output.stdout)} instead of ${JSON.stringify(EXPECTED_OUTPUT)}`,
+      output,
+    );
   }
   return output;
 }

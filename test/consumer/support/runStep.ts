@@ -70,7 +70,8 @@ export function runStep(step: Step): Promise<StepOutput> {
       running.delete(child);
       const output = { stdout, stderr };
       if (timedOut) reject(new StepFailedError(step, `timed out after ${step.timeoutMs} ms and was killed`, output));
-      else if (code !== 0) reject(new StepFailedError(step, signal === null ? `exit code ${code}` : `killed by ${signal}`, output));
+      else if (code !== 0)
+        reject(new StepFailedError(step, signal === null ? `exit code ${code}` : `killed by ${signal}`, output));
       else resolve(output);
     });
   });
@@ -100,7 +101,12 @@ function killTree(child: ChildProcess): void {
 function consumerEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(JEST_|npm_package_|npm_lifecycle_|INIT_CWD$|npm_command$|npm_config_(local_prefix|workspaces?|call)$)/.test(name)) continue;
+    if (
+      /^(JEST_|npm_package_|npm_lifecycle_|INIT_CWD$|npm_command$|npm_config_(local_prefix|workspaces?|call)$)/.test(
+        name,
+      )
+    )
+      continue;
     env[name] = value;
   }
   delete env.NODE_OPTIONS;

@@ -18,7 +18,7 @@ export function readTarball(path: string): TarballFiles {
   const archive = gunzipSync(readFileSync(path));
   const files = new Map<string, Buffer>();
   let longPath: string | undefined;
-  for (let offset = 0; offset + BLOCK <= archive.length; ) {
+  for (let offset = 0; offset + BLOCK <= archive.length;) {
     const header = archive.subarray(offset, offset + BLOCK);
     if (header.every((byte) => byte === 0)) break; // end of archive
     const size = parseInt(text(header, 124, 12).trim() || '0', 8);

@@ -59,7 +59,11 @@ class NactEchoClient {
   call(sequence: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.set(sequence, { resolve, reject });
-      query(this.actor, (replyTo: Ref<Payload>): EchoQuery => ({ payload: makePayload(sequence), replyTo }), QUERY_TIMEOUT_MS).then(
+      query(
+        this.actor,
+        (replyTo: Ref<Payload>): EchoQuery => ({ payload: makePayload(sequence), replyTo }),
+        QUERY_TIMEOUT_MS,
+      ).then(
         (reply) => this.answer(sequence, reply),
         (error: unknown) => this.settle(sequence)?.reject(error),
       );
@@ -69,7 +73,9 @@ class NactEchoClient {
   private answer(sequence: number, reply: Payload): void {
     const owner = this.settle(reply.id);
     if (owner === undefined) {
-      this.settle(sequence)?.reject(new Error(`query ${sequence} was answered with ${JSON.stringify(reply)}, which no call awaits`));
+      this.settle(sequence)?.reject(
+        new Error(`query ${sequence} was answered with ${JSON.stringify(reply)}, which no call awaits`),
+      );
       return;
     }
     owner.resolve();

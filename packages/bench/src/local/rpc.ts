@@ -56,7 +56,10 @@ function rpcAsk(name: string, inFlight: number): Scenario {
     async open(): Promise<ScenarioSession> {
       const { gateway, close } = await openLocalEcho();
       return {
-        run: (durationMs) => closedLoop(inFlight, durationMs, async (sequence) => checkEcho(sequence, await gateway.echo(makePayload(sequence)))),
+        run: (durationMs) =>
+          closedLoop(inFlight, durationMs, async (sequence) =>
+            checkEcho(sequence, await gateway.echo(makePayload(sequence))),
+          ),
         close,
       };
     },

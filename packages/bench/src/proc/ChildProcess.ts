@@ -38,7 +38,8 @@ export class BenchChild {
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') process.stderr.write(`[${label}] ${line}\n`);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line !== '') process.stderr.write(`[${label}] ${line}\n`);
     });
     child.stdin?.on('error', () => undefined); // a child that died: reported by its exit
     this.exited = new Promise((resolve) => {
@@ -63,7 +64,9 @@ export class BenchChild {
     options: ChildOptions = {},
   ): Promise<{ child: BenchChild; ready: unknown }> {
     const path = join(__dirname, '..', script);
-    const node = spawn(process.execPath, [...(options.nodeArgs ?? []), path, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const node = spawn(process.execPath, [...(options.nodeArgs ?? []), path, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const child = new BenchChild(label, node);
     running.add(child);
     try {

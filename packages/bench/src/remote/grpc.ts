@@ -34,7 +34,8 @@ interface EchoClient extends grpc.Client {
 export function startGrpcServer(): Promise<number> {
   const server = new grpc.Server();
   server.addService(echoService, {
-    echo: (call: grpc.ServerUnaryCall<Payload, Payload>, callback: grpc.sendUnaryData<Payload>) => callback(null, call.request),
+    echo: (call: grpc.ServerUnaryCall<Payload, Payload>, callback: grpc.sendUnaryData<Payload>) =>
+      callback(null, call.request),
   });
   return new Promise((resolve, reject) => {
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) =>
@@ -46,15 +47,22 @@ export function startGrpcServer(): Promise<number> {
 const EchoClientConstructor = grpc.makeGenericClientConstructor(echoService, 'Echo');
 
 async function connectGrpc(port: number): Promise<EchoClient> {
-  const client = new EchoClientConstructor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as EchoClient;
+  const client = new EchoClientConstructor(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  ) as unknown as EchoClient;
   await new Promise<void>((resolve, reject) =>
-    client.waitForReady(Date.now() + 10_000, (error) => (error === undefined || error === null ? resolve() : reject(error))),
+    client.waitForReady(Date.now() + 10_000, (error) =>
+      error === undefined || error === null ? resolve() : reject(error),
+    ),
   );
   return client;
 }
 
 function echo(client: EchoClient, payload: Payload): Promise<Payload | undefined> {
-  return new Promise((resolve, reject) => client.echo(payload, (error, response) => (error === null ? resolve(response) : reject(error))));
+  return new Promise((resolve, reject) =>
+    client.echo(payload, (error, response) => (error === null ? resolve(response) : reject(error))),
+  );
 }
 
 /** gRPC unary echo with `inFlight` calls outstanding, against the server on `port`. */
@@ -66,7 +74,9 @@ export function grpcScenario(inFlight: number, port: number): Scenario {
       const client = await connectGrpc(port);
       return {
         run: (durationMs) =>
-          closedLoop(inFlight, durationMs, async (sequence) => checkEcho(sequence, await echo(client, makePayload(sequence)))),
+          closedLoop(inFlight, durationMs, async (sequence) =>
+            checkEcho(sequence, await echo(client, makePayload(sequence))),
+          ),
         close() {
           client.close();
         },

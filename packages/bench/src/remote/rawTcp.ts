@@ -87,7 +87,9 @@ export function rawTcpScenario(inFlight: number, port: number): Scenario {
       const client = await RawTcpClient.connect(port);
       return {
         run: (durationMs) =>
-          closedLoop(inFlight, durationMs, async (sequence) => checkEcho(sequence, await client.call(makePayload(sequence)))),
+          closedLoop(inFlight, durationMs, async (sequence) =>
+            checkEcho(sequence, await client.call(makePayload(sequence))),
+          ),
         close() {
           client.close();
         },

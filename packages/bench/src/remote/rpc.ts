@@ -36,7 +36,9 @@ export function rpcAskScenario(inFlight: number, address: string): Scenario {
       const { gateway, close } = await connectRemoteEcho(address);
       return {
         run: (durationMs) =>
-          closedLoop(inFlight, durationMs, async (sequence) => checkEcho(sequence, await gateway.echo(makePayload(sequence)))),
+          closedLoop(inFlight, durationMs, async (sequence) =>
+            checkEcho(sequence, await gateway.echo(makePayload(sequence))),
+          ),
         close,
       };
     },
@@ -57,7 +59,8 @@ export function rpcTellScenario(address: string): Scenario {
             for (let i = 0; i < config.batchSize; i++) gateway.hit(makePayload(expected + i));
             expected += config.batchSize;
             const counted = await gateway.count();
-            if (counted !== expected) throw new Error(`remote_rpc_tell: the endpoint counted ${counted} tells, expected ${expected}`);
+            if (counted !== expected)
+              throw new Error(`remote_rpc_tell: the endpoint counted ${counted} tells, expected ${expected}`);
             return config.batchSize;
           }),
         close,

@@ -15,9 +15,14 @@ export async function measureIdleAssociations(config: BenchConfig): Promise<Reco
   const server = await BenchChild.start('idle-server', 'scale/idleServer.js');
   try {
     const { address } = server.ready as { address: string };
-    const clients = await BenchChild.start('idle-clients', 'scale/idleClients.js', [address, String(config.idleAssociations)], {
-      readyTimeoutMs: 120_000,
-    });
+    const clients = await BenchChild.start(
+      'idle-clients',
+      'scale/idleClients.js',
+      [address, String(config.idleAssociations)],
+      {
+        readyTimeoutMs: 120_000,
+      },
+    );
     try {
       const { connected, connectMs } = clients.ready as IdleClientsReady;
       await sleep(config.idleSettleMs);

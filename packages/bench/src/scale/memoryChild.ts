@@ -70,9 +70,16 @@ async function actors(count: number): Promise<{ heapBefore: number; heapAfter: n
 async function main(): Promise<void> {
   const kind = process.argv[2];
   const count = Number(process.argv[3]);
-  if ((kind !== 'endpoints' && kind !== 'actors') || !(count > 0)) throw new Error('usage: memoryChild.js endpoints|actors N');
+  if ((kind !== 'endpoints' && kind !== 'actors') || !(count > 0))
+    throw new Error('usage: memoryChild.js endpoints|actors N');
   const { heapBefore, heapAfter, keep } = kind === 'endpoints' ? await endpoints(count) : await actors(count);
-  const result: MemoryResult = { kind, items: count, bytesPerItem: (heapAfter - heapBefore) / count, heapBefore, heapAfter };
+  const result: MemoryResult = {
+    kind,
+    items: count,
+    bytesPerItem: (heapAfter - heapBefore) / count,
+    heapBefore,
+    heapAfter,
+  };
   send(result);
   if (keep.length === 0) throw new Error('unreachable'); // keeps `keep` alive until here
   process.exit(0);

@@ -21,7 +21,8 @@ export interface RpcAddress {
 /** Names of services and endpoints: letters, digits and `_ . -`. */
 export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
-const ADDRESS = /^nact-rpc:\/\/([A-Za-z0-9_.-]+)(?:@(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5}))?\/([A-Za-z0-9_.-]+)$/;
+const ADDRESS =
+  /^nact-rpc:\/\/([A-Za-z0-9_.-]+)(?:@(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5}))?\/([A-Za-z0-9_.-]+)$/;
 
 /** Formats an address; the inverse of {@link parseRpcAddress}. */
 export function formatRpcAddress(address: RpcAddress): string {

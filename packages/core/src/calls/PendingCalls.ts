@@ -11,7 +11,6 @@ export const MAX_DELAY_MS = 2_147_483_647;
 /** Call ids fit in 32 bits, the width they have on the wire. */
 const MAX_CALL_ID = 0xffff_ffff;
 
-
 /** A registered call: its id, the promise its answer settles, and the reply address of its answer. */
 export interface RegisteredCall extends ReplyTo {
   readonly promise: Promise<unknown>;
@@ -97,7 +96,16 @@ export class PendingCalls implements ReplySink {
       // eslint-disable-next-line @typescript-eslint/unbound-method
       Error.captureStackTrace(callerStack, this.register);
     }
-    const pending = new PendingCall(this, id, Date.now() + timeoutMs, call.target, call.recipient, timeoutMs, callerStack, call.codec);
+    const pending = new PendingCall(
+      this,
+      id,
+      Date.now() + timeoutMs,
+      call.target,
+      call.recipient,
+      timeoutMs,
+      callerStack,
+      call.codec,
+    );
     pending.list = this.deadlines.add(pending, timeoutMs);
     this.calls.set(id, pending);
     return pending;

@@ -14,7 +14,12 @@ const IS_RICH = 1;
 const IS_UNSERIALIZABLE = 2;
 
 /** Built-in value types, recognised by their internal brand, so that a replaced global (a fake `Date` of a test clock) does not hide them. */
-const NATIVE_TAGS: ReadonlySet<string> = new Set(['[object Date]', '[object RegExp]', '[object Error]', '[object URL]']);
+const NATIVE_TAGS: ReadonlySet<string> = new Set([
+  '[object Date]',
+  '[object RegExp]',
+  '[object Error]',
+  '[object URL]',
+]);
 
 /**
  * Walks a value once and says how it can be serialized: as plain JSON (the fast path), only

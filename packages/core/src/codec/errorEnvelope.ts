@@ -92,10 +92,19 @@ export function fromErrorEnvelope(
   if (errorClass === undefined || error.name !== envelope.name) define('name', envelope.name);
   define('stack', envelope.stack ?? `${envelope.name}: ${envelope.message}`);
   if (envelope.code !== undefined) {
-    Object.defineProperty(error, 'code', { value: envelope.code, writable: false, enumerable: true, configurable: true });
+    Object.defineProperty(error, 'code', {
+      value: envelope.code,
+      writable: false,
+      enumerable: true,
+      configurable: true,
+    });
   }
   if (envelope.cause !== undefined) define('cause', fromErrorEnvelope(envelope.cause, resolveClass));
-  if (envelope.errors !== undefined) define('errors', envelope.errors.map((inner) => fromErrorEnvelope(inner, resolveClass)));
+  if (envelope.errors !== undefined)
+    define(
+      'errors',
+      envelope.errors.map((inner) => fromErrorEnvelope(inner, resolveClass)),
+    );
   if (envelope.props !== undefined) Object.assign(error, envelope.props);
   return error;
 }

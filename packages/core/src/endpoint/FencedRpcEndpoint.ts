@@ -72,7 +72,10 @@ export abstract class FencedRpcEndpoint<TToken extends FencingToken = FencingTok
   }
 
   /** Like `callAsync`, but runs even if the fencing token changes meanwhile. */
-  protected callAsyncWithoutFencing<TResult>(fn: () => TResult | PromiseLike<TResult>, timeoutMs: number): Promise<TResult> {
+  protected callAsyncWithoutFencing<TResult>(
+    fn: () => TResult | PromiseLike<TResult>,
+    timeoutMs: number,
+  ): Promise<TResult> {
     return this.rpcServer.callAsync(fn, timeoutMs, 'unfenced');
   }
 

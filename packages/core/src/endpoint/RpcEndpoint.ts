@@ -65,7 +65,11 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
    */
   constructor(rpcService: RpcService, endpointId: string = randomUUID()) {
     if (typeof endpointId !== 'string' || !NAME_PATTERN.test(endpointId)) {
-      throw RpcInvalidOptionError.forValue('endpointId', endpointId, "an endpoint id of letters, digits, '_', '.' or '-'");
+      throw RpcInvalidOptionError.forValue(
+        'endpointId',
+        endpointId,
+        "an endpoint id of letters, digits, '_', '.' or '-'",
+      );
     }
     this.rpcService = rpcService;
     this.endpointId = endpointId;

@@ -42,9 +42,14 @@ export type EndpointClassServing<TProtocols extends readonly AnyProtocol[]> = ab
  */
 export function serves<const TProtocols extends readonly AnyProtocol[]>(...protocols: TProtocols) {
   // `context` is absent under experimentalDecorators, which call a class decorator with the class alone.
-  return <TClass extends EndpointClassServing<TProtocols>>(target: TClass, context?: ClassDecoratorContext<TClass>): void => {
+  return <TClass extends EndpointClassServing<TProtocols>>(
+    target: TClass,
+    context?: ClassDecoratorContext<TClass>,
+  ): void => {
     if (context !== undefined && context.kind !== 'class') {
-      throw new RpcInvalidOptionError(`@serves decorates endpoint classes, not a ${String(context.kind)}`, { option: 'target' });
+      throw new RpcInvalidOptionError(`@serves decorates endpoint classes, not a ${String(context.kind)}`, {
+        option: 'target',
+      });
     }
     declareServes(target, ...protocols);
   };
@@ -74,10 +79,18 @@ export function declareServes<
   }
   protocols.forEach((protocol, index) => {
     if (typeof protocol !== 'object' || protocol === null || typeof protocol.fingerprint !== 'string') {
-      throw RpcInvalidOptionError.forValue(`protocols[${index}]`, protocol, 'a protocol made by defineProtocol', `declareServes(${endpointClass.name})`);
+      throw RpcInvalidOptionError.forValue(
+        `protocols[${index}]`,
+        protocol,
+        'a protocol made by defineProtocol',
+        `declareServes(${endpointClass.name})`,
+      );
     }
   });
-  Object.defineProperty(endpointClass, DECLARED_PROTOCOLS, { value: Object.freeze([...protocols]), configurable: true });
+  Object.defineProperty(endpointClass, DECLARED_PROTOCOLS, {
+    value: Object.freeze([...protocols]),
+    configurable: true,
+  });
   servedByClass.delete(endpointClass);
   return endpointClass;
 }

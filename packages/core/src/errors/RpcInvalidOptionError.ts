@@ -43,7 +43,9 @@ export class RpcInvalidOptionError extends RpcError {
    */
   static forValue(option: string, received: unknown, accepted: string, where?: string): RpcInvalidOptionError {
     const lead = where === undefined ? 'Invalid' : `${where}: invalid`;
-    return new RpcInvalidOptionError(`${lead} ${option}: expected ${accepted}, got ${describeValue(received)}.`, { option });
+    return new RpcInvalidOptionError(`${lead} ${option}: expected ${accepted}, got ${describeValue(received)}.`, {
+      option,
+    });
   }
 }
 

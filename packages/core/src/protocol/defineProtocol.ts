@@ -69,11 +69,21 @@ export function defineProtocol<
     );
   }
   if (methods === null || typeof methods !== 'object' || Array.isArray(methods)) {
-    throw RpcInvalidOptionError.forValue('methods', methods, 'an object of methods declared with tell() and ask()', `Protocol ${name}`);
+    throw RpcInvalidOptionError.forValue(
+      'methods',
+      methods,
+      'an object of methods declared with tell() and ask()',
+      `Protocol ${name}`,
+    );
   }
   const parents = options.extends ?? [];
   if (!isProtocolList(parents)) {
-    throw RpcInvalidOptionError.forValue('extends', parents, 'an array of protocols made by defineProtocol', `Protocol ${name}`);
+    throw RpcInvalidOptionError.forValue(
+      'extends',
+      parents,
+      'an array of protocols made by defineProtocol',
+      `Protocol ${name}`,
+    );
   }
   const all = Object.create(null) as Record<string, AnyMethod>;
   const declaredBy = Object.create(null) as Record<string, string>;
@@ -109,7 +119,12 @@ export function defineProtocol<
       );
     }
     if (method === null || typeof method !== 'object' || (method.kind !== 'tell' && method.kind !== 'ask')) {
-      throw RpcInvalidOptionError.forValue(`methods.${methodName}`, method, 'a method declared with tell() or ask()', `Protocol ${name}`);
+      throw RpcInvalidOptionError.forValue(
+        `methods.${methodName}`,
+        method,
+        'a method declared with tell() or ask()',
+        `Protocol ${name}`,
+      );
     }
     add(methodName, method, name);
   }
@@ -144,6 +159,9 @@ function fingerprintOf(methods: Readonly<Record<string, AnyMethod>>): string {
 function isProtocolList(value: unknown): boolean {
   return (
     Array.isArray(value) &&
-    value.every((item: Partial<AnyProtocol> | null) => typeof item === 'object' && item !== null && typeof item.name === 'string' && typeof item.methods === 'object')
+    value.every(
+      (item: Partial<AnyProtocol> | null) =>
+        typeof item === 'object' && item !== null && typeof item.name === 'string' && typeof item.methods === 'object',
+    )
   );
 }

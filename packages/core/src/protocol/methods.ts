@@ -96,7 +96,12 @@ export function ask<TArgs extends readonly unknown[] = [], TResult = void>(
   const local = localFlag('ask', options);
   const timeoutArg = options.timeoutArg as number | undefined;
   if (timeoutArg !== undefined && (!Number.isInteger(timeoutArg) || timeoutArg < 0)) {
-    throw RpcInvalidOptionError.forValue('timeoutArg', timeoutArg, 'the position of an argument (an integer from 0)', 'ask');
+    throw RpcInvalidOptionError.forValue(
+      'timeoutArg',
+      timeoutArg,
+      'the position of an argument (an integer from 0)',
+      'ask',
+    );
   }
   return { kind: 'ask', local, timeoutArg };
 }

@@ -38,8 +38,10 @@ export type GatewayMethods<TProtocol extends AnyProtocol> = {
 export type GatewayOf<TProtocol extends AnyProtocol> = RpcGateway & GatewayMethods<TProtocol>;
 
 /** The type of a fenced gateway to an endpoint serving `TProtocol`. */
-export type FencedGatewayOf<TProtocol extends AnyProtocol, TToken extends FencingToken = FencingToken> =
-  FencedRpcGateway<TToken> & GatewayMethods<TProtocol>;
+export type FencedGatewayOf<
+  TProtocol extends AnyProtocol,
+  TToken extends FencingToken = FencingToken,
+> = FencedRpcGateway<TToken> & GatewayMethods<TProtocol>;
 
 /**
  * The methods an endpoint must have to serve `TProtocol`. The `serves` decorator checks an

@@ -30,11 +30,17 @@ export interface RpcServer {
   /** Settles when the endpoint has terminated: rejects if `onStart` or `onStop` failed. */
   getTerminationFuture(): Promise<void>;
   /** A gateway whose calls go through the endpoint's own mailbox. */
-  getSelfGateway<TProtocol extends AnyProtocol>(protocol: TProtocol): GatewayOf<TProtocol> | FencedGatewayOf<TProtocol, FencingToken>;
+  getSelfGateway<TProtocol extends AnyProtocol>(
+    protocol: TProtocol,
+  ): GatewayOf<TProtocol> | FencedGatewayOf<TProtocol, FencingToken>;
   /** Runs `fn` in a later turn of the main thread. */
   runAsync(fn: () => unknown, fencing: SelfFencing): void;
   /** Runs `fn` in the main thread and returns its result, or fails after `timeoutMs`. */
-  callAsync<TResult>(fn: () => TResult | PromiseLike<TResult>, timeoutMs: number, fencing: SelfFencing): Promise<TResult>;
+  callAsync<TResult>(
+    fn: () => TResult | PromiseLike<TResult>,
+    timeoutMs: number,
+    fencing: SelfFencing,
+  ): Promise<TResult>;
   /** Runs `fn` in the main thread after `delayMs`. */
   scheduleRunAsync(fn: () => unknown, delayMs: number, fencing: SelfFencing): ScheduledTask;
   /** The executor form of the three methods above. */

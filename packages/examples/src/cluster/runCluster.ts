@@ -12,11 +12,14 @@ export async function runCluster(service: RpcService, print: (line: string) => v
   const workers = [new WorkerEndpoint(service, 'worker-a'), new WorkerEndpoint(service, 'worker-b')];
   await Promise.all([leader.start(), ...workers.map((worker) => worker.start())]);
   print(`leader at ${leader.getAddress()} holds session ${leader.getFencingToken()}`);
-  const [workerA, workerB] = await Promise.all(
+  const [workerA, workerB] = (await Promise.all(
     workers.map((worker) => service.connect(worker.getAddress(), WorkerProtocol)),
-  ) as [GatewayOf<typeof WorkerProtocol>, GatewayOf<typeof WorkerProtocol>];
+  )) as [GatewayOf<typeof WorkerProtocol>, GatewayOf<typeof WorkerProtocol>];
 
-  for (const [name, worker] of [['worker-a', workerA], ['worker-b', workerB]] as const) {
+  for (const [name, worker] of [
+    ['worker-a', workerA],
+    ['worker-b', workerB],
+  ] as const) {
     const count = await worker.registerWith(leader.getAddress(), 'session-1');
     print(`${name} registered under session-1; the leader knows ${count} worker(s)`);
   }
