@@ -1,30 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Ref } from 'nact';
 import {
-  formatRpcAddress,
   parseRpcAddress,
-  RecipientUnreachableError,
   RpcConnectionError,
-  RpcInvalidStateError,
   type AnyProtocol,
   type FencedConnectOptions,
   type FencedGatewayOf,
   type FencingToken,
   type GatewayOf,
   type Logger,
-  type RpcAddress,
   type RpcEndpoint,
   type RpcServer,
   type RpcService,
   type ScheduledTask,
 } from '@nact-rpc/core';
-import { ENDPOINT_HOOKS, PendingCalls, createGatewayProxy } from '@nact-rpc/core/internal';
-import { TcpTransport, type WireAddress } from '@nact-rpc/transport/internal';
+import { ENDPOINT_HOOKS, PendingCalls } from '@nact-rpc/core/internal';
+import { TcpTransport } from '@nact-rpc/transport/internal';
 import type { ActorInvocation } from './ActorInvocation';
+import { connectLocal } from './connectLocal';
 import { connectRemote } from './connectRemote';
-import { handshakeLocal } from './handshakeLocal';
 import { InboundRequests } from './InboundRequests';
-import { LocalInvoker } from './LocalInvoker';
 import { NactRpcServer } from './NactRpcServer';
 import {
   resolveOptions,
@@ -32,10 +27,13 @@ import {
   type NactRpcServiceOptions,
   type ResolvedNactRpcServiceOptions,
 } from './NactRpcServiceOptions';
-import { markHandled } from './OneShotReply';
 import type { RuntimeContext } from './RuntimeContext';
 import { ServiceActors } from './ServiceActors';
+import { ServiceEndpoints } from './ServiceEndpoints';
+import { ServiceLocation } from './ServiceLocation';
 import { ServiceTasks } from './ServiceTasks';
+import { ServiceTermination } from './ServiceTermination';
+import { shutDownService } from './shutDownService';
 import { validateConnectOptions } from './validateConnectOptions';
 
 /**
@@ -69,13 +67,11 @@ export class NactRpcService implements RpcService {
   private readonly context: RuntimeContext;
   private readonly transport: TcpTransport;
   private readonly inbound: InboundRequests;
-  private external: WireAddress | undefined;
+  private readonly location: ServiceLocation;
   private readonly actors: ServiceActors;
-  private readonly servers = new Map<string, NactRpcServer>();
+  private readonly endpoints: ServiceEndpoints;
   private readonly tasks: ServiceTasks;
-  private readonly terminationFuture: Promise<void>;
-  private settleTermination!: (failure: unknown) => void;
-  private closing = false;
+  private readonly termination: ServiceTermination;
 
   /**
    * Creates a service, listening for other processes if `options.listen` is given.
@@ -87,7 +83,7 @@ export class NactRpcService implements RpcService {
     const service = new NactRpcService(withoutListen(options));
     if (options.listen !== undefined) {
       try {
-        service.external = await service.transport.listen(options.listen);
+        service.location.listeningAt(await service.transport.listen(options.listen));
       } catch (error) {
         await service.closeAsync();
         throw error;
@@ -105,6 +101,9 @@ export class NactRpcService implements RpcService {
     this.options = resolveOptions(options);
     this.serviceName = this.options.name;
     this.logger = this.options.logger;
+    this.location = new ServiceLocation(this.serviceName);
+    this.endpoints = new ServiceEndpoints(this.serviceName);
+    this.termination = new ServiceTermination(this.serviceName);
     this.tasks = new ServiceTasks(this.logger);
     this.pendingCalls = new PendingCalls(this.options.askTimeoutMs, this.options.captureAskCallStack);
     this.context = {
@@ -125,23 +124,17 @@ export class NactRpcService implements RpcService {
         logger: this.logger,
         pendingCalls: this.pendingCalls,
       },
-      (endpointId) => this.servers.get(endpointId),
+      this.endpoints.get,
     );
     // The transport gets the inbound side, not the service: its callbacks stay off the public type.
     this.transport = new TcpTransport(this.inbound, this.options.transport);
-    this.terminationFuture = new Promise<void>((resolve, reject) => {
-      // The failure is what an endpoint's onStop threw, passed on as it is.
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-      this.settleTermination = (failure) => (failure === undefined ? resolve() : reject(failure));
-    });
-    markHandled(this.terminationFuture);
     this.actors = new ServiceActors({
       system: options.system,
       parent: options.parent,
       serviceName: this.serviceName,
       incarnation,
       logger: this.logger,
-      serverOf: (endpointId) => this.servers.get(endpointId),
+      serverOf: this.endpoints.get,
       onStoppedFromOutside: () => this.actorsStopped(),
     });
   }
@@ -152,11 +145,11 @@ export class NactRpcService implements RpcService {
   }
 
   getAddress(): string {
-    return this.external?.host ?? '';
+    return this.location.host;
   }
 
   getPort(): number {
-    return this.external?.port ?? -1;
+    return this.location.port;
   }
 
   getLogger(): Logger {
@@ -165,27 +158,18 @@ export class NactRpcService implements RpcService {
 
   startServer(endpoint: RpcEndpoint): RpcServer {
     const hooks = endpoint[ENDPOINT_HOOKS]();
-    if (this.closing) {
-      throw new RpcInvalidStateError(
-        `Cannot start endpoint ${hooks.endpointId}: service ${this.serviceName} is closed.`,
-      );
-    }
-    if (this.servers.has(hooks.endpointId)) {
-      throw new RpcInvalidStateError(
-        `Cannot start endpoint ${hooks.endpointId} (${hooks.className}): service ${this.serviceName} already has a ` +
-          `live endpoint with that id. Ids can be reused once the endpoint has terminated.`,
-      );
-    }
+    this.termination.ensureOpen(`start endpoint ${hooks.endpointId}`);
+    this.endpoints.ensureFree(hooks);
     const server = new NactRpcServer({
       context: this.context,
       endpoint,
       hooks,
       spawnActor: this.spawnActor,
-      address: formatRpcAddress({ serviceName: this.serviceName, ...this.external, endpointId: hooks.endpointId }),
-      hostname: this.external?.host ?? 'localhost',
-      owner: this.reaper,
+      address: this.location.addressOf(hooks.endpointId),
+      hostname: this.location.hostname,
+      owner: this.endpoints,
     });
-    this.servers.set(hooks.endpointId, server);
+    this.endpoints.add(server);
     return server;
   }
 
@@ -204,39 +188,14 @@ export class NactRpcService implements RpcService {
     protocol: AnyProtocol,
     options?: FencedConnectOptions<FencingToken>,
   ): Promise<GatewayOf<AnyProtocol> | FencedGatewayOf<AnyProtocol>> {
-    if (this.closing) {
-      throw new RpcInvalidStateError(`Cannot connect to ${address}: service ${this.serviceName} is closed.`);
-    }
-    const fenced = options !== undefined;
-    if (fenced) validateConnectOptions(options);
-    const token = fenced ? options.fencingToken : undefined;
+    this.termination.ensureOpen(`connect to ${address}`);
+    if (options !== undefined) validateConnectOptions(options);
     const parsed = parseRpcAddress(address);
-    if (!this.isLocal(parsed)) {
-      if (parsed.host === undefined || parsed.port === undefined) {
-        throw new RpcConnectionError(
-          `Could not connect to ${address}: it belongs to the local-only service ${parsed.serviceName} of another process or ` +
-            `service, which service ${this.serviceName} cannot reach.`,
-        );
-      }
-      return connectRemote(
-        this.inbound,
-        this.transport,
-        { ...parsed, host: parsed.host, port: parsed.port },
-        address,
-        protocol,
-        token,
-      );
+    if (this.location.isLocal(parsed)) {
+      return connectLocal(this.context, this.endpoints.get(parsed.endpointId), parsed, address, protocol, options);
     }
-    const server = this.servers.get(parsed.endpointId);
-    if (server === undefined) {
-      throw new RpcConnectionError(
-        `Could not connect to ${address}: service ${this.serviceName} has no endpoint ${parsed.endpointId} ` +
-          `(it was never started, or has terminated).`,
-      );
-    }
-    await handshakeLocal(this.pendingCalls, server, protocol, fenced);
-    const invoker = new LocalInvoker(this.context, server, protocol.name, fenced ? () => token : undefined);
-    return createGatewayProxy(protocol, invoker);
+    const remote = this.location.dialable(parsed, address);
+    return connectRemote(this.inbound, this.transport, remote, address, protocol, options?.fencingToken);
   }
 
   /**
@@ -256,7 +215,7 @@ export class NactRpcService implements RpcService {
   actorOf(endpoint: RpcEndpoint | string): Ref<ActorInvocation> {
     const address = typeof endpoint === 'string' ? endpoint : endpoint.getAddress();
     const parsed = parseRpcAddress(address);
-    const server = this.isLocal(parsed) ? this.servers.get(parsed.endpointId) : undefined;
+    const server = this.location.isLocal(parsed) ? this.endpoints.get(parsed.endpointId) : undefined;
     if (server === undefined || (typeof endpoint !== 'string' && endpoint.getRpcService() !== this)) {
       throw new RpcConnectionError(
         `Service ${this.serviceName} has no live endpoint at ${address} (it belongs to another service, was never ` +
@@ -267,77 +226,38 @@ export class NactRpcService implements RpcService {
   }
 
   execute(fn: () => unknown): void {
-    this.ensureOpen('execute');
+    this.termination.ensureOpen('execute');
     this.tasks.execute(fn);
   }
 
   scheduleRunnable(fn: () => unknown, delayMs: number): ScheduledTask {
-    this.ensureOpen('scheduleRunnable');
+    this.termination.ensureOpen('scheduleRunnable');
     return this.tasks.schedule(fn, delayMs);
   }
 
   closeAsync(): Promise<void> {
-    if (!this.closing) {
-      this.closing = true;
-      void this.shutDown();
+    if (this.termination.begin()) {
+      const { serviceName, endpoints, transport, pendingCalls, tasks, actors } = this;
+      void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors }).then((failure) =>
+        this.termination.finish(failure),
+      );
     }
-    return this.terminationFuture;
+    return this.termination.future;
   }
 
   getTerminationFuture(): Promise<void> {
-    return this.terminationFuture;
+    return this.termination.future;
   }
-
-  /** Releases the id of an endpoint whose actor has stopped. One object per service, given to every server. */
-  private readonly reaper = {
-    endpointReaped: (server: NactRpcServer): void => {
-      if (this.servers.get(server.endpointId) === server) this.servers.delete(server.endpointId);
-    },
-  };
 
   private readonly spawnActor = (endpointId: string): Ref<ActorInvocation> =>
     this.actors.spawnEndpointActor(endpointId);
 
   /** The user stopped the nact system (or parent actor) the service runs in: the service closes. */
   private actorsStopped(): void {
-    if (this.closing) return;
+    if (this.termination.isClosing()) return;
     this.logger.info(
       `The nact actor system (or parent actor) of service ${this.serviceName} stopped; the service closes.`,
     );
     void this.closeAsync();
-  }
-
-  /**
-   * Closes in order: endpoints terminate (answering what they still can, over associations
-   * that are still open), then the associations close with a goodbye to each peer, then
-   * every call still pending fails, and the service's actors stop (and the actor system, if
-   * the service started it).
-   */
-  private async shutDown(): Promise<void> {
-    const results = await Promise.allSettled([...this.servers.values()].map((server) => server.closeAsync()));
-    await this.transport.close();
-    this.pendingCalls.failAll(
-      (target, recipient) =>
-        new RecipientUnreachableError(
-          `${target} to ${recipient} could not complete: service ${this.serviceName} was closed while it was pending.`,
-        ),
-    );
-    this.tasks.cancelAll();
-    this.actors.stop();
-    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    this.settleTermination(failure?.reason);
-  }
-
-  /** Whether an address names an endpoint of this service. */
-  private isLocal(address: RpcAddress): boolean {
-    if (address.serviceName !== this.serviceName) return false;
-    if (address.host === undefined) return this.external === undefined;
-    return this.external !== undefined && address.host === this.external.host && address.port === this.external.port;
-  }
-
-  private ensureOpen(operation: string): void {
-    if (this.closing) {
-      throw new RpcInvalidStateError(`Cannot ${operation}: service ${this.serviceName} is closed.`);
-    }
   }
 }

@@ -1,12 +1,5 @@
 import type { Socket } from 'node:net';
-import {
-  type EncodedOutcome,
-  type Outcome,
-  type ReplySink,
-  encodeError,
-  encodeSizeError,
-  exceedsMaxFrameSize,
-} from '@nact-rpc/core/internal';
+import { type EncodedOutcome, type ReplySink, exceedsMaxFrameSize } from '@nact-rpc/core/internal';
 import { RpcConnectionError, RpcSerializationError } from '@nact-rpc/core';
 import { FrameDecoder } from '../framing/FrameDecoder';
 import { FrameWriter } from '../framing/FrameWriter';
@@ -17,19 +10,15 @@ import {
   encodeHandshake,
   encodeHello,
   encodeHelloReject,
-  encodeResponseHeader,
   encodeSignal,
   readResponse,
   requestFrameBytes,
-  responseFrameBytes,
 } from '../wire/wireFormat';
 import { WireKind, type HelloBody, type WireMessage } from '../wire/WireMessage';
 import { AssociationHeartbeat } from './AssociationHeartbeat';
+import { AssociationReplies } from './AssociationReplies';
 import { checkHello } from './checkHello';
 import { InFlightAsks } from './InFlightAsks';
-
-const RESPONSE_OK_HEADER = encodeResponseHeader(true, 0);
-const RESPONSE_ERROR_HEADER = encodeResponseHeader(false, 0);
 
 /** Who opened the connection. */
 export type AssociationRole = 'outbound' | 'inbound';
@@ -48,7 +37,7 @@ export interface AssociationEvents {
 /**
  * One TCP connection between two services, shared by all their endpoints: the hello
  * exchange (checked by {@link checkHello}), framing, the asks in flight on it, and the answers
- * it carries back; its {@link AssociationHeartbeat} notices a dead peer. When it ends, every
+ * it carries back ({@link AssociationReplies}); its {@link AssociationHeartbeat} notices a dead peer. When it ends, every
  * ask still in flight on it fails at once with `RecipientUnreachableError`.
  */
 export class Association {
@@ -62,17 +51,9 @@ export class Association {
   private readonly openWaiters: { resolve: () => void; reject: (error: RpcConnectionError) => void }[] = [];
 
   /** Where answers to requests whose results the endpoint already encoded go. */
-  readonly encodedReplies: ReplySink<EncodedOutcome> = {
-    complete: (callId, outcome) => {
-      if (this.canAnswer(callId)) this.respond(callId, outcome);
-    },
-  };
+  readonly encodedReplies: ReplySink<EncodedOutcome>;
   /** Where plain answers (handshakes) go; they are encoded here. */
-  readonly plainReplies: ReplySink = {
-    complete: (callId, outcome) => {
-      if (this.canAnswer(callId)) this.respond(callId, this.encode(outcome));
-    },
-  };
+  readonly plainReplies: ReplySink;
 
   constructor(
     readonly role: AssociationRole,
@@ -88,6 +69,9 @@ export class Association {
     this.inFlight = new InFlightAsks(host.pendingCalls);
     this.writer = new FrameWriter(socket, () => this.heartbeat.sent());
     this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger);
+    const replies = new AssociationReplies(this, this.writer, host);
+    this.encodedReplies = replies.encoded;
+    this.plainReplies = replies.plain;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => this.end(`connection error: ${error.message}`, false));
@@ -266,39 +250,6 @@ export class Association {
     this.heartbeat.opened();
     this.events.opened(this);
     for (const waiter of this.openWaiters.splice(0)) waiter.resolve();
-  }
-
-  /** Serializes a plain answer: the value, or the error as an envelope. */
-  private encode(outcome: Outcome): EncodedOutcome {
-    const { codec } = this.host;
-    return outcome.ok
-      ? { ok: true, value: codec.encode(outcome.value) }
-      : { ok: false, error: encodeError(codec, outcome.error) };
-  }
-
-  /** Whether the answer to call `callId` can still be sent; if not, it is dropped (and not encoded). */
-  private canAnswer(callId: number): boolean {
-    if (this.state === 'open') return true;
-    this.host.logger.debug(
-      `Dropped the answer to call ${callId}: the connection with ${this.describePeer()} has ended.`,
-    );
-    return false;
-  }
-
-  /** Sends a serialized answer; one over the peer's maximum frame size goes as an `RpcSerializationError`. */
-  private respond(callId: number, outcome: EncodedOutcome): void {
-    let ok = outcome.ok;
-    let payload = outcome.ok ? outcome.value : outcome.error;
-    const size = responseFrameBytes(payload);
-    if (exceedsMaxFrameSize(size, this.peerMaxFrameSize())) {
-      ok = false;
-      payload = encodeSizeError(
-        this.host.codec,
-        `The answer to call ${callId} is ${size} bytes`,
-        this.peerMaxFrameSize(),
-      );
-    }
-    this.writer.writeCall(ok ? RESPONSE_OK_HEADER : RESPONSE_ERROR_HEADER, callId, payload);
   }
 
   /** Marks the association closed (once) and fails what was in flight on it. */

@@ -1,0 +1,81 @@
+import {
+  type EncodedOutcome,
+  type Outcome,
+  type ReplySink,
+  encodeError,
+  encodeSizeError,
+  exceedsMaxFrameSize,
+} from '@nact-rpc/core/internal';
+import type { FrameWriter } from '../framing/FrameWriter';
+import type { TransportHost } from '../TransportHost';
+import { encodeResponseHeader, responseFrameBytes } from '../wire/wireFormat';
+import type { AssociationState } from './Association';
+
+// One header of each kind for every answer: the writer stamps the call id into its copy.
+const RESPONSE_OK_HEADER = encodeResponseHeader(true, 0);
+const RESPONSE_ERROR_HEADER = encodeResponseHeader(false, 0);
+
+/** What {@link AssociationReplies} reads of the association it answers on. */
+export interface AnsweringAssociation {
+  getState(): AssociationState;
+  describePeer(): string;
+  peerMaxFrameSize(): number;
+}
+
+/**
+ * The answers an association carries back to its peer, as two reply sinks: one for results
+ * the endpoint already serialized, one for plain values (handshakes) that are serialized
+ * here. An answer is dropped, without being encoded, once the association has ended; one
+ * larger than the peer accepts is replaced by an `RpcSerializationError`, so that the caller
+ * learns why instead of waiting for its timeout.
+ */
+export class AssociationReplies {
+  /** Where answers to requests whose results the endpoint already encoded go. */
+  readonly encoded: ReplySink<EncodedOutcome> = {
+    complete: (callId, outcome) => {
+      if (this.canAnswer(callId)) this.respond(callId, outcome);
+    },
+  };
+  /** Where plain answers (handshakes) go; they are encoded here. */
+  readonly plain: ReplySink = {
+    complete: (callId, outcome) => {
+      if (this.canAnswer(callId)) this.respond(callId, this.encode(outcome));
+    },
+  };
+
+  constructor(
+    private readonly association: AnsweringAssociation,
+    private readonly writer: FrameWriter,
+    private readonly host: TransportHost,
+  ) {}
+
+  /** Serializes a plain answer: the value, or the error as an envelope. */
+  private encode(outcome: Outcome): EncodedOutcome {
+    const { codec } = this.host;
+    return outcome.ok
+      ? { ok: true, value: codec.encode(outcome.value) }
+      : { ok: false, error: encodeError(codec, outcome.error) };
+  }
+
+  /** Whether the answer to call `callId` can still be sent; if not, it is dropped (and not encoded). */
+  private canAnswer(callId: number): boolean {
+    if (this.association.getState() === 'open') return true;
+    this.host.logger.debug(
+      `Dropped the answer to call ${callId}: the connection with ${this.association.describePeer()} has ended.`,
+    );
+    return false;
+  }
+
+  /** Sends a serialized answer; one over the peer's maximum frame size goes as an `RpcSerializationError`. */
+  private respond(callId: number, outcome: EncodedOutcome): void {
+    let ok = outcome.ok;
+    let payload = outcome.ok ? outcome.value : outcome.error;
+    const size = responseFrameBytes(payload);
+    const maxFrameSize = this.association.peerMaxFrameSize();
+    if (exceedsMaxFrameSize(size, maxFrameSize)) {
+      ok = false;
+      payload = encodeSizeError(this.host.codec, `The answer to call ${callId} is ${size} bytes`, maxFrameSize);
+    }
+    this.writer.writeCall(ok ? RESPONSE_OK_HEADER : RESPONSE_ERROR_HEADER, callId, payload);
+  }
+}
