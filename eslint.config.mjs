@@ -43,7 +43,7 @@ export default tseslint.config(
     // Type-level tests compile deliberately wrong code under @ts-expect-error (awaiting a tell,
     // calling what is not a method, \`any\` in type helpers) and are never run: the rules about
     // unsafe values and promises have nothing to say about them.
-    files: ['**/test/types/**/*.ts'],
+    files: ['**/test/types/**/*.ts', 'test/support/typeAssertions.ts'],
     rules: {
       '@typescript-eslint/await-thenable': 'off',
       '@typescript-eslint/no-explicit-any': 'off',

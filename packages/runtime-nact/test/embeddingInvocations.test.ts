@@ -7,7 +7,7 @@ import {
   type NactRpcService,
 } from '@nact-rpc/runtime-nact';
 import { spawnInbox, type ActorInbox } from './support/actorInbox';
-import { closeEmbeddedService, startEmbeddedService } from './support/embeddedService';
+import { useEmbeddedService } from './support/embeddedService';
 import { Greeter, startGreeter, type Announcement, type GreeterEndpoint } from './support/GreeterEndpoint';
 
 type ClientMessage =
@@ -64,10 +64,7 @@ describe('Plain nact actors and the endpoints of an embedded service', () => {
   let service: NactRpcService;
   let inbox: ActorInbox<unknown>;
 
-  beforeEach(() => {
-    ({ system, service, inbox } = startEmbeddedService());
-  });
-  afterEach(() => closeEmbeddedService({ system, service }));
+  useEmbeddedService((embedded) => ({ system, service, inbox } = embedded));
 
   const startedGreeter = (id?: string, audience?: Ref<Announcement>): Promise<GreeterEndpoint> =>
     startGreeter(service, id, audience);

@@ -9,7 +9,7 @@ import { invocationMessage, NactRpcService } from '@nact-rpc/runtime-nact';
 import { thrownBy } from '../../../test/support/failures';
 import type { RecordingLogger } from '../../../test/support/RecordingLogger';
 import type { ActorInbox } from './support/actorInbox';
-import { closeEmbeddedService, startEmbeddedService } from './support/embeddedService';
+import { useEmbeddedService } from './support/embeddedService';
 import { Greeter, GreeterEndpoint, startGreeter } from './support/GreeterEndpoint';
 
 type CounterMessage = { readonly type: 'increment' } | { readonly type: 'get'; readonly replyTo: Ref<number> };
@@ -38,10 +38,7 @@ describe('NactRpcService embedded in a nact actor system', () => {
   let service: NactRpcService;
   let inbox: ActorInbox<unknown>;
 
-  beforeEach(() => {
-    ({ system, logger, service, inbox } = startEmbeddedService());
-  });
-  afterEach(() => closeEmbeddedService({ system, service }));
+  useEmbeddedService((embedded) => ({ system, logger, service, inbox } = embedded));
 
   const startedGreeter = (id?: string): Promise<GreeterEndpoint> => startGreeter(service, id);
 

@@ -1,4 +1,4 @@
-import { dispatch, type ActorSystemRef, type Ref } from 'nact';
+import { dispatch, type Ref } from 'nact';
 import {
   ask,
   defineProtocol,
@@ -12,7 +12,7 @@ import {
 import { ACTOR_INVOCATION, invocationMessage, type NactRpcService } from '@nact-rpc/runtime-nact';
 import type { RecordingLogger } from '../../../test/support/RecordingLogger';
 import type { ActorInbox } from './support/actorInbox';
-import { closeEmbeddedService, startEmbeddedService } from './support/embeddedService';
+import { useEmbeddedService } from './support/embeddedService';
 import { Greeter, GreeterEndpoint, startGreeter } from './support/GreeterEndpoint';
 
 const Unserved = defineProtocol('UnservedGateway', { greet: ask<[name: string], string>() });
@@ -39,15 +39,11 @@ function errorOf(reply: unknown): unknown {
 }
 
 describe('Invocation messages an embedded endpoint refuses', () => {
-  let system: ActorSystemRef;
   let logger: RecordingLogger;
   let service: NactRpcService;
   let inbox: ActorInbox<unknown>;
 
-  beforeEach(() => {
-    ({ system, logger, service, inbox } = startEmbeddedService());
-  });
-  afterEach(() => closeEmbeddedService({ system, service }));
+  useEmbeddedService((embedded) => ({ logger, service, inbox } = embedded));
 
   const startedGreeter = (id?: string): Promise<GreeterEndpoint> => startGreeter(service, id);
 

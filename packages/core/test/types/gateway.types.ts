@@ -18,38 +18,7 @@ import {
   type Serves,
 } from '@nact-rpc/core';
 import { createGatewayProxy, type GatewayInvoker } from '@nact-rpc/core/internal';
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-/** True when A and B are the same type (not merely mutually assignable through `any`). */
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-
-/** Compiles only for `true`. */
-type Expect<T extends true> = T;
-
-/** Compiles only when `value` has type `T` or a subtype of it. */
-function assertType<T>(_value: T): void {}
-
-/** Compiles only when `value`'s type is exactly `T`: `exactly<T>()(value)`. */
-function exactly<T>() {
-  return <U>(_value: U, ..._notExact: Equals<T, U> extends true ? [] : [never]): void => {};
-}
-
-// Self-checks of the helpers, so that a broken helper cannot make every test pass.
-export type HelperChecks = [
-  Expect<Equals<string, string>>,
-  Expect<Equals<Equals<string, 'a'>, false>>,
-  Expect<Equals<Equals<{ a: 1 }, { readonly a: 1 }>, false>>,
-  Expect<Equals<Equals<any, string>, false>>,
-];
-export function helperSelfChecks(): void {
-  exactly<string>()('text' as string);
-  // @ts-expect-error -- a literal type is not exactly string
-  exactly<string>()('text' as const);
-  // @ts-expect-error -- number is not string
-  assertType<string>(1);
-}
+import { assertType, exactly, type Equals, type Expect } from '../../../../test/support/typeAssertions';
 
 // ---------------------------------------------------------------------------------------------
 // Protocols

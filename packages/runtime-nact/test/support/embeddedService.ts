@@ -28,3 +28,19 @@ export async function closeEmbeddedService(embedded: Pick<EmbeddedService, 'syst
   await embedded.service.closeAsync();
   stop(embedded.system);
 }
+
+/**
+ * Gives every test of the enclosing `describe` a fresh embedded service: started before each
+ * test and handed to `use`, closed after it.
+ */
+export function useEmbeddedService(use: (embedded: EmbeddedService) => void): void {
+  let current: EmbeddedService | undefined;
+  beforeEach(() => {
+    current = startEmbeddedService();
+    use(current);
+  });
+  afterEach(async () => {
+    if (current !== undefined) await closeEmbeddedService(current);
+    current = undefined;
+  });
+}

@@ -13,12 +13,7 @@ import {
   type InvocationOptionsOf,
   type MethodArgsOf,
 } from '@nact-rpc/runtime-nact';
-
-/** True when A and B are the same type. */
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-
-/** Compiles only for `true`. */
-type Expect<T extends true> = T;
+import type { Equals, Expect } from '../../../../test/support/typeAssertions';
 
 const Base = defineProtocol('Base', { ping: ask<[], string>() });
 const Jobs = defineProtocol(
