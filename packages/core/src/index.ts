@@ -58,6 +58,7 @@ export { EndpointNotStartedError } from './errors/EndpointNotStartedError';
 export { RpcTimeoutError, type RpcTimeoutErrorOptions } from './errors/RpcTimeoutError';
 export { FencingTokenError } from './errors/FencingTokenError';
 export { RpcSerializationError } from './errors/RpcSerializationError';
+export type { RemoteErrorStacks } from './errors/RemoteErrorStacks';
 export { RpcInvalidStateError } from './errors/RpcInvalidStateError';
 export { RpcInvalidOptionError, type RpcInvalidOptionErrorOptions } from './errors/RpcInvalidOptionError';
 export { RpcBindError, type RpcBindErrorOptions } from './errors/RpcBindError';

@@ -1,12 +1,18 @@
-import { RecipientUnreachableError, type Codec, type Logger } from '@nact-rpc/core';
-import type { PendingCalls, RpcMessage, SerializedInvocationMessage } from '@nact-rpc/core/internal';
+import { RecipientUnreachableError, type Codec, type Logger, type RemoteErrorStacks } from '@nact-rpc/core';
+import {
+  sendsErrorStacks,
+  type PendingCalls,
+  type RpcMessage,
+  type SerializedInvocationMessage,
+} from '@nact-rpc/core/internal';
 import type { Association, HandshakeRequestMessage, RequestMessage, TransportHost } from '@nact-rpc/transport/internal';
 import type { NactRpcServer } from './NactRpcServer';
 
 /**
  * Delivers what peers send over associations to this service's endpoints: requests become
  * invocation messages (fenced when they carry a token) whose answers go back on the same
- * association, serialized; handshakes are answered like local ones. A request for an
+ * association, serialized (their errors with stacks only if the `remoteErrorStacks` option
+ * sends them to that peer); handshakes are answered like local ones. A request for an
  * endpoint that is not there is answered at once with `RecipientUnreachableError`.
  *
  * It is the service's {@link TransportHost}, the object the service hands to its transport,
@@ -18,6 +24,7 @@ export class InboundRequests implements TransportHost {
   readonly codec: Codec;
   readonly logger: Logger;
   readonly pendingCalls: PendingCalls;
+  readonly remoteErrorStacks: RemoteErrorStacks;
 
   constructor(
     service: Omit<TransportHost, 'onRequest' | 'onHandshake'>,
@@ -28,6 +35,7 @@ export class InboundRequests implements TransportHost {
     this.codec = service.codec;
     this.logger = service.logger;
     this.pendingCalls = service.pendingCalls;
+    this.remoteErrorStacks = service.remoteErrorStacks ?? 'loopback';
   }
 
   onRequest(association: Association, request: RequestMessage): void {
@@ -38,6 +46,7 @@ export class InboundRequests implements TransportHost {
       method: request.method,
       encodedArgs: request.args,
       replyTo,
+      errorStacks: sendsErrorStacks(this.remoteErrorStacks, association.isLoopback()),
     };
     const message: RpcMessage =
       request.fencingToken === undefined

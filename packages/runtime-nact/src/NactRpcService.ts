@@ -123,6 +123,7 @@ export class NactRpcService implements RpcService {
         codec: this.options.codec,
         logger: this.logger,
         pendingCalls: this.pendingCalls,
+        remoteErrorStacks: this.options.remoteErrorStacks,
       },
       this.endpoints.get,
     );

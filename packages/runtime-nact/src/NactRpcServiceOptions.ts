@@ -1,7 +1,14 @@
 import type { ActorSystemRef, Ref } from 'nact';
-import { consoleLogger, RpcInvalidOptionError, SuperJsonCodec, type Codec, type Logger } from '@nact-rpc/core';
+import {
+  consoleLogger,
+  RpcInvalidOptionError,
+  SuperJsonCodec,
+  type Codec,
+  type Logger,
+  type RemoteErrorStacks,
+} from '@nact-rpc/core';
 import type { ListenOptions, TransportOptions } from '@nact-rpc/transport';
-import type { Resolved } from '@nact-rpc/core/internal';
+import { REMOTE_ERROR_STACKS, type Resolved } from '@nact-rpc/core/internal';
 import { resolveTransportOptions, type ResolvedTransportOptions } from '@nact-rpc/transport/internal';
 
 /** Options of a {@link NactRpcService}. */
@@ -29,6 +36,15 @@ export interface NactRpcServiceOptions {
    * timeout error shows the async functions that await the call, at no cost per call.
    */
   readonly captureAskCallStack?: boolean | undefined;
+  /**
+   * Which callers in other processes get the stack traces of the errors this service's
+   * endpoints throw (and of their causes and inner errors): `'never'`, `'loopback'` (callers
+   * connected over a loopback address, on this machine) or `'always'`. Default `'loopback'`.
+   * Without its stack, an error keeps its class, name, message, code, cause and other
+   * properties, and its stack at the caller shows the caller's own frames. Callers in this
+   * process always get the stacks. See docs/concepts.md (Errors).
+   */
+  readonly remoteErrorStacks?: RemoteErrorStacks | undefined;
   /**
    * Makes the service reachable from other processes: the TCP host and port (a number, a
    * range such as `'50100-50200'`, or 0) to listen on, and the external address to advertise
@@ -70,7 +86,7 @@ const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
  * services: `listen` is refused there ({@link NactRpcService.create} makes a service listen,
  * since binding is asynchronous, and checks `listen` when it binds).
  * @throws RpcInvalidOptionError naming the option that is wrong (`name`, `askTimeoutMs`,
- *   `codec`, `logger`, `transport.maxFrameSize`, `listen`, …), the value received and what
+ *   `codec`, `logger`, `remoteErrorStacks`, `transport.maxFrameSize`, `listen`, …), the value received and what
  *   is accepted.
  */
 export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNactRpcServiceOptions {
@@ -113,6 +129,7 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
     codec,
     logger,
     captureAskCallStack: flag(options, 'captureAskCallStack'),
+    remoteErrorStacks: remoteErrorStacks(options),
     listen: options.listen,
     transport: resolveTransportOptions(options.transport),
   };
@@ -142,6 +159,15 @@ function checkObject(options: unknown): asserts options is object {
 function flag(options: NactRpcServiceOptions, option: 'forceSerialization' | 'captureAskCallStack'): boolean {
   const value = options[option] ?? false;
   if (typeof value !== 'boolean') throw RpcInvalidOptionError.forValue(option, value, 'true or false');
+  return value;
+}
+
+/** The `remoteErrorStacks` option, `'loopback'` by default. */
+function remoteErrorStacks(options: NactRpcServiceOptions): RemoteErrorStacks {
+  const value = options.remoteErrorStacks ?? 'loopback';
+  if (!REMOTE_ERROR_STACKS.includes(value)) {
+    throw RpcInvalidOptionError.forValue('remoteErrorStacks', value, "'never', 'loopback' or 'always'");
+  }
   return value;
 }
 

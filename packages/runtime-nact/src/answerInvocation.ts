@@ -5,7 +5,8 @@ import { messageOf } from './messageOf';
 /**
  * Sends the outcome of an invocation to its caller: by reference for a local invocation,
  * serialized for a serialized one (a result over the maximum frame size becomes an
- * `RpcSerializationError`, see `encodeOutcome`). A tell has no caller to answer: its failure
+ * `RpcSerializationError`, see `encodeOutcome`; errors lose their stacks if the message says
+ * so, see `errorStacks`). A tell has no caller to answer: its failure
  * is logged instead, and its success is not reported at all.
  */
 export function answerInvocation(scope: ActorScope, message: InvocationMessage, outcome: Outcome): void {
@@ -23,6 +24,7 @@ export function answerInvocation(scope: ActorScope, message: InvocationMessage, 
     return;
   }
   const { codec, maxFrameSize } = scope.context;
-  const encoded = encodeOutcome(codec, outcome, `${message.protocol}.${message.method}`, maxFrameSize);
+  const target = `${message.protocol}.${message.method}`;
+  const encoded = encodeOutcome(codec, outcome, target, maxFrameSize, message.errorStacks ?? true);
   message.replyTo.sink.complete(message.replyTo.callId, encoded);
 }

@@ -38,6 +38,12 @@ describe('NactRpcService options', () => {
     ],
     ['a captureAskCallStack that is not a boolean', { captureAskCallStack: 1 }, 'captureAskCallStack', 'got 1'],
     [
+      'a remoteErrorStacks that is not one of its values',
+      { remoteErrorStacks: 'local' },
+      'remoteErrorStacks',
+      'got the string "local"',
+    ],
+    [
       'a codec without decode',
       { codec: codecWithoutDecode },
       'codec',

@@ -1,4 +1,4 @@
-import type { Codec, Logger } from '@nact-rpc/core';
+import type { Codec, Logger, RemoteErrorStacks } from '@nact-rpc/core';
 import type { PendingCalls } from '@nact-rpc/core/internal';
 import type { Association } from './association/Association';
 import type { HandshakeRequestMessage, RequestMessage } from './wire/WireMessage';
@@ -15,6 +15,8 @@ export interface TransportHost {
   readonly logger: Logger;
   /** The service's table of pending asks: answers that arrive on associations complete it. */
   readonly pendingCalls: PendingCalls;
+  /** Which peers the errors the transport answers with keep their stacks for. Default `'loopback'`. */
+  readonly remoteErrorStacks?: RemoteErrorStacks | undefined;
   /** A peer calls an endpoint of this service. */
   onRequest(association: Association, request: RequestMessage): void;
   /** A peer connects a gateway to an endpoint of this service. */

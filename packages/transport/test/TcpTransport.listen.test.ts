@@ -69,12 +69,12 @@ describe('TcpTransport.listen', () => {
   });
 
   test('a host that is not an address of this machine rejects with an RpcBindError saying so', async () => {
-    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
-    const error = await rejectionOf(transport().listen({ host: '192.0.2.1', port: 0 }));
+    // 203.0.113.1 (TEST-NET-3, RFC 5737) is not an address of this machine; a bind sends nothing.
+    const error = await rejectionOf(transport().listen({ host: '203.0.113.1', port: 0 }));
     expect(error).toBeInstanceOf(RpcBindError);
     expect((error as RpcBindError).cause).toMatchObject({ code: 'EADDRNOTAVAIL' });
     expect((error as Error).message).toContain(
-      'Could not listen on 192.0.2.1 port 0: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)',
+      'Could not listen on 203.0.113.1 port 0: 203.0.113.1 is not an address of this machine (EADDRNOTAVAIL)',
     );
   });
 

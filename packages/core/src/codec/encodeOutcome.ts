@@ -28,9 +28,15 @@ export function exceedsMaxFrameSize(bytes: number, maxBytes: number): boolean {
  * `RpcSerializationError` naming the call; an error whose extra properties cannot be
  * represented is sent without them. A value whose encoding exceeds `maxBytes` (see
  * {@link exceedsMaxFrameSize}) becomes an `RpcSerializationError` naming the call, its size
- * and the limit.
+ * and the limit. Errors keep their stacks only if `stacks` is `true` (the default).
  */
-export function encodeOutcome(codec: Codec, outcome: Outcome, target: string, maxBytes: number): EncodedOutcome {
+export function encodeOutcome(
+  codec: Codec,
+  outcome: Outcome,
+  target: string,
+  maxBytes: number,
+  stacks = true,
+): EncodedOutcome {
   if (outcome.ok) {
     let value: Uint8Array;
     try {
@@ -40,17 +46,20 @@ export function encodeOutcome(codec: Codec, outcome: Outcome, target: string, ma
         `Could not serialize the result of ${target} with the ${codec.name} codec: ${(cause as Error).message ?? String(cause)}`,
         { cause },
       );
-      return { ok: false, error: encodeError(codec, error) };
+      return { ok: false, error: encodeError(codec, error, stacks) };
     }
     if (!exceedsMaxFrameSize(value.length, maxBytes)) return { ok: true, value };
     return { ok: false, error: encodeSizeError(codec, `The result of ${target} is ${value.length} bytes`, maxBytes) };
   }
-  return { ok: false, error: encodeError(codec, outcome.error) };
+  return { ok: false, error: encodeError(codec, outcome.error, stacks) };
 }
 
-/** Serializes an error as an envelope, dropping its extra properties if they cannot be encoded. */
-export function encodeError(codec: Codec, error: unknown): Uint8Array {
-  const envelope = toErrorEnvelope(error);
+/**
+ * Serializes an error as an envelope, dropping its extra properties if they cannot be encoded.
+ * With `stacks` `false`, the envelope holds no stack of the error, its causes or inner errors.
+ */
+export function encodeError(codec: Codec, error: unknown, stacks = true): Uint8Array {
+  const envelope = toErrorEnvelope(error, { stacks });
   try {
     return codec.encode(envelope);
   } catch {

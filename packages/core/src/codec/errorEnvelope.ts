@@ -50,12 +50,22 @@ export const BUILTIN_ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<st
 const STANDARD_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause', 'errors']);
 const MAX_CAUSE_DEPTH = 8;
 
+/** How {@link toErrorEnvelope} describes an error. */
+export interface ErrorEnvelopeOptions {
+  /**
+   * Whether the envelope keeps the stacks of the error, its causes and its inner errors.
+   * Default `true`; without them, nothing of the thrower's frames (file paths, functions) is kept.
+   */
+  readonly stacks?: boolean | undefined;
+}
+
 /**
  * Describes a thrown value as an {@link ErrorEnvelope}. Non-error values (a thrown string)
  * become an `Error` whose message is their string form. Other own enumerable properties are
- * kept in `props`; the caller decides whether they survive encoding.
+ * kept in `props`; the caller decides whether they survive encoding. Stacks are kept unless
+ * `options.stacks` is `false`, for the error and every cause and inner error alike.
  */
-export function toErrorEnvelope(thrown: unknown, depth = 0): ErrorEnvelope {
+export function toErrorEnvelope(thrown: unknown, options: ErrorEnvelopeOptions = {}, depth = 0): ErrorEnvelope {
   if (!(thrown instanceof Error)) {
     return { name: 'Error', message: `Non-error value thrown: ${describeThrown(thrown)}` };
   }
@@ -67,16 +77,20 @@ export function toErrorEnvelope(thrown: unknown, depth = 0): ErrorEnvelope {
   }
   const code = typeof source.code === 'string' || typeof source.code === 'number' ? source.code : undefined;
   const nested = depth < MAX_CAUSE_DEPTH;
-  const cause = source.cause !== undefined && nested ? toErrorEnvelope(source.cause, depth + 1) : undefined;
+  const cause = source.cause !== undefined && nested ? toErrorEnvelope(source.cause, options, depth + 1) : undefined;
   const inner = (source as { errors?: unknown }).errors;
-  const errors = Array.isArray(inner) && nested ? inner.map((error) => toErrorEnvelope(error, depth + 1)) : undefined;
-  return { name: source.name, message: source.message, stack: source.stack, code, props, cause, errors };
+  const errors =
+    Array.isArray(inner) && nested ? inner.map((error) => toErrorEnvelope(error, options, depth + 1)) : undefined;
+  const stack = options.stacks === false ? undefined : source.stack;
+  return { name: source.name, message: source.message, stack, code, props, cause, errors };
 }
 
 /**
  * Rebuilds an error from its envelope: an instance of the class registered under its name
  * (without running the class's constructor), or a plain `Error` carrying the remote name.
- * Name, message, stack, code, cause and the other properties are restored.
+ * Name, message, stack, code, cause and the other properties are restored. An envelope sent
+ * without a stack gets one of its name and message only (`withCallerStack` adds the caller's
+ * frames to the outermost error; see {@link lacksRemoteStack}).
  */
 export function fromErrorEnvelope(
   envelope: ErrorEnvelope,
@@ -91,6 +105,7 @@ export function fromErrorEnvelope(
   define('message', envelope.message);
   if (errorClass === undefined || error.name !== envelope.name) define('name', envelope.name);
   define('stack', envelope.stack ?? `${envelope.name}: ${envelope.message}`);
+  if (envelope.stack === undefined) STACKLESS.add(error);
   if (envelope.code !== undefined) {
     Object.defineProperty(error, 'code', {
       value: envelope.code,
@@ -107,6 +122,32 @@ export function fromErrorEnvelope(
     );
   if (envelope.props !== undefined) Object.assign(error, envelope.props);
   return error;
+}
+
+const STACKLESS = new WeakSet<Error>();
+
+/**
+ * Whether `error` was rebuilt by {@link fromErrorEnvelope} from an envelope sent without a
+ * stack, and has not been given the caller's frames since (see {@link useCallerFrames}).
+ */
+export function lacksRemoteStack(error: unknown): error is Error {
+  return error instanceof Error && STACKLESS.has(error);
+}
+
+/**
+ * Gives an error rebuilt without its stack the frames of `callerStack` (a stack captured by
+ * the code awaiting the call) after its own `name: message` line.
+ */
+export function useCallerFrames(error: Error, callerStack: string): void {
+  const frames = callerStack.slice(callerStack.indexOf('\n') + 1);
+  const header = `${error.name}: ${error.message}`;
+  Object.defineProperty(error, 'stack', {
+    value: frames === callerStack ? header : `${header}\n${frames}`,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  STACKLESS.delete(error);
 }
 
 function describeThrown(value: unknown): string {

@@ -1,3 +1,4 @@
+import { lacksRemoteStack, useCallerFrames } from '../codec/errorEnvelope';
 import { RpcTimeoutError } from './RpcTimeoutError';
 
 /**
@@ -7,6 +8,9 @@ import { RpcTimeoutError } from './RpcTimeoutError';
  * traces name every async function up the chain that awaits the call. This costs nothing
  * until a timeout happens, unlike capturing the stack at every call (the
  * `captureAskCallStack` option), which also shows synchronous callers.
+ *
+ * An error from another process that arrived without its stack (the service that threw it
+ * does not send stacks to this caller) gets the same frames, after its own `name: message`.
  */
 export async function withCallerStack<TResult>(call: Promise<TResult>): Promise<TResult> {
   try {
@@ -16,6 +20,10 @@ export async function withCallerStack<TResult>(call: Promise<TResult>): Promise<
       const here: { stack?: string } = {};
       Error.captureStackTrace(here);
       if (here.stack !== undefined) error.useCallerStack(here.stack);
+    } else if (lacksRemoteStack(error)) {
+      const here: { stack?: string } = {};
+      Error.captureStackTrace(here);
+      if (here.stack !== undefined) useCallerFrames(error, here.stack);
     }
     throw error;
   }

@@ -94,6 +94,11 @@ export interface SerializedInvocationMessage extends InvocationFields {
   readonly encodedArgs: Uint8Array;
   /** Absent for a tell. */
   readonly replyTo?: ReplyTo<EncodedOutcome> | undefined;
+  /**
+   * Whether an error in the answer keeps its stacks (its causes' and inner errors' too).
+   * Default `true`; `false` when the caller is a peer the service does not send stacks to.
+   */
+  readonly errorStacks?: boolean | undefined;
 }
 
 /** Runs a function in the endpoint's main thread. */

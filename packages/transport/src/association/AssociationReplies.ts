@@ -5,6 +5,7 @@ import {
   encodeError,
   encodeSizeError,
   exceedsMaxFrameSize,
+  sendsErrorStacks,
 } from '@nact-rpc/core/internal';
 import type { FrameWriter } from '../framing/FrameWriter';
 import type { TransportHost } from '../TransportHost';
@@ -20,6 +21,7 @@ export interface AnsweringAssociation {
   getState(): AssociationState;
   describePeer(): string;
   peerMaxFrameSize(): number;
+  isLoopback(): boolean;
 }
 
 /**
@@ -49,12 +51,12 @@ export class AssociationReplies {
     private readonly host: TransportHost,
   ) {}
 
-  /** Serializes a plain answer: the value, or the error as an envelope. */
+  /** Serializes a plain answer: the value, or the error as an envelope (with stacks if the host sends them to this peer). */
   private encode(outcome: Outcome): EncodedOutcome {
     const { codec } = this.host;
-    return outcome.ok
-      ? { ok: true, value: codec.encode(outcome.value) }
-      : { ok: false, error: encodeError(codec, outcome.error) };
+    if (outcome.ok) return { ok: true, value: codec.encode(outcome.value) };
+    const stacks = sendsErrorStacks(this.host.remoteErrorStacks ?? 'loopback', this.association.isLoopback());
+    return { ok: false, error: encodeError(codec, outcome.error, stacks) };
   }
 
   /** Whether the answer to call `callId` can still be sent; if not, it is dropped (and not encoded). */
