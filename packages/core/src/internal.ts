@@ -8,7 +8,13 @@
  * @packageDocumentation
  */
 export { ENDPOINT_HOOKS, type EndpointHooks, type HasEndpointHooks } from './endpoint/endpointHooks';
-export { MAX_DELAY_MS, PendingCalls, type CallDescription, type RegisteredCall } from './calls/PendingCalls';
+export {
+  MAX_DELAY_MS,
+  PendingCalls,
+  type CallCarrier,
+  type CallDescription,
+  type RegisteredCall,
+} from './calls/PendingCalls';
 export {
   encodeArguments,
   encodeError,
@@ -49,5 +55,14 @@ export {
   type SerializedInvocationMessage,
   type UnfencedMessage,
 } from './messages/RpcMessage';
-export { fromErrorEnvelope, toErrorEnvelope, BUILTIN_ERROR_CLASSES, type ErrorEnvelope } from './codec/errorEnvelope';
+export {
+  fromErrorEnvelope,
+  toErrorEnvelope,
+  lacksRemoteStack,
+  useCallerFrames,
+  BUILTIN_ERROR_CLASSES,
+  type ErrorEnvelope,
+  type ErrorEnvelopeOptions,
+} from './codec/errorEnvelope';
+export { REMOTE_ERROR_STACKS, sendsErrorStacks } from './errors/RemoteErrorStacks';
 export type { Resolved } from './util/Resolved';

@@ -241,6 +241,90 @@ describe('PendingCalls', () => {
     });
   });
 
+  describe('carried calls and reserved ids', () => {
+    /** A carrier that records what it is told, as an association's in-flight set would. */
+    function carrier(): { abandon: jest.Mock<void, [number]> } {
+      return { abandon: jest.fn<void, [number]>() };
+    }
+
+    /** Registers a call whose rejection is handled; returns its id. */
+    function idOf(calls: PendingCalls): number {
+      const { callId, promise } = calls.register(CALL);
+      promise.catch(() => {});
+      return callId;
+    }
+
+    test('an answer through the carrier ends the call without abandoning it or reserving its id', async () => {
+      const calls = new PendingCalls(10_000, false);
+      const via = carrier();
+      const { callId, promise } = calls.register(CALL);
+      expect(calls.carry(callId, via)).toBe(true);
+      calls.complete(callId, { ok: true, value: 'answered' }, via);
+      await expect(promise).resolves.toBe('answered');
+      expect(via.abandon).not.toHaveBeenCalled();
+      expect(calls.reservedCount).toBe(0);
+    });
+
+    test('a carried call that times out is abandoned to its carrier, and its id reserved until released', async () => {
+      const calls = new PendingCalls(10_000, false);
+      const via = carrier();
+      const { callId, promise } = calls.register({ ...CALL, timeoutMs: 100 });
+      calls.carry(callId, via);
+      const error = rejectionOf(promise);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(await error).toBeInstanceOf(RpcTimeoutError);
+      expect(via.abandon).toHaveBeenCalledTimes(1);
+      expect(via.abandon).toHaveBeenCalledWith(callId);
+      expect(calls.size).toBe(0);
+      expect(calls.reservedCount).toBe(1);
+      calls.release(callId);
+      expect(calls.reservedCount).toBe(0);
+    });
+
+    test('a carried call failed from elsewhere is abandoned too; failAll abandons what is carried', async () => {
+      const calls = new PendingCalls(10_000, false);
+      const via = carrier();
+      const failed = calls.register(CALL);
+      const shutDown = calls.register(CALL);
+      calls.carry(failed.callId, via);
+      calls.carry(shutDown.callId, via);
+      calls.fail(failed.callId, new Error('gone'));
+      await expect(failed.promise).rejects.toThrow('gone');
+      calls.failAll(() => new Error('closing'));
+      await expect(shutDown.promise).rejects.toThrow('closing');
+      expect(via.abandon.mock.calls).toEqual([[failed.callId], [shutDown.callId]]);
+      expect(calls.reservedCount).toBe(2);
+    });
+
+    test('refuses to carry a call that already ended: it must not be sent', () => {
+      const calls = new PendingCalls(10_000, false);
+      const { callId } = calls.register(CALL);
+      calls.complete(callId, { ok: true, value: undefined });
+      expect(calls.carry(callId, carrier())).toBe(false);
+    });
+
+    test('after wrapping, a reserved id is skipped until it is released', async () => {
+      const calls = new PendingCalls(10_000, false);
+      const via = carrier();
+      const timedOut = calls.register({ ...CALL, timeoutMs: 100 });
+      expect(timedOut.callId).toBe(1);
+      calls.carry(1, via);
+      const error = rejectionOf(timedOut.promise);
+      await jest.advanceTimersByTimeAsync(100);
+      await error;
+      calls['nextId'] = 0xffff_ffff;
+      expect(idOf(calls)).toBe(0xffff_ffff);
+      // Id 1 may still be answered by the peer that carried it: the next id is 2.
+      expect(idOf(calls)).toBe(2);
+      calls.failAll(() => new Error('done'));
+      calls.release(1);
+      calls['nextId'] = 0xffff_ffff;
+      expect(idOf(calls)).toBe(0xffff_ffff);
+      expect(idOf(calls)).toBe(1);
+      calls.failAll(() => new Error('done'));
+    });
+  });
+
   describe('encoded answers', () => {
     test('decodes a value with the codec the call registered', async () => {
       const codec = new SuperJsonCodec();

@@ -5,8 +5,17 @@ import type { Resolved } from '@nact-rpc/core/internal';
 export interface TransportOptions {
   /** The largest frame sent or accepted, in bytes. Default 10 MiB. */
   readonly maxFrameSize?: number | undefined;
-  /** How long opening an association (TCP connect and hello) may take, in ms. Default 5 000. */
+  /**
+   * How long opening an association (TCP connect and hello) may take, in ms, counted from the
+   * connection: bytes arriving do not extend it. Default 5 000.
+   */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * How long the rest of a frame may take to arrive once its first byte has, in ms. A frame
+   * still partial past it is a protocol error: the connection is closed and its asks in flight
+   * fail. Raise it for links slower than `maxFrameSize` per this time. Default 30 000.
+   */
+  readonly frameTimeoutMs?: number | undefined;
   /** How often an idle association sends a heartbeat, in ms. Default 1 000. */
   readonly heartbeatIntervalMs?: number | undefined;
   /**
@@ -32,6 +41,7 @@ export type ResolvedTransportOptions = Resolved<TransportOptions>;
 const ACCEPTED: Readonly<Record<keyof TransportOptions, string>> = {
   maxFrameSize: 'a whole number of bytes from 1 to 4294967295 (2^32 - 1)',
   connectTimeoutMs: 'a positive, finite number of milliseconds',
+  frameTimeoutMs: 'a positive, finite number of milliseconds',
   heartbeatIntervalMs: 'a positive, finite number of milliseconds',
   heartbeatTimeoutMs: 'a positive, finite number of milliseconds',
   reconnectBackoffMs: 'a positive, finite number of milliseconds',
@@ -56,6 +66,7 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
   const resolved: ResolvedTransportOptions = {
     maxFrameSize: options.maxFrameSize ?? 10 * 1024 * 1024,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    frameTimeoutMs: options.frameTimeoutMs ?? 30_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000,
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
     reconnectBackoffMs: options.reconnectBackoffMs ?? 100,

@@ -19,6 +19,7 @@ export { Peer, type OutboundMessage } from './association/Peer';
 export { FrameDecoder, FrameTooLargeError } from './framing/FrameDecoder';
 export { FrameWriter, type ByteSink } from './framing/FrameWriter';
 export { parsePortSpec } from './parsePortSpec';
+export { isLoopbackAddress } from './isLoopbackAddress';
 export {
   WIRE_MAGIC,
   WIRE_VERSION,

@@ -5,6 +5,7 @@ import { resolveTransportOptions } from '@nact-rpc/transport/internal';
 const DEFAULTS = {
   maxFrameSize: 10 * 1024 * 1024,
   connectTimeoutMs: 5_000,
+  frameTimeoutMs: 30_000,
   heartbeatIntervalMs: 1_000,
   heartbeatTimeoutMs: 10_000,
   reconnectBackoffMs: 100,

@@ -11,6 +11,20 @@ export const MAX_DELAY_MS = 2_147_483_647;
 /** Call ids fit in 32 bits, the width they have on the wire. */
 const MAX_CALL_ID = 0xffff_ffff;
 
+/**
+ * Where a sent ask is tracked besides the pending-call table: the association that carries it
+ * (see {@link PendingCalls.carry}).
+ */
+export interface CallCarrier {
+  /**
+   * Ask `callId`, carried here, ended without its answer coming through this carrier (it timed
+   * out, or failed otherwise): forget it as in flight. The peer may still answer it, so its id
+   * stays reserved until the carrier calls {@link PendingCalls.release}: when the late answer
+   * arrives, or when the connection ends.
+   */
+  abandon(callId: number): void;
+}
+
 /** A registered call: its id, the promise its answer settles, and the reply address of its answer. */
 export interface RegisteredCall extends ReplyTo {
   readonly promise: Promise<unknown>;
@@ -21,6 +35,8 @@ class PendingCall implements DeadlineEntry, RegisteredCall {
   done = false;
   /** The deadline list the call is in. */
   list: object | undefined;
+  /** The association that carries the call once it is sent, if any. */
+  carrier: CallCarrier | undefined = undefined;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
   readonly promise: Promise<unknown>;
@@ -60,15 +76,23 @@ export interface CallDescription {
 
 /**
  * The table of asks waiting for an answer: the framework's own correlation ids (a 32-bit
- * counter per service that skips ids still pending) instead of nact's `query()`. Every way
- * a call can end (answer, timeout, lost recipient, shutdown) goes through this table and
- * removes the entry, so no call is answered twice and none is left behind.
+ * counter per service) instead of nact's `query()`. Every way a call can end (answer, timeout,
+ * lost recipient, shutdown) goes through this table and removes the entry, and the entry of
+ * its {@link CallCarrier}, so no call is answered twice and none is left behind.
+ *
+ * A call id is never reused while any side may still answer it. Before the counter wraps,
+ * every id is new. After, an id is skipped while its call is pending, and while it is
+ * _reserved_: a sent ask that ended without its answer (it timed out) may still be answered
+ * by the peer on the association that carried it, so its id stays reserved until that answer
+ * arrives or that association ends (and the peer can no longer answer).
  */
 export class PendingCalls implements ReplySink {
   private nextId = 1;
   /** Whether ids have wrapped around once: only then can a new id collide with a pending one. */
   private wrapped = false;
   private readonly calls = new Map<number, PendingCall>();
+  /** Ids of sent asks that ended unanswered and that their carrier's peer may still answer. */
+  private readonly reserved = new Set<number>();
   private readonly deadlines = new DeadlineLists<PendingCall>((call) => this.timeOut(call));
 
   constructor(
@@ -111,16 +135,42 @@ export class PendingCalls implements ReplySink {
     return pending;
   }
 
+  /** The number of ids reserved for asks that ended unanswered but may still be answered. */
+  get reservedCount(): number {
+    return this.reserved.size;
+  }
+
+  /**
+   * Records that call `callId` was sent on `carrier`: if it ends other than by an answer
+   * through `carrier`, the carrier is told to forget it ({@link CallCarrier.abandon}).
+   * @returns Whether the call is still pending; if not, it must not be sent.
+   */
+  carry(callId: number, carrier: CallCarrier): boolean {
+    const call = this.calls.get(callId);
+    if (call === undefined) return false;
+    call.carrier = carrier;
+    return true;
+  }
+
+  /** Frees id `callId`, reserved when its ask was abandoned: its peer answered it late or can no longer answer. */
+  release(callId: number): void {
+    this.reserved.delete(callId);
+  }
+
   /** Whether call `callId` is still waiting for its answer. */
   has(callId: number): boolean {
     return this.calls.has(callId);
   }
 
-  /** Delivers the answer of call `callId`. Answers of calls that already ended are ignored. */
-  complete(callId: number, outcome: Outcome): void {
+  /**
+   * Delivers the answer of call `callId`. Answers of calls that already ended are ignored.
+   * @param from - The carrier the answer came through, if any: it forgot the call already.
+   */
+  complete(callId: number, outcome: Outcome, from?: CallCarrier): void {
     const call = this.calls.get(callId);
     if (call === undefined) return;
     this.end(call);
+    if (call.carrier !== from) this.abandon(call);
     if (call.codec === undefined) {
       if (outcome.ok) call.resolve(outcome.value);
       else call.reject(outcome.error);
@@ -129,9 +179,12 @@ export class PendingCalls implements ReplySink {
     this.completeEncoded(call, call.codec, outcome);
   }
 
-  /** Fails call `callId` with `error`, if it is still pending. */
-  fail(callId: number, error: unknown): void {
-    this.complete(callId, { ok: false, error });
+  /**
+   * Fails call `callId` with `error`, if it is still pending.
+   * @param from - The carrier that fails it, if any: it forgot the call already.
+   */
+  fail(callId: number, error: unknown, from?: CallCarrier): void {
+    this.complete(callId, { ok: false, error }, from);
   }
 
   /** Fails every pending call with the error `errorFor` makes for it. */
@@ -141,6 +194,7 @@ export class PendingCalls implements ReplySink {
     this.deadlines.clear();
     for (const call of calls) {
       call.done = true;
+      this.abandon(call);
       call.reject(errorFor(call.target, call.recipient));
     }
   }
@@ -152,9 +206,19 @@ export class PendingCalls implements ReplySink {
     this.deadlines.finish(call.list as object);
   }
 
+  /** A call that was sent ended unanswered: its carrier forgets it, and its id stays reserved. */
+  private abandon(call: PendingCall): void {
+    const { carrier } = call;
+    if (carrier === undefined) return;
+    call.carrier = undefined;
+    this.reserved.add(call.callId);
+    carrier.abandon(call.callId);
+  }
+
   private allocateId(): number {
     let id = this.nextId;
-    if (this.wrapped) while (this.calls.has(id)) id = id === MAX_CALL_ID ? 1 : id + 1;
+    // Before the first wrap every id is new; after it, pending and reserved ids are skipped.
+    if (this.wrapped) while (this.calls.has(id) || this.reserved.has(id)) id = id === MAX_CALL_ID ? 1 : id + 1;
     if (id === MAX_CALL_ID) {
       this.nextId = 1;
       this.wrapped = true;
@@ -192,6 +256,7 @@ export class PendingCalls implements ReplySink {
   private timeOut(call: PendingCall): void {
     this.calls.delete(call.callId);
     call.done = true;
+    this.abandon(call);
     call.reject(
       new RpcTimeoutError(
         `Invocation of ${call.target} at recipient ${call.recipient} timed out after ${call.timeoutMs} ms. ` +

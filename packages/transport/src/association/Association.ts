@@ -3,6 +3,7 @@ import { type EncodedOutcome, type ReplySink, exceedsMaxFrameSize } from '@nact-
 import { RpcConnectionError, RpcSerializationError } from '@nact-rpc/core';
 import { FrameDecoder } from '../framing/FrameDecoder';
 import { FrameWriter } from '../framing/FrameWriter';
+import { isLoopbackAddress } from '../isLoopbackAddress';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
 import {
@@ -99,6 +100,11 @@ export class Association {
     );
   }
 
+  /** Whether the peer is connected over a loopback address (it runs on this machine). */
+  isLoopback(): boolean {
+    return isLoopbackAddress(this.socket.remoteAddress);
+  }
+
   /** The largest frame the peer accepts (this side's own maximum until the peer has said). */
   peerMaxFrameSize(): number {
     return Math.min(this.peer?.maxFrameSize ?? this.options.maxFrameSize, this.options.maxFrameSize);
@@ -126,13 +132,14 @@ export class Association {
       }
       return;
     }
-    if (callId !== 0) this.inFlight.add(callId);
+    // An ask that already ended (it timed out) is not sent: its answer would complete nothing.
+    if (callId !== 0 && !this.inFlight.add(callId)) return;
     this.writer.writeCall(header, callId, args);
   }
 
   /** Sends an endpoint handshake; its answer completes pending call `callId`. */
   sendHandshake(callId: number, endpointId: string, details: object): void {
-    this.inFlight.add(callId);
+    if (!this.inFlight.add(callId)) return;
     this.writer.write(encodeHandshake(callId, endpointId, details));
   }
 
@@ -177,15 +184,23 @@ export class Association {
   }
 
   private receive(chunk: Buffer): void {
-    this.heartbeat.received();
+    const now = Date.now();
+    this.heartbeat.received(now);
+    const { decoder } = this;
+    const wasPartial = decoder.bufferedBytes > 0;
+    let frames: number;
     try {
-      this.decoder.push(chunk, this.onFrame);
+      frames = decoder.push(chunk, this.onFrame);
     } catch (error) {
       this.host.logger.error(
         `Protocol error on the connection with ${this.describePeer()}: ${(error as Error).message}. Closing that connection.`,
       );
       this.close(`protocol error: ${(error as Error).message}`, false);
+      return;
     }
+    // A partial frame's deadline counts from the chunk that began it, not from later bytes.
+    if (decoder.bufferedBytes === 0) this.heartbeat.frameEnded();
+    else if (frames > 0 || !wasPartial) this.heartbeat.frameStarted(now);
   }
 
   private readonly onFrame = (payload: Buffer): void => {
@@ -263,6 +278,14 @@ export class Association {
     this.inFlight.failAll(this.describePeer(), reason);
     for (const waiter of this.openWaiters.splice(0)) waiter.reject(new RpcConnectionError(reason));
     if (wasOpen) this.events.closed(this, reason, clean);
+  }
+
+  /**
+   * Test-visible, not for runtime use: the asks in flight on this association, and the asks
+   * that ended unanswered whose ids it still holds for the peer's late answer.
+   */
+  askCounts(): { inFlight: number; abandoned: number } {
+    return { inFlight: this.inFlight.size, abandoned: this.inFlight.abandonedCount };
   }
 
   /** Why the association closed, once it has. */

@@ -1,4 +1,5 @@
 import type { Logger } from '@nact-rpc/core';
+import { MAX_DELAY_MS } from '@nact-rpc/core/internal';
 import type { FrameWriter } from '../framing/FrameWriter';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import { encodeSignal } from '../wire/wireFormat';
@@ -13,17 +14,32 @@ export interface HeartbeatTarget {
 }
 
 /**
- * Failure detection for one association. Until the hello exchange completes, the connection
- * is closed if it takes longer than `connectTimeoutMs`. Once open, a Ping goes out when this
- * side has sent nothing for `heartbeatIntervalMs`, and the peer is declared dead (and the
- * connection closed) when nothing at all has arrived for `heartbeatTimeoutMs`: any frame is a
- * sign of life, not only a Pong. One timer per association, which never keeps the process alive.
+ * Failure detection and time bounds for one association, on one timer that never keeps the
+ * process alive:
+ *
+ * - until the hello exchange completes, the connection is closed `connectTimeoutMs` after it
+ *   was made; bytes arriving do not extend that deadline (no slowloris);
+ * - a frame whose first byte arrived must be complete within `frameTimeoutMs`, or it is a
+ *   protocol error: logged once, and the connection is closed;
+ * - once open, a Ping goes out when this side has sent nothing for `heartbeatIntervalMs`, and
+ *   the peer is declared dead (and the connection closed) when nothing at all has arrived for
+ *   `heartbeatTimeoutMs`: any frame is a sign of life, not only a Pong.
+ *
+ * Traffic only records times; the timer is armed for the earliest deadline and, when it fires,
+ * checks them all and arms itself again. It is re-armed early only when a partial frame's
+ * deadline comes before the armed time, never per byte or per frame otherwise.
  */
 export class AssociationHeartbeat {
-  private lastReceivedAt = Date.now();
-  private lastSentAt = Date.now();
+  private readonly startedAt = Date.now();
+  private lastReceivedAt = this.startedAt;
+  private lastSentAt = this.startedAt;
   private helloDone = false;
-  private readonly timer: NodeJS.Timeout;
+  /** When the first byte of the partial frame being received arrived, or -1 if none is partial. */
+  private frameStartedAt = -1;
+  private timer: NodeJS.Timeout | undefined;
+  /** When the timer fires, or `Infinity` if it is not armed. */
+  private armedFor = Number.POSITIVE_INFINITY;
+  private stopped = false;
 
   constructor(
     private readonly association: HeartbeatTarget,
@@ -31,13 +47,12 @@ export class AssociationHeartbeat {
     private readonly options: ResolvedTransportOptions,
     private readonly logger: Logger,
   ) {
-    this.timer = setInterval(() => this.tick(), Math.min(options.heartbeatIntervalMs, options.connectTimeoutMs));
-    this.timer.unref();
+    this.arm(this.startedAt + options.connectTimeoutMs);
   }
 
-  /** Notes that bytes arrived. */
-  received(): void {
-    this.lastReceivedAt = Date.now();
+  /** Notes that bytes arrived at `now` (a `Date.now()`). */
+  received(now: number): void {
+    this.lastReceivedAt = now;
   }
 
   /** Notes that bytes went out: no Ping is needed for another interval. */
@@ -45,33 +60,84 @@ export class AssociationHeartbeat {
     this.lastSentAt = Date.now();
   }
 
+  /** The first byte of a frame not complete yet arrived at `now`: its deadline starts. */
+  frameStarted(now: number): void {
+    this.frameStartedAt = now;
+    this.arm(now + this.options.frameTimeoutMs);
+  }
+
+  /** No frame is partial any more. */
+  frameEnded(): void {
+    this.frameStartedAt = -1;
+  }
+
   /** The hello exchange completed: from now on the heartbeat timeout applies, not the connect timeout. */
   opened(): void {
     this.helloDone = true;
+    this.arm(this.nextDeadline());
   }
 
   /** Stops the timer, when the association has closed. */
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
-  private tick(): void {
-    const now = Date.now();
-    if (!this.helloDone) {
-      if (now - this.lastReceivedAt > this.options.connectTimeoutMs) {
-        this.association.close(`no hello within ${this.options.connectTimeoutMs} ms`, false);
-      }
-      return;
-    }
-    const silentFor = now - this.lastReceivedAt;
-    if (silentFor > this.options.heartbeatTimeoutMs) {
-      this.logger.warn(
-        `${this.association.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${this.options.heartbeatTimeoutMs} ms): ` +
-          `declaring it dead and closing the connection.`,
-      );
-      this.association.close(`no heartbeat for ${silentFor} ms`, false);
-      return;
-    }
-    if (now - this.lastSentAt >= this.options.heartbeatIntervalMs) this.writer.write(encodeSignal(WireKind.Ping));
+  /** Arms the timer for `at`, unless it is already armed for that time or earlier. */
+  private arm(at: number): void {
+    if (this.stopped || at >= this.armedFor) return;
+    clearTimeout(this.timer);
+    this.armedFor = at;
+    // A deadline past the longest timer delay is checked again when the clamped timer fires.
+    this.timer = setTimeout(this.tick, Math.min(MAX_DELAY_MS, Math.max(1, at - Date.now())));
+    this.timer.unref();
   }
+
+  /** The earliest time something is due. */
+  private nextDeadline(): number {
+    const { options } = this;
+    let at = this.helloDone
+      ? Math.min(this.lastSentAt + options.heartbeatIntervalMs, this.lastReceivedAt + options.heartbeatTimeoutMs)
+      : this.startedAt + options.connectTimeoutMs;
+    if (this.frameStartedAt >= 0) at = Math.min(at, this.frameStartedAt + options.frameTimeoutMs);
+    return at;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    const { options } = this;
+    if (this.frameStartedAt >= 0 && now - this.frameStartedAt >= options.frameTimeoutMs) {
+      const reason = `a frame was still incomplete ${now - this.frameStartedAt} ms after its first byte (frameTimeoutMs ${options.frameTimeoutMs})`;
+      this.logger.error(
+        `Protocol error on the connection with ${this.association.describePeer()}: ${reason}. Closing that connection.`,
+      );
+      this.association.close(`protocol error: ${reason}`, false);
+      return;
+    }
+    if (!this.helloDone) {
+      if (now - this.startedAt >= options.connectTimeoutMs) {
+        this.association.close(`no hello within ${options.connectTimeoutMs} ms`, false);
+        return;
+      }
+    } else {
+      const silentFor = now - this.lastReceivedAt;
+      if (silentFor >= options.heartbeatTimeoutMs) {
+        this.logger.warn(
+          `${this.association.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${options.heartbeatTimeoutMs} ms): ` +
+            `declaring it dead and closing the connection.`,
+        );
+        this.association.close(`no heartbeat for ${silentFor} ms`, false);
+        return;
+      }
+      if (now - this.lastSentAt >= options.heartbeatIntervalMs) {
+        this.writer.write(encodeSignal(WireKind.Ping));
+        // The writer reports the write when it flushes; until then the Ping counts as sent.
+        this.lastSentAt = now;
+      }
+    }
+    this.arm(this.nextDeadline());
+  };
 }

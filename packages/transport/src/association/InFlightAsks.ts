@@ -1,20 +1,42 @@
 import { RecipientUnreachableError } from '@nact-rpc/core';
-import type { PendingCalls } from '@nact-rpc/core/internal';
+import type { CallCarrier, PendingCalls } from '@nact-rpc/core/internal';
 
 /**
  * The asks sent on one association and not answered yet. An answer completes the caller's
  * pending call only if its call id is in flight here, so a peer cannot complete calls it was
  * never sent. When the association ends, every ask still here fails at once with
  * `RecipientUnreachableError`, never by its timeout.
+ *
+ * An ask that ends otherwise (it times out) is told to this set by the pending-call table,
+ * which holds this set as the call's carrier: no closure and no allocation per call. It leaves
+ * the in-flight set at once; its id is kept as _abandoned_ (and reserved in the table, so that
+ * it is not reused) until the peer's late answer arrives, which is then dropped, or the
+ * association ends. The abandoned ids are those the peer still owes an answer for.
  */
-export class InFlightAsks {
+export class InFlightAsks implements CallCarrier {
   private readonly callIds = new Set<number>();
+  private readonly abandoned = new Set<number>();
 
   constructor(private readonly pendingCalls: PendingCalls) {}
 
-  /** Tracks ask `callId`, just sent. */
-  add(callId: number): void {
+  /** The number of asks in flight. */
+  get size(): number {
+    return this.callIds.size;
+  }
+
+  /** The number of asks that ended unanswered and whose late answer the peer may still send. */
+  get abandonedCount(): number {
+    return this.abandoned.size;
+  }
+
+  /**
+   * Tracks ask `callId`, about to be sent.
+   * @returns Whether it is still pending; if not, it must not be sent.
+   */
+  add(callId: number): boolean {
+    if (!this.pendingCalls.carry(callId, this)) return false;
     this.callIds.add(callId);
+    return true;
   }
 
   /**
@@ -23,9 +45,18 @@ export class InFlightAsks {
    */
   readonly complete = (ok: boolean, callId: number, payload: Uint8Array): void => {
     if (this.callIds.delete(callId)) {
-      this.pendingCalls.complete(callId, ok ? { ok, value: payload } : { ok, error: payload });
+      this.pendingCalls.complete(callId, ok ? { ok, value: payload } : { ok, error: payload }, this);
+    } else if (this.abandoned.delete(callId)) {
+      // The late answer of an ask that timed out: nobody waits for it, and its id is free again.
+      this.pendingCalls.release(callId);
     }
   };
+
+  /** Ask `callId` ended without its answer (see `CallCarrier`). */
+  abandon(callId: number): void {
+    if (this.callIds.delete(callId)) this.abandoned.add(callId);
+    else this.pendingCalls.release(callId);
+  }
 
   /** Fails every ask still in flight: the connection to `peer` ended for `reason`. */
   failAll(peer: string, reason: string): void {
@@ -37,7 +68,11 @@ export class InFlightAsks {
         new RecipientUnreachableError(
           `The connection to ${peer} was lost while the call was pending (${reason}). The call may or may not have run.`,
         ),
+        this,
       );
     }
+    // The peer can no longer answer on this connection: the ids it owed are free again.
+    for (const callId of this.abandoned) this.pendingCalls.release(callId);
+    this.abandoned.clear();
   }
 }

@@ -22,29 +22,34 @@ export class FrameDecoder {
   private buffered = 0;
   /** The payload length of the frame being read, or -1 while its header is incomplete. */
   private expected = -1;
+  /** Frames returned so far. */
+  private frames = 0;
 
   constructor(private readonly maxFrameSize: number) {}
 
   /**
    * Adds a chunk and calls `onFrame` for every frame it completes, in order.
+   * @returns The number of frames the chunk completed.
    * @throws FrameTooLargeError when a frame declares a length over the maximum; the decoder
    *   must not be used afterwards (the connection is to be closed).
    */
-  push(chunk: Buffer, onFrame: (payload: Buffer) => void): void {
+  push(chunk: Buffer, onFrame: (payload: Buffer) => void): number {
+    const before = this.frames;
     if (this.buffered === 0 && this.expected < 0) {
       chunk = this.decodeWhole(chunk, onFrame);
-      if (chunk.length === 0) return;
+      if (chunk.length === 0) return this.frames - before;
     }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     for (;;) {
       if (this.expected < 0) {
-        if (this.buffered < FRAME_HEADER_BYTES) return;
+        if (this.buffered < FRAME_HEADER_BYTES) return this.frames - before;
         this.expected = this.checkLength(readLengthPrefix(this.take(FRAME_HEADER_BYTES), 0));
       }
-      if (this.buffered < this.expected) return;
+      if (this.buffered < this.expected) return this.frames - before;
       const payload = this.take(this.expected);
       this.expected = -1;
+      this.frames++;
       onFrame(payload);
     }
   }
@@ -65,6 +70,7 @@ export class FrameDecoder {
       if (chunk.length - offset - FRAME_HEADER_BYTES < length) break;
       const start = offset + FRAME_HEADER_BYTES;
       offset = start + length;
+      this.frames++;
       onFrame(chunk.subarray(start, offset));
     }
     return offset === 0 ? chunk : chunk.subarray(offset);
