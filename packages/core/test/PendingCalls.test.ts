@@ -346,6 +346,38 @@ describe('PendingCalls', () => {
       expect((error as Error).message).toBe('too far');
     });
 
+    test.each<[string, unknown, string]>([
+      ['null', null, 'the error envelope is null'],
+      ['an envelope without a name', { message: 'm' }, 'the error envelope.name is missing'],
+      ['a numeric message', { name: 'Error', message: 5 }, 'the error envelope.message is 5'],
+      ['a null cause', { name: 'Error', message: 'm', cause: null }, 'the error envelope.cause is null'],
+      ['inner errors that are not an array', { name: 'Error', message: 'm', errors: 'x' }, '.errors is "x"'],
+      [
+        'props with a __proto__ key',
+        JSON.parse('{"name":"Error","message":"m","props":{"__proto__":{"polluted":true}}}'),
+        'props has a __proto__ key',
+      ],
+    ])('fails the call with RpcSerializationError for a malformed error envelope: %s', async (_, envelope, problem) => {
+      const codec = new SuperJsonCodec();
+      const calls = new PendingCalls(10_000, false);
+      const { callId, promise } = calls.register({ ...CALL, codec });
+      calls.complete(callId, { ok: false, error: codec.encode(envelope) });
+      const error = await rejectionOf(promise);
+      expect(error).toBeInstanceOf(RpcSerializationError);
+      expect((error as Error).message).toContain(problem);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    });
+
+    test('refuses causes nested deeper than 32', async () => {
+      const codec = new SuperJsonCodec();
+      const calls = new PendingCalls(10_000, false);
+      const { callId, promise } = calls.register({ ...CALL, codec });
+      let envelope: object = { name: 'Error', message: 'root' };
+      for (let depth = 0; depth < 40; depth++) envelope = { name: 'Error', message: `level ${depth}`, cause: envelope };
+      calls.complete(callId, { ok: false, error: codec.encode(envelope) });
+      expect(((await rejectionOf(promise)) as Error).message).toContain('nests causes deeper than 32');
+    });
+
     test('passes through an error raised at the caller’s side, which is never encoded', async () => {
       const codec = new SuperJsonCodec();
       const calls = new PendingCalls(10_000, false);

@@ -1,5 +1,6 @@
 import { ask, defineProtocol, tell } from '@nact-rpc/core';
 import {
+  checkProtocolIdentity,
   describeProtocolMismatch,
   methodSignature,
   protocolIdentity,
@@ -114,5 +115,43 @@ describe('describeProtocolMismatch', () => {
     const message = describeProtocolMismatch(overTheWire(protocolIdentity(caller)), protocolIdentity(Jobs));
     expect(message).toContain('missing at the endpoint: gone');
     expect(message).toContain('only at the endpoint: cancel, log');
+  });
+});
+
+describe('checkProtocolIdentity', () => {
+  test('accepts the identity of every protocol, also after crossing the wire', () => {
+    expect(checkProtocolIdentity(protocolIdentity(Jobs))).toBeUndefined();
+    expect(checkProtocolIdentity(overTheWire(protocolIdentity(Jobs)))).toBeUndefined();
+  });
+
+  test.each<[string, unknown, string]>([
+    ['undefined', undefined, 'protocol is missing'],
+    ['a number', 5, 'protocol is 5'],
+    ['a numeric name', { name: 1, fingerprint: 'f', methods: {} }, 'protocol.name is 1'],
+    ['no fingerprint', { name: 'P', methods: {} }, 'protocol.fingerprint is missing'],
+    ['a null method', { name: 'P', fingerprint: 'f', methods: { a: null } }, 'protocol.methods["a"] is null'],
+    [
+      'a method without kind',
+      { name: 'P', fingerprint: 'f', methods: { a: {} } },
+      'protocol.methods["a"].kind is missing',
+    ],
+    [
+      'a fractional timeout position',
+      { name: 'P', fingerprint: 'f', methods: { a: { kind: 'ask', timeoutArg: 0.5 } } },
+      'protocol.methods["a"].timeoutArg is 0.5',
+    ],
+  ])('names the malformed field of %s', (_, value, expected) => {
+    expect(checkProtocolIdentity(value)).toContain(expected);
+  });
+
+  test('a method named like an Object.prototype member is compared as a missing method, not as a function', () => {
+    const caller = overTheWire({ ...protocolIdentity(Jobs), fingerprint: 'other' });
+    const withConstructor = JSON.parse(
+      JSON.stringify({ ...caller, methods: { ...caller.methods, constructor: { kind: 'ask' } } }),
+    ) as ProtocolIdentity;
+    expect(checkProtocolIdentity(withConstructor)).toBeUndefined();
+    expect(describeProtocolMismatch(withConstructor, protocolIdentity(Jobs))).toContain(
+      'missing at the endpoint: constructor',
+    );
   });
 });

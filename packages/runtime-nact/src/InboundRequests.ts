@@ -1,4 +1,10 @@
-import { RecipientUnreachableError, type Codec, type Logger, type RemoteErrorStacks } from '@nact-rpc/core';
+import {
+  HandshakeError,
+  RecipientUnreachableError,
+  type Codec,
+  type Logger,
+  type RemoteErrorStacks,
+} from '@nact-rpc/core';
 import {
   sendsErrorStacks,
   type PendingCalls,
@@ -12,7 +18,8 @@ import type { NactRpcServer } from './NactRpcServer';
  * Delivers what peers send over associations to this service's endpoints: requests become
  * invocation messages (fenced when they carry a token) whose answers go back on the same
  * association, serialized (their errors with stacks only if the `remoteErrorStacks` option
- * sends them to that peer); handshakes are answered like local ones. A request for an
+ * sends them to that peer); handshakes are answered like local ones, and a malformed
+ * handshake at once with a `HandshakeError` naming the malformed field. A request for an
  * endpoint that is not there is answered at once with `RecipientUnreachableError`.
  *
  * It is the service's {@link TransportHost}, the object the service hands to its transport,
@@ -69,6 +76,16 @@ export class InboundRequests implements TransportHost {
 
   onHandshake(association: Association, handshake: HandshakeRequestMessage): void {
     const replyTo = { sink: association.plainReplies, callId: handshake.callId };
+    if (handshake.problem !== undefined) {
+      // Malformed details: refused here, naming the field, and never handed to an endpoint.
+      const error = new HandshakeError(
+        `Handshake with endpoint ${handshake.endpointId} of service ${this.serviceName} failed: ` +
+          `the handshake is malformed: ${handshake.problem}.`,
+      );
+      this.logger.warn(`Refused a malformed handshake from ${association.describePeer()}: ${handshake.problem}.`);
+      association.plainReplies.complete(replyTo.callId, { ok: false, error });
+      return;
+    }
     const posted = this.lookup(handshake.endpointId)?.post({
       kind: 'handshake',
       protocol: handshake.protocol,
@@ -77,7 +94,7 @@ export class InboundRequests implements TransportHost {
       replyTo,
     });
     if (posted !== true) {
-      const error = this.unreachable(handshake.endpointId, `the handshake for ${handshake.protocol?.name}`);
+      const error = this.unreachable(handshake.endpointId, `the handshake for ${handshake.protocol.name}`);
       association.plainReplies.complete(replyTo.callId, { ok: false, error });
     }
   }

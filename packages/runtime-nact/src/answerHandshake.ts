@@ -4,6 +4,7 @@ import {
   type HandshakeMessage,
   type Outcome,
   RPC_VERSION,
+  checkProtocolIdentity,
   describeProtocolMismatch,
   protocolIdentity,
 } from '@nact-rpc/core/internal';
@@ -14,7 +15,7 @@ import type { EndpointState } from './EndpointLifecycle';
 /**
  * Answers a handshake: success if the endpoint serves the caller's protocol, as the caller
  * knows it, in the same RPC version and fenced as the caller expects; otherwise a
- * `HandshakeError` that says what differs. It is answered in every state but TERMINATED
+ * `HandshakeError` that says what differs (or, for a malformed handshake, which field is wrong). It is answered in every state but TERMINATED
  * (`RecipientUnreachableError`), even before `start()`, and is never fenced: a caller learns
  * whether to connect with a token before it has one to send.
  */
@@ -40,6 +41,9 @@ function checkHandshake(
   if (state === 'TERMINATED') {
     return { ok: false, error: new RecipientUnreachableError(`${describeEndpoint(hooks, address)} has terminated.`) };
   }
+  // A handshake may come off the wire: a malformed one is refused, never a TypeError here.
+  const malformed = checkProtocolIdentity(message.protocol);
+  if (malformed !== undefined) return refuse(`the handshake is malformed: ${malformed}.`);
   if (message.rpcVersion !== RPC_VERSION) {
     return refuse(`the caller speaks RPC version ${message.rpcVersion}, the endpoint version ${RPC_VERSION}.`);
   }

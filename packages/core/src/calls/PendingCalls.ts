@@ -1,5 +1,6 @@
 import type { Codec } from '../codec/Codec';
 import { fromErrorEnvelope, type ErrorEnvelope } from '../codec/errorEnvelope';
+import { checkErrorEnvelope } from '../codec/checkErrorEnvelope';
 import { RpcSerializationError } from '../errors/RpcSerializationError';
 import { RpcTimeoutError } from '../errors/RpcTimeoutError';
 import type { Outcome, ReplySink, ReplyTo } from '../messages/RpcMessage';
@@ -249,8 +250,21 @@ export class PendingCalls implements ReplySink {
       );
       return;
     }
-    if (outcome.ok) call.resolve(decoded);
-    else call.reject(fromErrorEnvelope(decoded as ErrorEnvelope, (name) => codec.errorClass(name)));
+    if (outcome.ok) {
+      call.resolve(decoded);
+      return;
+    }
+    // An error answer comes from the peer: a malformed envelope fails the call, never this code.
+    const problem = checkErrorEnvelope(decoded);
+    if (problem === undefined)
+      call.reject(fromErrorEnvelope(decoded as ErrorEnvelope, (name) => codec.errorClass(name)));
+    else {
+      call.reject(
+        new RpcSerializationError(
+          `The error answer of ${call.target} from ${call.recipient} is malformed: ${problem}.`,
+        ),
+      );
+    }
   }
 
   private timeOut(call: PendingCall): void {

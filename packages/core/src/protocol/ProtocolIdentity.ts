@@ -43,14 +43,14 @@ export function describeProtocolMismatch(caller: ProtocolIdentity, endpoint: Pro
   const missing: string[] = [];
   const changed: string[] = [];
   for (const [name, method] of Object.entries(caller.methods)) {
-    const served = endpoint.methods[name];
+    const served = Object.hasOwn(endpoint.methods, name) ? endpoint.methods[name] : undefined;
     if (served === undefined) missing.push(name);
     else if (served.kind !== method.kind) {
       changed.push(`${name} (caller: ${methodSignature(method)}, endpoint: ${methodSignature(served)})`);
     }
   }
   if (missing.length === 0 && changed.length === 0) return undefined;
-  const added = Object.keys(endpoint.methods).filter((name) => caller.methods[name] === undefined);
+  const added = Object.keys(endpoint.methods).filter((name) => !Object.hasOwn(caller.methods, name));
   const parts: string[] = [];
   if (missing.length > 0) parts.push(`missing at the endpoint: ${missing.join(', ')}`);
   if (changed.length > 0) parts.push(`changed: ${changed.join('; ')}`);

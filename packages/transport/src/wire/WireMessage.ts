@@ -77,14 +77,31 @@ export interface RequestMessage {
 }
 
 /** An endpoint handshake: does the endpoint serve this protocol? */
-export interface HandshakeRequestMessage {
+export interface WellFormedHandshakeMessage {
   readonly kind: typeof WireKind.Handshake;
   readonly callId: number;
   readonly endpointId: string;
   readonly protocol: ProtocolIdentity;
   readonly rpcVersion: number;
   readonly fenced: boolean;
+  /** Never set on a well-formed handshake (see {@link MalformedHandshakeMessage}). */
+  readonly problem?: undefined;
 }
+
+/**
+ * A handshake whose details are malformed (a field missing or of the wrong type). Its call id
+ * and endpoint id were read, so it is answered, with a `HandshakeError` that says `problem`.
+ */
+export interface MalformedHandshakeMessage {
+  readonly kind: typeof WireKind.Handshake;
+  readonly callId: number;
+  readonly endpointId: string;
+  /** What is wrong, naming the field. */
+  readonly problem: string;
+}
+
+/** A Handshake frame, decoded: well-formed, or malformed but answerable. */
+export type HandshakeRequestMessage = WellFormedHandshakeMessage | MalformedHandshakeMessage;
 
 /** The answer of a request or handshake: a value, or an error envelope, serialized by the codec. */
 export interface ResponseMessage {

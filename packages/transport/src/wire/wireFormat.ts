@@ -1,5 +1,6 @@
 import type { FencingToken } from '@nact-rpc/core';
 import { WireFormatError } from './WireFormatError';
+import { validateHandshakeDetails, validateHelloBody } from './validateWire';
 import { WireKind, type HelloBody, type WireMessage } from './WireMessage';
 
 /**
@@ -154,8 +155,10 @@ export function encodeSignal(kind: typeof WireKind.Ping | typeof WireKind.Pong |
 }
 
 /**
- * Decodes a frame payload.
- * @throws WireFormatError if the payload is malformed.
+ * Decodes a frame payload, validating every field before anything uses it (see
+ * `validateWire.ts`). A handshake whose JSON details are malformed decodes to a
+ * `MalformedHandshakeMessage`, so that it can still be answered.
+ * @throws WireFormatError naming what is malformed, for any other malformed payload.
  */
 export function decodeWireMessage(payload: Buffer): WireMessage {
   if (payload.length === 0) throw new WireFormatError('empty frame');
@@ -164,7 +167,7 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
   switch (kind) {
     case WireKind.Hello:
     case WireKind.HelloAccept:
-      return { kind, body: reader.json() as HelloBody };
+      return { kind, body: validateHelloBody(reader.json()) };
     case WireKind.HelloReject:
       return { kind, reason: reader.rest().toString('utf8') };
     case WireKind.Request: {
@@ -178,15 +181,10 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
     case WireKind.Handshake: {
       const callId = reader.u32();
       const endpointId = reader.string();
-      const details = reader.json() as { protocol: never; rpcVersion: number; fenced: boolean };
-      return {
-        kind,
-        callId,
-        endpointId,
-        protocol: details.protocol,
-        rpcVersion: details.rpcVersion,
-        fenced: details.fenced === true,
-      };
+      const details = validateHandshakeDetails(reader.json());
+      return typeof details === 'string'
+        ? { kind, callId, endpointId, problem: details }
+        : { kind, callId, endpointId, ...details };
     }
     case WireKind.ResponseOk:
     case WireKind.ResponseError:
@@ -194,6 +192,11 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
     case WireKind.Ping:
     case WireKind.Pong:
     case WireKind.Goodbye:
+      if (payload.length !== KIND_BYTES) {
+        throw new WireFormatError(
+          `a signal frame (kind ${kind}) carries ${payload.length - KIND_BYTES} unexpected bytes`,
+        );
+      }
       return { kind };
     default:
       throw new WireFormatError(`unknown frame kind ${kind}`);
