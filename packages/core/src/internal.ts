@@ -33,6 +33,11 @@ export {
   type MethodDescriptor,
   type ProtocolIdentity,
 } from './protocol/ProtocolIdentity';
+export {
+  checkProtocolIdentity,
+  describe as describeReceivedValue,
+  isPlainObject,
+} from './protocol/checkProtocolIdentity';
 export type { GatewayInvoker } from './gateway/GatewayInvoker';
 export { createGatewayProxy } from './gateway/createGatewayProxy';
 export { assertServes } from './endpoint/serves';

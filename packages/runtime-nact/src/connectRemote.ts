@@ -8,7 +8,7 @@ import {
   type RpcAddress,
 } from '@nact-rpc/core';
 import { createGatewayProxy, protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
-import { RemoteInvoker, type TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
+import { RemoteInvoker, type Association, type TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
 
 /**
  * Connects a gateway to an endpoint of another service: opens (or reuses) the association
@@ -29,36 +29,36 @@ export async function connectRemote(
   const { pendingCalls, codec } = host;
   const peer = transport.peer(address.host, address.port);
   const target = `handshake ${protocol.name}`;
-  const { callId, promise } = pendingCalls.register({ target, recipient: text, timeoutMs: undefined, codec });
-  peer.send({
-    callId,
-    target,
-    send: (association) => {
-      const serviceName = association.getPeer()?.serviceName;
-      if (serviceName !== address.serviceName) {
-        pendingCalls.fail(
-          callId,
-          new RpcConnectionError(
-            `${address.host}:${address.port} is service ${serviceName}, not ${address.serviceName}.`,
-          ),
-        );
+  /** Sends the endpoint handshake on `association` (via the peer's queue if none is given). */
+  const handshake = async (association?: Association): Promise<string> => {
+    const { callId, promise } = pendingCalls.register({ target, recipient: text, timeoutMs: undefined, codec });
+    let reached = '';
+    const send = (opened: Association): void => {
+      const hello = opened.getPeer();
+      if (hello?.serviceName !== address.serviceName) {
+        const message = `${address.host}:${address.port} is service ${hello?.serviceName}, not ${address.serviceName}.`;
+        pendingCalls.fail(callId, new RpcConnectionError(message));
         return;
       }
-      association.sendHandshake(callId, address.endpointId, {
+      reached = hello.incarnation;
+      opened.sendHandshake(callId, address.endpointId, {
         protocol: protocolIdentity(protocol),
         rpcVersion: RPC_VERSION,
         fenced: fencingToken !== undefined,
       });
-    },
-    fail: (error) => pendingCalls.fail(callId, error),
-  });
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HandshakeError) throw error;
-    const reason = isRpcError(error) || error instanceof Error ? error.message : String(error);
-    throw new RpcConnectionError(`Could not connect to ${text}: ${reason}`, { cause: error });
-  }
+    };
+    if (association !== undefined) send(association);
+    else peer.send({ callId, target, send, fail: (error) => pendingCalls.fail(callId, error) });
+    try {
+      await promise;
+    } catch (error) {
+      if (error instanceof HandshakeError) throw error;
+      const reason = isRpcError(error) || error instanceof Error ? error.message : String(error);
+      throw new RpcConnectionError(`Could not connect to ${text}: ${reason}`, { cause: error });
+    }
+    return reached;
+  };
+  const incarnation = await handshake();
   const invoker = new RemoteInvoker(
     host,
     {
@@ -68,6 +68,8 @@ export async function connectRemote(
       endpointId: address.endpointId,
       protocolName: protocol.name,
       fencingToken,
+      incarnation,
+      rehandshake: handshake,
     },
     transport.options.maxFrameSize,
   );

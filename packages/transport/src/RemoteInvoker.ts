@@ -1,6 +1,13 @@
-import { RpcInvalidStateError, type AskMethod, type FencingToken, type TellMethod } from '@nact-rpc/core';
+import {
+  RpcConnectionError,
+  RpcInvalidStateError,
+  type AskMethod,
+  type FencingToken,
+  type TellMethod,
+} from '@nact-rpc/core';
 import { type GatewayInvoker, tryEncodeArguments } from '@nact-rpc/core/internal';
-import type { Peer } from './association/Peer';
+import type { Association } from './association/Association';
+import type { OutboundMessage, Peer } from './association/Peer';
 import type { TransportHost } from './TransportHost';
 import { encodeRequestHeader, requestOverheadBytes } from './wire/wireFormat';
 
@@ -19,6 +26,13 @@ export interface RemoteTarget {
   readonly protocolName: string;
   /** The token every call carries, for a fenced gateway. */
   readonly fencingToken?: FencingToken | undefined;
+  /** The incarnation of the peer the endpoint handshake was made with. */
+  readonly incarnation?: string | undefined;
+  /**
+   * Makes the endpoint handshake again on `association` (the peer restarted); resolves with
+   * the incarnation it reached, rejects with the handshake's error.
+   */
+  readonly rehandshake?: ((association: Association) => Promise<string>) | undefined;
 }
 
 /** What a gateway method sends with every call: its name for messages, and its request header. */
@@ -40,6 +54,9 @@ export class RemoteInvoker implements GatewayInvoker {
   readonly hostname: string;
   readonly fencingToken?: () => FencingToken | undefined;
   private readonly frames = new Map<string, MethodFrame>();
+  private incarnation: string | undefined;
+  /** While a re-handshake runs: settles after it and the calls that waited for it. */
+  private rehandshaking: Promise<void> | undefined;
 
   constructor(
     private readonly host: TransportHost,
@@ -48,6 +65,7 @@ export class RemoteInvoker implements GatewayInvoker {
   ) {
     this.address = target.address;
     this.hostname = target.hostname;
+    this.incarnation = target.incarnation;
     if (target.fencingToken !== undefined) {
       const token = target.fencingToken;
       this.fencingToken = () => token;
@@ -63,11 +81,11 @@ export class RemoteInvoker implements GatewayInvoker {
     }
     const encodedArgs = encoded.bytes;
     const association = this.target.peer.current();
-    if (association !== undefined) {
+    if (association !== undefined && this.handshakeHolds(association)) {
       association.sendRequest(0, header, encodedArgs, target);
       return;
     }
-    this.target.peer.send({
+    this.deliver({
       callId: 0,
       target,
       send: (opened) => opened.sendRequest(0, header, encodedArgs, target),
@@ -88,17 +106,88 @@ export class RemoteInvoker implements GatewayInvoker {
     const encodedArgs = encoded.bytes;
     const { callId, promise } = pendingCalls.register({ target, recipient: this.address, timeoutMs, codec });
     const association = this.target.peer.current();
-    if (association !== undefined) {
+    if (association !== undefined && this.handshakeHolds(association)) {
       association.sendRequest(callId, header, encodedArgs, target);
       return promise;
     }
-    this.target.peer.send({
+    this.deliver({
       callId,
       target,
       send: (opened) => opened.sendRequest(callId, header, encodedArgs, target),
       fail: (error) => pendingCalls.fail(callId, error),
     });
     return promise;
+  }
+
+  /** Whether calls may go on `association` as they are: no re-handshake needed or running. */
+  private handshakeHolds(association: Association): boolean {
+    return this.rehandshaking === undefined && this.incarnationMatches(association);
+  }
+
+  /** Whether `association` reaches the incarnation of the peer the handshake was made with. */
+  private incarnationMatches(association: Association): boolean {
+    const reached = association.getPeer()?.incarnation;
+    return this.incarnation === undefined || this.target.rehandshake === undefined || reached === this.incarnation;
+  }
+
+  /**
+   * Sends `message` through the peer; if the association reaches another incarnation of the
+   * peer than the handshake did (it restarted), the handshake is made again first, and the
+   * calls that follow wait for it in order. A refused handshake fails them with its error.
+   */
+  private deliver(message: OutboundMessage): void {
+    if (this.rehandshaking !== undefined) {
+      this.afterRehandshake(message);
+      return;
+    }
+    this.target.peer.send({
+      callId: message.callId,
+      target: message.target,
+      fail: (error, reason) => message.fail(error, reason),
+      send: (association) => {
+        const rehandshake = this.target.rehandshake;
+        if (this.rehandshaking !== undefined) this.afterRehandshake(message);
+        else if (rehandshake === undefined || this.handshakeHolds(association)) message.send(association);
+        else {
+          this.waitFor(
+            rehandshake(association).then(
+              (incarnation) => {
+                this.incarnation = incarnation;
+                this.target.peer.send(message);
+              },
+              (error: Error) => message.fail(error, error.message),
+            ),
+          );
+        }
+      },
+    });
+  }
+
+  /** Sends `message` once the running re-handshake, and the calls that waited before it, are done. */
+  private afterRehandshake(message: OutboundMessage): void {
+    const send = (): void =>
+      this.target.peer.send({
+        ...message,
+        send: (association) => {
+          if (this.incarnationMatches(association)) message.send(association);
+          else message.fail(this.staleHandshake(), 'the endpoint handshake could not be made again.');
+        },
+      });
+    this.waitFor((this.rehandshaking ?? Promise.resolve()).then(send));
+  }
+
+  private staleHandshake(): Error {
+    return new RpcConnectionError(
+      `${this.address} restarted and the endpoint handshake could not be made again: connect again.`,
+    );
+  }
+
+  /** Makes `step` the last thing new calls wait for, until it settles. */
+  private waitFor(step: Promise<void>): void {
+    this.rehandshaking = step;
+    void step.then(() => {
+      if (this.rehandshaking === step) this.rehandshaking = undefined;
+    });
   }
 
   private frameOf(methodName: string): MethodFrame {

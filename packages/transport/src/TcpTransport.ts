@@ -20,6 +20,8 @@ export class TcpTransport {
   private external: WireAddress | undefined;
   private boundPort: number | undefined;
   private readonly peers = new Map<string, Peer>();
+  /** Keys of the peers asked for by `peer()` (gateways hold them); the others are dropped when unused. */
+  private readonly requestedPeers = new Set<string>();
   private readonly associations = new Set<Association>();
   private closed = false;
 
@@ -71,8 +73,28 @@ export class TcpTransport {
     return this.boundPort;
   }
 
-  /** The peer at `host:port`, created on first use. */
+  /**
+   * Test-visible, not for runtime use: how many associations are open and take new calls
+   * (retiring ones are left out).
+   */
+  usableAssociationCount(): number {
+    let count = 0;
+    for (const association of this.associations) if (association.isUsable()) count++;
+    return count;
+  }
+
+  /** Test-visible, not for runtime use: how many peers the peer table holds. */
+  peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** The peer at `host:port`, created on first use; it stays in the peer table. */
   peer(host: string, port: number): Peer {
+    this.requestedPeers.add(`${host}:${port}`);
+    return this.peerAt(host, port);
+  }
+
+  private peerAt(host: string, port: number): Peer {
     const key = `${host}:${port}`;
     let peer = this.peers.get(key);
     if (peer === undefined) {
@@ -135,6 +157,7 @@ export class TcpTransport {
       {
         opened: (opened) => this.opened(opened),
         closed: (closedAssociation, reason, clean) => this.associationClosed(closedAssociation, reason, clean),
+        retiring: (retired) => this.release(retired),
       },
       () => undefined,
     );
@@ -147,12 +170,20 @@ export class TcpTransport {
     const peerAddress = association.getPeer()?.address;
     if (association.role === 'inbound' && peerAddress !== undefined && !this.closed) {
       // Calls to the peer's address reuse the connection it opened: one per pair of services.
-      this.peer(peerAddress.host, peerAddress.port).adopt(association);
+      this.peerAt(peerAddress.host, peerAddress.port).adopt(association);
+    }
+  }
+
+  /** Forgets `association` in the peers; a peer nobody asked for and no longer used leaves the table. */
+  private release(association: Association): void {
+    for (const [key, peer] of this.peers) {
+      peer.associationClosed(association);
+      if (!this.requestedPeers.has(key) && peer.current() === undefined) this.peers.delete(key);
     }
   }
 
   private associationClosed(association: Association, reason: string, clean: boolean): void {
-    for (const peer of this.peers.values()) peer.associationClosed(association);
+    this.release(association);
     const message = `The association with ${association.describePeer()} ended: ${reason}`;
     if (clean || this.closed) this.host.logger.info(message);
     else this.host.logger.warn(message);

@@ -26,6 +26,8 @@ export {
   WireKind,
   type HandshakeRequestMessage,
   type HelloBody,
+  type MalformedHandshakeMessage,
+  type WellFormedHandshakeMessage,
   type RequestMessage,
   type ResponseMessage,
   type WireAddress,
@@ -42,3 +44,4 @@ export {
   FRAME_HEADER_BYTES,
 } from './wire/wireFormat';
 export { WireFormatError } from './wire/WireFormatError';
+export { validateHandshakeDetails, validateHelloBody, type HandshakeDetails } from './wire/validateWire';

@@ -182,7 +182,10 @@ describe('Association', () => {
       const { a, b } = await fixture.openPair();
       const protocol: ProtocolIdentity = { name: 'JobMaster', fingerprint: 'f1', methods: { submit: { kind: 'ask' } } };
       b.onHandshake.mockImplementation((association, handshake) => {
-        association.plainReplies.complete(handshake.callId, { ok: true, value: { accepted: handshake.protocol.name } });
+        association.plainReplies.complete(handshake.callId, {
+          ok: true,
+          value: { accepted: handshake.problem ?? handshake.protocol.name },
+        });
       });
       const { callId, promise } = registerAsk(a, 'handshake JobMaster');
       a.association.sendHandshake(callId, 'jm', { protocol, rpcVersion: 1, fenced: true });

@@ -18,6 +18,7 @@ import {
 import { WireKind, type HelloBody, type WireMessage } from '../wire/WireMessage';
 import { AssociationHeartbeat } from './AssociationHeartbeat';
 import { AssociationReplies } from './AssociationReplies';
+import { AssociationRetirement } from './AssociationRetirement';
 import { checkHello } from './checkHello';
 import { InFlightAsks } from './InFlightAsks';
 
@@ -33,6 +34,8 @@ export interface AssociationEvents {
   opened(association: Association): void;
   /** The connection ended, cleanly (`clean`) or not; called once. */
   closed(association: Association, reason: string, clean: boolean): void;
+  /** The association takes no new requests (it is retiring); it closes once both sides are done. */
+  retiring?(association: Association): void;
 }
 
 /**
@@ -49,6 +52,7 @@ export class Association {
   private peer: HelloBody | undefined;
   private readonly heartbeat: AssociationHeartbeat;
   private closeReason: string | undefined;
+  private readonly retirement: AssociationRetirement;
   private readonly openWaiters: { resolve: () => void; reject: (error: RpcConnectionError) => void }[] = [];
 
   /** Where answers to requests whose results the endpoint already encoded go. */
@@ -70,19 +74,49 @@ export class Association {
     this.inFlight = new InFlightAsks(host.pendingCalls);
     this.writer = new FrameWriter(socket, () => this.heartbeat.sent());
     this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger);
+    this.retirement = new AssociationRetirement(
+      {
+        inFlight: () => this.inFlight.size,
+        sendGoodbye: () => this.writer.write(encodeSignal(WireKind.Goodbye)),
+        finish: (reason) => {
+          this.writer.flush();
+          this.end(reason, true);
+          this.socket.end();
+        },
+      },
+      options.heartbeatIntervalMs,
+    );
     const replies = new AssociationReplies(this, this.writer, host);
     this.encodedReplies = replies.encoded;
     this.plainReplies = replies.plain;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => this.end(`connection error: ${error.message}`, false));
-    socket.on('close', () => this.end('the connection was closed', false));
+    socket.on('close', () => {
+      const clean = this.retirement.peerSaidGoodbye;
+      this.end(clean ? `${this.describePeer()} closed the connection` : 'the connection was closed', clean);
+    });
     if (role === 'outbound') this.writer.write(encodeHello(WireKind.Hello, localHello));
   }
 
   /** The current state. */
   getState(): AssociationState {
     return this.state;
+  }
+
+  /** Whether new calls may be sent on it: open and not retiring. */
+  isUsable(): boolean {
+    return this.state === 'open' && !this.retirement.retiring;
+  }
+
+  /**
+   * Retires the association (see {@link AssociationRetirement}): no new request is sent on
+   * it, and it closes once both sides have their answers.
+   */
+  retire(reason: string): void {
+    if (this.state !== 'open' || !this.retirement.start(reason)) return;
+    this.events.retiring?.(this);
+    this.retirement.settle();
   }
 
   /** What the peer said about itself, once the association is open. */
@@ -206,7 +240,10 @@ export class Association {
   private readonly onFrame = (payload: Buffer): void => {
     if (this.state === 'closed') return;
     // The hot path: answers are read in place, without decoding a message object.
-    if (this.state === 'open' && readResponse(payload, this.inFlight.complete)) return;
+    if (this.state === 'open' && readResponse(payload, this.inFlight.complete)) {
+      if (this.retirement.retiring) this.retirement.settle();
+      return;
+    }
     this.handle(decodeWireMessage(payload));
   };
 
@@ -225,6 +262,7 @@ export class Association {
       case WireKind.ResponseOk:
       case WireKind.ResponseError:
         this.inFlight.complete(message.kind === WireKind.ResponseOk, message.callId, message.payload);
+        this.retirement.settle();
         return;
       case WireKind.Ping:
         this.writer.write(encodeSignal(WireKind.Pong));
@@ -232,8 +270,10 @@ export class Association {
       case WireKind.Pong:
         return;
       case WireKind.Goodbye:
-        this.end(`${this.describePeer()} closed the connection`, true);
-        this.socket.end();
+        // The peer sends no more requests here and has all its answers; it may be closing.
+        this.retirement.peerSaidGoodbyeNow();
+        this.retire(`${this.describePeer()} closed the connection`);
+        this.retirement.settle();
         return;
       default:
         throw new Error(`unexpected frame kind ${message.kind} on an open association`);
@@ -274,6 +314,7 @@ export class Association {
     this.state = 'closed';
     this.closeReason = reason;
     this.heartbeat.stop();
+    this.retirement.stop();
     this.writer.close();
     this.inFlight.failAll(this.describePeer(), reason);
     for (const waiter of this.openWaiters.splice(0)) waiter.reject(new RpcConnectionError(reason));

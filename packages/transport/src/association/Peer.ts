@@ -50,7 +50,7 @@ export class Peer {
 
   /** The open association, if there is one. */
   current(): Association | undefined {
-    return this.association?.getState() === 'open' ? this.association : undefined;
+    return this.association?.isUsable() === true ? this.association : undefined;
   }
 
   /** Sends `message` now if the association is open; otherwise queues it and opens one. */
@@ -74,15 +74,33 @@ export class Peer {
     this.ensureConnecting();
   }
 
-  /** Uses an association the peer opened to this service, if none is open yet. */
+  /**
+   * Uses an open association with this peer (one it opened, or one this side opened), so
+   * that there is one per pair of services; see {@link chooseAssociation}. An association
+   * with an earlier incarnation of the peer (it restarted) is closed at once, failing the asks
+   * in flight on it; one that loses the tie-break retires.
+   */
   adopt(association: Association): void {
-    if (this.current() === undefined && !this.closed) {
-      this.association = association;
-      this.flushQueue(association);
+    if (this.closed || !association.isUsable()) return;
+    const existing = this.current();
+    if (existing === association) return;
+    if (existing !== undefined) {
+      const { keep, drop, restarted } = chooseAssociation(existing, association, this.transportHost.incarnation);
+      // Kept first, so that the peer is never without an association while the other ends.
+      this.association = keep;
+      if (restarted) {
+        const incarnation = association.getPeer()?.incarnation ?? '?';
+        drop.close(`${existing.describePeer()} restarted (new incarnation ${incarnation})`, false);
+      } else {
+        drop.retire(`replaced by the other connection between the same two services`);
+      }
+      if (keep !== association) return;
     }
+    this.association = association;
+    this.flushQueue(association);
   }
 
-  /** Called when an association of this peer closes. */
+  /** Called when an association of this peer closes or retires. */
   associationClosed(association: Association): void {
     if (this.association === association) this.association = undefined;
   }
@@ -110,8 +128,11 @@ export class Peer {
         this.connecting = false;
         this.backoffMs = 0;
         this.nextAttemptAt = 0;
-        this.association = association;
-        this.flushQueue(association);
+        this.adopt(association);
+        // If it lost the tie-break, the queue went to the winner already.
+        const current = this.current();
+        if (current !== undefined) this.flushQueue(current);
+        else this.failQueue(new RpcConnectionError(`The connection to ${this.describe()} closed as it opened.`));
       },
       (error: Error) => {
         this.connecting = false;
@@ -174,4 +195,26 @@ export class Peer {
     this.queue = [];
     for (const message of queue) message.fail(error, error.message);
   }
+}
+
+/**
+ * Which of two open associations with the same peer to keep. If they reach different
+ * incarnations, the peer restarted: the newer one is kept. Otherwise (two services connected
+ * to each other at the same moment) both sides keep the connection opened by the service
+ * whose incarnation is the smaller, so both compute the same answer from the hellos alone.
+ */
+export function chooseAssociation(
+  existing: Association,
+  candidate: Association,
+  localIncarnation: string,
+): { keep: Association; drop: Association; restarted: boolean } {
+  const existingPeer = existing.getPeer()?.incarnation;
+  const candidatePeer = candidate.getPeer()?.incarnation;
+  if (existingPeer !== candidatePeer) return { keep: candidate, drop: existing, restarted: true };
+  const opener = (association: Association): string =>
+    association.role === 'outbound' ? localIncarnation : (association.getPeer()?.incarnation ?? '');
+  const candidateWins = opener(candidate) < opener(existing);
+  return candidateWins
+    ? { keep: candidate, drop: existing, restarted: false }
+    : { keep: existing, drop: candidate, restarted: false };
 }
