@@ -34,8 +34,8 @@ export {
   type WireKindValue,
   type WireMessage,
 } from './wire/WireMessage';
+export { decodeWireMessage } from './wire/decodeWireMessage';
 export {
-  decodeWireMessage,
   encodeHandshake,
   encodeHello,
   encodeRequestHeader,

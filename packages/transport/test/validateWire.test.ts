@@ -1,5 +1,6 @@
 import { WIRE_MAGIC, WIRE_VERSION, WireKind, type HelloBody } from '@nact-rpc/transport/internal';
-import { decodeWireMessage, encodeHandshake, encodeHello, encodeSignal } from '../src/wire/wireFormat';
+import { decodeWireMessage } from '../src/wire/decodeWireMessage';
+import { encodeHandshake, encodeHello, encodeSignal } from '../src/wire/wireFormat';
 import { validateHandshakeDetails, validateHelloBody } from '../src/wire/validateWire';
 import { WireFormatError } from '../src/wire/WireFormatError';
 

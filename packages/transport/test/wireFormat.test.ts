@@ -1,8 +1,8 @@
 import type { FencingToken } from '@nact-rpc/core';
 import type { ProtocolIdentity } from '@nact-rpc/core/internal';
 import { WIRE_MAGIC, WIRE_VERSION, WireKind, type HelloBody, type WireMessage } from '@nact-rpc/transport/internal';
+import { decodeWireMessage } from '../src/wire/decodeWireMessage';
 import {
-  decodeWireMessage,
   encodeHandshake,
   encodeHello,
   encodeHelloReject,

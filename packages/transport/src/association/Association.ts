@@ -1,22 +1,14 @@
 import type { Socket } from 'node:net';
 import { type EncodedOutcome, type ReplySink, exceedsMaxFrameSize } from '@nact-rpc/core/internal';
 import { RpcConnectionError, RpcSerializationError } from '@nact-rpc/core';
-import { FrameDecoder } from '../framing/FrameDecoder';
 import { FrameWriter } from '../framing/FrameWriter';
 import { isLoopbackAddress } from '../isLoopbackAddress';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
-import {
-  decodeWireMessage,
-  encodeHandshake,
-  encodeHello,
-  encodeHelloReject,
-  encodeSignal,
-  readResponse,
-  requestFrameBytes,
-} from '../wire/wireFormat';
+import { encodeHandshake, encodeHello, encodeHelloReject, encodeSignal, requestFrameBytes } from '../wire/wireFormat';
 import { WireKind, type HelloBody, type WireMessage } from '../wire/WireMessage';
 import { AssociationHeartbeat } from './AssociationHeartbeat';
+import { AssociationInbound } from './AssociationInbound';
 import { AssociationReplies } from './AssociationReplies';
 import { AssociationRetirement } from './AssociationRetirement';
 import { checkHello } from './checkHello';
@@ -40,13 +32,13 @@ export interface AssociationEvents {
 
 /**
  * One TCP connection between two services, shared by all their endpoints: the hello
- * exchange (checked by {@link checkHello}), framing, the asks in flight on it, and the answers
- * it carries back ({@link AssociationReplies}); its {@link AssociationHeartbeat} notices a dead peer. When it ends, every
- * ask still in flight on it fails at once with `RecipientUnreachableError`.
+ * exchange (checked by {@link checkHello}), the asks in flight on it, what arrives on it
+ * ({@link AssociationInbound}) and the answers it carries back ({@link AssociationReplies});
+ * its {@link AssociationHeartbeat} notices a dead peer. When it ends, every ask still in
+ * flight on it fails at once with `RecipientUnreachableError`.
  */
 export class Association {
   private state: AssociationState = 'opening';
-  private readonly decoder: FrameDecoder;
   private readonly writer: FrameWriter;
   private readonly inFlight: InFlightAsks;
   private peer: HelloBody | undefined;
@@ -70,7 +62,6 @@ export class Association {
     /** Checks a peer's hello: a reason to refuse it, or `undefined`. */
     private readonly validatePeer: (peer: HelloBody) => string | undefined,
   ) {
-    this.decoder = new FrameDecoder(options.maxFrameSize);
     this.inFlight = new InFlightAsks(host.pendingCalls);
     this.writer = new FrameWriter(socket, () => this.heartbeat.sent());
     this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger);
@@ -89,8 +80,18 @@ export class Association {
     const replies = new AssociationReplies(this, this.writer, host);
     this.encodedReplies = replies.encoded;
     this.plainReplies = replies.plain;
+    const inbound = new AssociationInbound({
+      association: this,
+      host,
+      writer: this.writer,
+      inFlight: this.inFlight,
+      heartbeat: this.heartbeat,
+      retirement: this.retirement,
+      maxFrameSize: options.maxFrameSize,
+      onHello: (message) => this.handleHello(message),
+    });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('data', (chunk: Buffer) => inbound.receive(chunk));
     socket.on('error', (error) => this.end(`connection error: ${error.message}`, false));
     socket.on('close', () => {
       const clean = this.retirement.peerSaidGoodbye;
@@ -215,69 +216,6 @@ export class Association {
         resolve();
       });
     });
-  }
-
-  private receive(chunk: Buffer): void {
-    const now = Date.now();
-    this.heartbeat.received(now);
-    const { decoder } = this;
-    const wasPartial = decoder.bufferedBytes > 0;
-    let frames: number;
-    try {
-      frames = decoder.push(chunk, this.onFrame);
-    } catch (error) {
-      this.host.logger.error(
-        `Protocol error on the connection with ${this.describePeer()}: ${(error as Error).message}. Closing that connection.`,
-      );
-      this.close(`protocol error: ${(error as Error).message}`, false);
-      return;
-    }
-    // A partial frame's deadline counts from the chunk that began it, not from later bytes.
-    if (decoder.bufferedBytes === 0) this.heartbeat.frameEnded();
-    else if (frames > 0 || !wasPartial) this.heartbeat.frameStarted(now);
-  }
-
-  private readonly onFrame = (payload: Buffer): void => {
-    if (this.state === 'closed') return;
-    // The hot path: answers are read in place, without decoding a message object.
-    if (this.state === 'open' && readResponse(payload, this.inFlight.complete)) {
-      if (this.retirement.retiring) this.retirement.settle();
-      return;
-    }
-    this.handle(decodeWireMessage(payload));
-  };
-
-  private handle(message: WireMessage): void {
-    if (this.state === 'opening') {
-      this.handleHello(message);
-      return;
-    }
-    switch (message.kind) {
-      case WireKind.Request:
-        this.host.onRequest(this, message);
-        return;
-      case WireKind.Handshake:
-        this.host.onHandshake(this, message);
-        return;
-      case WireKind.ResponseOk:
-      case WireKind.ResponseError:
-        this.inFlight.complete(message.kind === WireKind.ResponseOk, message.callId, message.payload);
-        this.retirement.settle();
-        return;
-      case WireKind.Ping:
-        this.writer.write(encodeSignal(WireKind.Pong));
-        return;
-      case WireKind.Pong:
-        return;
-      case WireKind.Goodbye:
-        // The peer sends no more requests here and has all its answers; it may be closing.
-        this.retirement.peerSaidGoodbyeNow();
-        this.retire(`${this.describePeer()} closed the connection`);
-        this.retirement.settle();
-        return;
-      default:
-        throw new Error(`unexpected frame kind ${message.kind} on an open association`);
-    }
   }
 
   private handleHello(message: WireMessage): void {

@@ -1,13 +1,13 @@
 import type { FencingToken } from '@nact-rpc/core';
 import { WireFormatError } from './WireFormatError';
-import { validateHandshakeDetails, validateHelloBody } from './validateWire';
-import { WireKind, type HelloBody, type WireMessage } from './WireMessage';
+import { WireKind, type HelloBody } from './WireMessage';
 
 /**
  * The byte layout of frames: the one module that knows offsets and header sizes; the rest of
  * the transport calls the functions below. A frame is a 4-byte length prefix and a payload.
  * Numbers are big-endian; strings are a 16-bit byte length and UTF-8. Values travel as codec
- * bytes at the end of a payload, so they are never copied to be framed.
+ * bytes at the end of a payload, so they are never copied to be framed. Decoding lives in
+ * `decodeWireMessage.ts`, which reads these layout constants from here.
  *
  *   Hello / HelloAccept   kind | JSON of HelloBody
  *   HelloReject           kind | UTF-8 reason
@@ -32,18 +32,24 @@ export function readLengthPrefix(buffer: Buffer, offset: number): number {
   return buffer.readUInt32BE(offset);
 }
 
-const KIND_BYTES = 1;
+/** The size of the kind byte that starts every payload. */
+export const KIND_BYTES = 1;
 const CALL_ID_BYTES = 4;
 /** Requests, handshakes and responses carry their call id right after the kind byte. */
 const CALL_ID_OFFSET = KIND_BYTES;
 const RESPONSE_HEADER_BYTES = KIND_BYTES + CALL_ID_BYTES;
-const STRING_LENGTH_BYTES = 2;
+/** The size of a string's length, u16, written before its UTF-8 bytes. */
+export const STRING_LENGTH_BYTES = 2;
 const TOKEN_TYPE_BYTES = 1;
 
-const TOKEN_NONE = 0;
-const TOKEN_STRING = 1;
-const TOKEN_NUMBER = 2;
-const TOKEN_BIGINT = 3;
+/** Fencing-token type byte: no token. */
+export const TOKEN_NONE = 0;
+/** Fencing-token type byte: a string token. */
+export const TOKEN_STRING = 1;
+/** Fencing-token type byte: a number token, sent as its decimal text. */
+export const TOKEN_NUMBER = 2;
+/** Fencing-token type byte: a bigint token, sent as its decimal text. */
+export const TOKEN_BIGINT = 3;
 
 /** Encodes a Hello, HelloAccept or HelloReject frame. */
 export function encodeHello(kind: typeof WireKind.Hello | typeof WireKind.HelloAccept, body: HelloBody): Buffer {
@@ -132,7 +138,7 @@ export function responseFrameBytes(payload: Uint8Array): number {
  * Reads a ResponseOk or ResponseError payload in place, without decoding a message object (the
  * caller's hot path), and hands it to `onResponse`.
  * @returns `false`, without calling `onResponse`, for any other payload, or a response too
- *   short to hold its header: those go to {@link decodeWireMessage}.
+ *   short to hold its header: those go to `decodeWireMessage`.
  */
 export function readResponse(
   payload: Buffer,
@@ -152,55 +158,6 @@ export function readResponse(
 /** Encodes a Ping, Pong or Goodbye frame. */
 export function encodeSignal(kind: typeof WireKind.Ping | typeof WireKind.Pong | typeof WireKind.Goodbye): Buffer {
   return Buffer.of(kind);
-}
-
-/**
- * Decodes a frame payload, validating every field before anything uses it (see
- * `validateWire.ts`). A handshake whose JSON details are malformed decodes to a
- * `MalformedHandshakeMessage`, so that it can still be answered.
- * @throws WireFormatError naming what is malformed, for any other malformed payload.
- */
-export function decodeWireMessage(payload: Buffer): WireMessage {
-  if (payload.length === 0) throw new WireFormatError('empty frame');
-  const reader = new Reader(payload);
-  const kind = reader.u8();
-  switch (kind) {
-    case WireKind.Hello:
-    case WireKind.HelloAccept:
-      return { kind, body: validateHelloBody(reader.json()) };
-    case WireKind.HelloReject:
-      return { kind, reason: reader.rest().toString('utf8') };
-    case WireKind.Request: {
-      const callId = reader.u32();
-      const endpointId = reader.string();
-      const protocol = reader.string();
-      const method = reader.string();
-      const fencingToken = reader.token();
-      return { kind, callId, endpointId, protocol, method, fencingToken, args: reader.rest() };
-    }
-    case WireKind.Handshake: {
-      const callId = reader.u32();
-      const endpointId = reader.string();
-      const details = validateHandshakeDetails(reader.json());
-      return typeof details === 'string'
-        ? { kind, callId, endpointId, problem: details }
-        : { kind, callId, endpointId, ...details };
-    }
-    case WireKind.ResponseOk:
-    case WireKind.ResponseError:
-      return { kind, callId: reader.u32(), payload: reader.rest() };
-    case WireKind.Ping:
-    case WireKind.Pong:
-    case WireKind.Goodbye:
-      if (payload.length !== KIND_BYTES) {
-        throw new WireFormatError(
-          `a signal frame (kind ${kind}) carries ${payload.length - KIND_BYTES} unexpected bytes`,
-        );
-      }
-      return { kind };
-    default:
-      throw new WireFormatError(`unknown frame kind ${kind}`);
-  }
 }
 
 function withKind(kind: number, body: Buffer): Buffer {
@@ -231,78 +188,5 @@ function tokenType(token: FencingToken | undefined): number {
       return TOKEN_NUMBER;
     default:
       return TOKEN_BIGINT;
-  }
-}
-
-/** Reads a payload front to back, failing with a {@link WireFormatError} past its end. */
-class Reader {
-  private offset = 0;
-
-  constructor(private readonly buffer: Buffer) {}
-
-  u8(): number {
-    this.need(1);
-    return this.buffer.readUInt8(this.offset++);
-  }
-
-  u32(): number {
-    this.need(4);
-    const value = this.buffer.readUInt32BE(this.offset);
-    this.offset += 4;
-    return value;
-  }
-
-  string(): string {
-    this.need(STRING_LENGTH_BYTES);
-    const length = this.buffer.readUInt16BE(this.offset);
-    this.offset += STRING_LENGTH_BYTES;
-    this.need(length);
-    const text = this.buffer.toString('utf8', this.offset, this.offset + length);
-    this.offset += length;
-    return text;
-  }
-
-  token(): FencingToken | undefined {
-    const type = this.u8();
-    switch (type) {
-      case TOKEN_NONE:
-        return undefined;
-      case TOKEN_STRING:
-        return this.string();
-      case TOKEN_NUMBER: {
-        const text = this.string();
-        const value = Number(text);
-        if (text.trim() === '' || Number.isNaN(value)) {
-          throw new WireFormatError(`malformed number fencing token ${JSON.stringify(text)}`);
-        }
-        return value;
-      }
-      case TOKEN_BIGINT: {
-        const text = this.string();
-        if (!/^-?\d+$/.test(text)) throw new WireFormatError(`malformed bigint fencing token ${JSON.stringify(text)}`);
-        return BigInt(text);
-      }
-      default:
-        throw new WireFormatError(`unknown fencing token type ${type}`);
-    }
-  }
-
-  json(): unknown {
-    const text = this.rest().toString('utf8');
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new WireFormatError('malformed JSON body');
-    }
-  }
-
-  rest(): Buffer {
-    const rest = this.buffer.subarray(this.offset);
-    this.offset = this.buffer.length;
-    return rest;
-  }
-
-  private need(bytes: number): void {
-    if (this.offset + bytes > this.buffer.length) throw new WireFormatError('truncated frame');
   }
 }

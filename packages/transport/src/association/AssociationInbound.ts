@@ -1,0 +1,104 @@
+import { FrameDecoder } from '../framing/FrameDecoder';
+import type { FrameWriter } from '../framing/FrameWriter';
+import type { TransportHost } from '../TransportHost';
+import { decodeWireMessage } from '../wire/decodeWireMessage';
+import { encodeSignal, readResponse } from '../wire/wireFormat';
+import { WireKind, type WireMessage } from '../wire/WireMessage';
+import type { Association } from './Association';
+import type { AssociationHeartbeat } from './AssociationHeartbeat';
+import type { AssociationRetirement } from './AssociationRetirement';
+import type { InFlightAsks } from './InFlightAsks';
+
+/** The parts of its association that {@link AssociationInbound} works with, wired once. */
+export interface InboundWiring {
+  readonly association: Association;
+  readonly host: TransportHost;
+  readonly writer: FrameWriter;
+  readonly inFlight: InFlightAsks;
+  readonly heartbeat: AssociationHeartbeat;
+  readonly retirement: AssociationRetirement;
+  readonly maxFrameSize: number;
+  /** Handles a frame that arrives while the association is still opening (the hello exchange). */
+  readonly onHello: (message: WireMessage) => void;
+}
+
+/**
+ * What arrives on an association: socket bytes are cut into frames, and each frame is
+ * dispatched (answers to asks in flight, requests and handshakes to the host, heartbeat and
+ * goodbye signals). A protocol error closes the association.
+ */
+export class AssociationInbound {
+  private readonly decoder: FrameDecoder;
+
+  constructor(private readonly wiring: InboundWiring) {
+    this.decoder = new FrameDecoder(wiring.maxFrameSize);
+  }
+
+  /** Takes a chunk read from the socket and dispatches the frames it completes. */
+  receive(chunk: Buffer): void {
+    const { decoder, wiring } = this;
+    const now = Date.now();
+    wiring.heartbeat.received(now);
+    const wasPartial = decoder.bufferedBytes > 0;
+    let frames: number;
+    try {
+      frames = decoder.push(chunk, this.onFrame);
+    } catch (error) {
+      wiring.host.logger.error(
+        `Protocol error on the connection with ${wiring.association.describePeer()}: ${(error as Error).message}. Closing that connection.`,
+      );
+      wiring.association.close(`protocol error: ${(error as Error).message}`, false);
+      return;
+    }
+    // A partial frame's deadline counts from the chunk that began it, not from later bytes.
+    if (decoder.bufferedBytes === 0) wiring.heartbeat.frameEnded();
+    else if (frames > 0 || !wasPartial) wiring.heartbeat.frameStarted(now);
+  }
+
+  // Bound once per association, so that pushing a chunk creates no closure.
+  private readonly onFrame = (payload: Buffer): void => {
+    const { wiring } = this;
+    const state = wiring.association.getState();
+    if (state === 'closed') return;
+    // The hot path: answers are read in place, without decoding a message object.
+    if (state === 'open' && readResponse(payload, wiring.inFlight.complete)) {
+      if (wiring.retirement.retiring) wiring.retirement.settle();
+      return;
+    }
+    this.handle(decodeWireMessage(payload));
+  };
+
+  private handle(message: WireMessage): void {
+    const { wiring } = this;
+    if (wiring.association.getState() === 'opening') {
+      wiring.onHello(message);
+      return;
+    }
+    switch (message.kind) {
+      case WireKind.Request:
+        wiring.host.onRequest(wiring.association, message);
+        return;
+      case WireKind.Handshake:
+        wiring.host.onHandshake(wiring.association, message);
+        return;
+      case WireKind.ResponseOk:
+      case WireKind.ResponseError:
+        wiring.inFlight.complete(message.kind === WireKind.ResponseOk, message.callId, message.payload);
+        wiring.retirement.settle();
+        return;
+      case WireKind.Ping:
+        wiring.writer.write(encodeSignal(WireKind.Pong));
+        return;
+      case WireKind.Pong:
+        return;
+      case WireKind.Goodbye:
+        // The peer sends no more requests here and has all its answers; it may be closing.
+        wiring.retirement.peerSaidGoodbyeNow();
+        wiring.association.retire(`${wiring.association.describePeer()} closed the connection`);
+        wiring.retirement.settle();
+        return;
+      default:
+        throw new Error(`unexpected frame kind ${message.kind} on an open association`);
+    }
+  }
+}
