@@ -1,70 +1,21 @@
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { ask, defineProtocol, HandshakeError, RpcEndpoint, serves, SuperJsonCodec } from '@nact-rpc/core';
-import { PendingCalls, protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
+import { HandshakeError } from '@nact-rpc/core';
+import { protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import {
-  Association,
   encodeHello,
   encodeRequestHeader,
   encodeSignal,
   FRAME_HEADER_BYTES,
-  resolveTransportOptions,
-  WIRE_MAGIC,
-  WIRE_VERSION,
   WireKind,
 } from '@nact-rpc/transport/internal';
 import { rejectionOf } from '../../../test/support/failures';
 import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { Adder, AdderEndpoint, RAW_PEER_HELLO, rawPeer, rawPeerCodec } from './support/rawPeer';
 
-const Adder = defineProtocol('Adder', {
-  add: ask<[a: number, b: number], number>(),
-});
-
-@serves(Adder)
-class AdderEndpoint extends RpcEndpoint {
-  add(a: number, b: number): number {
-    return a + b;
-  }
-}
-
-const codec = new SuperJsonCodec();
-const HELLO = {
-  magic: WIRE_MAGIC,
-  wireVersion: WIRE_VERSION,
-  serviceName: 'raw-peer',
-  incarnation: 'raw-peer-run-1',
-  codec: codec.name,
-  maxFrameSize: 1 << 20,
-};
-
-/** An association of the test's own to the service, on which it sends handshakes by hand. */
-async function rawPeer(port: number): Promise<{ association: Association; pendingCalls: PendingCalls }> {
-  const pendingCalls = new PendingCalls(5_000, false);
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  const host = {
-    serviceName: 'raw-peer',
-    incarnation: 'raw-peer-run-1',
-    codec,
-    logger: new RecordingLogger(),
-    pendingCalls,
-    onRequest: () => undefined,
-    onHandshake: () => undefined,
-  };
-  const events = { opened: () => undefined, closed: () => undefined };
-  const association = new Association(
-    'outbound',
-    socket,
-    host,
-    resolveTransportOptions({}),
-    HELLO,
-    events,
-    () => undefined,
-  );
-  await association.whenOpen();
-  return { association, pendingCalls };
-}
+const codec = rawPeerCodec;
+const HELLO = RAW_PEER_HELLO;
 
 /** A frame as written: the length prefix, then `payload`. */
 function frame(payload: Buffer): Buffer {

@@ -1,73 +1,9 @@
-import { connect } from 'node:net';
-import { once } from 'node:events';
-import { ask, defineProtocol, RpcEndpoint, RpcSerializationError, serves, SuperJsonCodec } from '@nact-rpc/core';
-import { PendingCalls } from '@nact-rpc/core/internal';
+import { RpcSerializationError, SuperJsonCodec } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import {
-  Association,
-  encodeRequestHeader,
-  resolveTransportOptions,
-  WIRE_MAGIC,
-  WIRE_VERSION,
-} from '@nact-rpc/transport/internal';
+import { encodeRequestHeader } from '@nact-rpc/transport/internal';
 import { rejectionOf } from '../../../test/support/failures';
 import { RecordingLogger } from '../../../test/support/RecordingLogger';
-
-const Adder = defineProtocol('Adder', {
-  add: ask<[a: number, b: number], number>(),
-});
-
-@serves(Adder)
-class AdderEndpoint extends RpcEndpoint {
-  calls = 0;
-
-  add(a: number, b: number): number {
-    this.calls++;
-    return a + b;
-  }
-}
-
-/**
- * A peer that speaks the wire protocol but sends what no gateway would: an association of its
- * own to the service, on which the test writes request frames by hand.
- */
-async function rawPeer(
-  port: number,
-): Promise<{ association: Association; pendingCalls: PendingCalls; close: () => void }> {
-  const codec = new SuperJsonCodec();
-  const pendingCalls = new PendingCalls(5_000, false);
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  const host = {
-    serviceName: 'raw-peer',
-    incarnation: 'raw-peer-run-1',
-    codec,
-    logger: new RecordingLogger(),
-    pendingCalls,
-    onRequest: () => undefined,
-    onHandshake: () => undefined,
-  };
-  const hello = {
-    magic: WIRE_MAGIC,
-    wireVersion: WIRE_VERSION,
-    serviceName: 'raw-peer',
-    incarnation: 'raw-peer-run-1',
-    codec: codec.name,
-    maxFrameSize: 1 << 20,
-  };
-  const events = { opened: () => undefined, closed: () => undefined };
-  const association = new Association(
-    'outbound',
-    socket,
-    host,
-    resolveTransportOptions({}),
-    hello,
-    events,
-    () => undefined,
-  );
-  await association.whenOpen();
-  return { association, pendingCalls, close: () => association.close('test over', true) };
-}
+import { AdderEndpoint, rawPeer } from './support/rawPeer';
 
 describe('a request that does not follow the protocol', () => {
   let service: NactRpcService;
