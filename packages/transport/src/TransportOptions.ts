@@ -32,6 +32,28 @@ export interface TransportOptions {
    * `RpcConnectionError` and tells are dropped and logged. Default 10 000.
    */
   readonly maxQueuedMessages?: number | undefined;
+  /**
+   * The most bytes one connection may hold waiting to be sent (frames not yet written plus the
+   * socket's own buffer). A peer that does not read its socket, or has gone silent, makes them
+   * pile up: past this limit its association closes, its asks in flight fail, and the tells it
+   * could not take are counted. Other peers are not affected. At least `maxFrameSize`.
+   * Default 32 MiB, or twice `maxFrameSize` if that is more.
+   */
+  readonly maxOutputBytes?: number | undefined;
+  /**
+   * How many messages from peers may wait in one endpoint's mailbox before the connections
+   * that send to it stop being read. Reading resumes once half of them have been handled, so a
+   * peer that sends faster than an endpoint works is slowed down by TCP instead of filling this
+   * process's memory. Default 10 000.
+   */
+  readonly maxInboundBacklog?: number | undefined;
+  /** How many connections the service accepts at once; past it, new ones are closed at once. Default 1 024. */
+  readonly maxConnections?: number | undefined;
+  /**
+   * How many accepted connections may be at once still opening (not yet through the hello and,
+   * if configured, authentication); past it, new ones are closed at once. Default 128.
+   */
+  readonly maxUnauthenticatedConnections?: number | undefined;
 }
 
 /** {@link TransportOptions} with every default applied. */
@@ -47,8 +69,20 @@ const ACCEPTED: Readonly<Record<keyof TransportOptions, string>> = {
   reconnectBackoffMs: 'a positive, finite number of milliseconds',
   maxReconnectBackoffMs: 'a positive, finite number of milliseconds',
   maxQueuedMessages: 'a positive whole number',
+  maxOutputBytes: 'a whole number of bytes, at least maxFrameSize',
+  maxInboundBacklog: 'a positive whole number',
+  maxConnections: 'a positive whole number',
+  maxUnauthenticatedConnections: 'a positive whole number',
 };
-const WHOLE_NUMBERS: ReadonlySet<string> = new Set(['maxFrameSize', 'maxQueuedMessages']);
+const WHOLE_NUMBERS: ReadonlySet<string> = new Set([
+  'maxFrameSize',
+  'maxQueuedMessages',
+  'maxOutputBytes',
+  'maxInboundBacklog',
+  'maxConnections',
+  'maxUnauthenticatedConnections',
+]);
+const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 
 /**
  * Applies the defaults and checks every option.
@@ -63,8 +97,9 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
       'an object of transport options such as { maxFrameSize: 1048576 }',
     );
   }
+  const maxFrameSize = options.maxFrameSize ?? 10 * 1024 * 1024;
   const resolved: ResolvedTransportOptions = {
-    maxFrameSize: options.maxFrameSize ?? 10 * 1024 * 1024,
+    maxFrameSize,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     frameTimeoutMs: options.frameTimeoutMs ?? 30_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000,
@@ -72,6 +107,14 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
     reconnectBackoffMs: options.reconnectBackoffMs ?? 100,
     maxReconnectBackoffMs: options.maxReconnectBackoffMs ?? 5_000,
     maxQueuedMessages: options.maxQueuedMessages ?? 10_000,
+    maxOutputBytes:
+      options.maxOutputBytes ??
+      (typeof maxFrameSize === 'number'
+        ? Math.max(DEFAULT_MAX_OUTPUT_BYTES, 2 * maxFrameSize)
+        : DEFAULT_MAX_OUTPUT_BYTES),
+    maxInboundBacklog: options.maxInboundBacklog ?? 10_000,
+    maxConnections: options.maxConnections ?? 1_024,
+    maxUnauthenticatedConnections: options.maxUnauthenticatedConnections ?? 128,
   };
   for (const [name, value] of Object.entries(resolved) as [keyof TransportOptions, unknown][]) {
     const valid =
@@ -83,6 +126,13 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
     if (!valid) {
       throw RpcInvalidOptionError.forValue(`transport.${name}`, value, ACCEPTED[name]);
     }
+  }
+  if (resolved.maxOutputBytes < resolved.maxFrameSize) {
+    throw RpcInvalidOptionError.forValue(
+      'transport.maxOutputBytes',
+      resolved.maxOutputBytes,
+      `at least transport.maxFrameSize (${resolved.maxFrameSize})`,
+    );
   }
   const { heartbeatIntervalMs: interval, heartbeatTimeoutMs: timeout } = resolved;
   if (timeout <= interval) {

@@ -11,6 +11,10 @@ const DEFAULTS = {
   reconnectBackoffMs: 100,
   maxReconnectBackoffMs: 5_000,
   maxQueuedMessages: 10_000,
+  maxOutputBytes: 32 * 1024 * 1024,
+  maxInboundBacklog: 10_000,
+  maxConnections: 1_024,
+  maxUnauthenticatedConnections: 128,
 };
 
 type OptionName = keyof TransportOptions;
@@ -105,6 +109,14 @@ describe('resolveTransportOptions', () => {
     const message = refusal({ heartbeatIntervalMs: 10_000 }, 'transport.heartbeatIntervalMs');
     expect(message).toContain(
       'expected less than transport.heartbeatTimeoutMs (10000, the default; set both), got 10000',
+    );
+  });
+
+  test('defaults maxOutputBytes to twice a large maxFrameSize, and refuses one below maxFrameSize', () => {
+    expect(resolveTransportOptions({ maxFrameSize: 64 * 1024 * 1024 }).maxOutputBytes).toBe(128 * 1024 * 1024);
+    expect(resolveTransportOptions({ maxFrameSize: 1024, maxOutputBytes: 1024 }).maxOutputBytes).toBe(1024);
+    expect(refusal({ maxFrameSize: 4096, maxOutputBytes: 4095 }, 'transport.maxOutputBytes')).toBe(
+      'Invalid transport.maxOutputBytes: expected at least transport.maxFrameSize (4096), got 4095.',
     );
   });
 
