@@ -43,10 +43,11 @@ export type { RpcService, FencedConnectOptions } from './service/RpcService';
 export type { RpcServer, SelfFencing } from './service/RpcServer';
 export type { ScheduledTask } from './service/ScheduledTask';
 
-export { formatRpcAddress, parseRpcAddress, RPC_SCHEME, type RpcAddress } from './address/RpcAddress';
+export { formatRpcAddress, parseRpcAddress, RPC_SCHEME, RPC_TLS_SCHEME, type RpcAddress } from './address/RpcAddress';
 
 export type { Codec, ErrorClass } from './codec/Codec';
 export { SuperJsonCodec, type SerializableClass, type SuperJsonCodecOptions } from './codec/SuperJsonCodec';
+export { DEFAULT_DECODE_LIMITS, type DecodeLimits, type ResolvedDecodeLimits } from './codec/DecodeLimits';
 
 export { consoleLogger, type Logger, type LogLevel } from './log/Logger';
 
@@ -58,6 +59,11 @@ export { EndpointNotStartedError } from './errors/EndpointNotStartedError';
 export { RpcTimeoutError, type RpcTimeoutErrorOptions } from './errors/RpcTimeoutError';
 export { FencingTokenError } from './errors/FencingTokenError';
 export { RpcSerializationError } from './errors/RpcSerializationError';
+export {
+  RpcDecodeLimitError,
+  type DecodeLimitName,
+  type RpcDecodeLimitErrorOptions,
+} from './errors/RpcDecodeLimitError';
 export type { RemoteErrorStacks } from './errors/RemoteErrorStacks';
 export { RpcInvalidStateError } from './errors/RpcInvalidStateError';
 export { RpcInvalidOptionError, type RpcInvalidOptionErrorOptions } from './errors/RpcInvalidOptionError';

@@ -2,6 +2,7 @@ import {
   formatRpcAddress,
   parseRpcAddress,
   RPC_SCHEME,
+  RPC_TLS_SCHEME,
   RpcConnectionError,
   RpcError,
   type RpcAddress,
@@ -9,8 +10,35 @@ import {
 import { thrownBy } from '../../../test/support/failures';
 
 describe('RPC addresses', () => {
-  test('use the nact-rpc scheme', () => {
+  test('use the nact-rpc scheme, and nact-rpcs for services that listen with TLS', () => {
     expect(RPC_SCHEME).toBe('nact-rpc');
+    expect(RPC_TLS_SCHEME).toBe('nact-rpcs');
+  });
+
+  describe('TLS form', () => {
+    test('parses the nact-rpcs scheme as a TLS address', () => {
+      expect(parseRpcAddress('nact-rpcs://svc@host:123/ep')).toEqual({
+        serviceName: 'svc',
+        host: 'host',
+        port: 123,
+        tls: true,
+        endpointId: 'ep',
+      });
+      expect(parseRpcAddress('nact-rpc://svc@host:123/ep').tls).toBeUndefined();
+    });
+
+    test.each(['nact-rpcs://svc@host:123/ep', 'nact-rpcs://svc@[::1]:6123/ep'])('round-trips %s', (address) => {
+      expect(formatRpcAddress(parseRpcAddress(address))).toBe(address);
+    });
+
+    test('formats a TLS address with nact-rpcs, and tls: false as nact-rpc', () => {
+      expect(formatRpcAddress({ serviceName: 's', host: 'h', port: 1, tls: true, endpointId: 'e' })).toBe(
+        'nact-rpcs://s@h:1/e',
+      );
+      expect(formatRpcAddress({ serviceName: 's', host: 'h', port: 1, tls: false, endpointId: 'e' })).toBe(
+        'nact-rpc://s@h:1/e',
+      );
+    });
   });
 
   describe('local form', () => {
@@ -98,6 +126,8 @@ describe('RPC addresses', () => {
       ['a trailing space', 'nact-rpc://svc/ep '],
       ['a path with two segments', 'nact-rpc://svc/ep/more'],
       ['an empty string', ''],
+      ['a TLS address without host and port', 'nact-rpcs://svc/ep'],
+      ['a doubled s in the scheme', 'nact-rpcss://svc@host:1/ep'],
     ])('with %s throw an RpcConnectionError naming the input', (_, address) => {
       const error = thrownBy(() => parseRpcAddress(address));
       expect(error).toBeInstanceOf(RpcConnectionError);

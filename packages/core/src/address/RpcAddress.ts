@@ -3,10 +3,14 @@ import { RpcConnectionError } from '../errors/RpcConnectionError';
 /** The URL scheme of nact-rpc addresses. */
 export const RPC_SCHEME = 'nact-rpc';
 
+/** The URL scheme of the addresses of services that listen with TLS. */
+export const RPC_TLS_SCHEME = 'nact-rpcs';
+
 /**
  * The parts of an endpoint address. Addresses have the form
  * `nact-rpc://<service>@<host>:<port>/<endpointId>` for an endpoint of a service bound to a
- * TCP port, and `nact-rpc://<service>/<endpointId>` for one of a local-only service.
+ * TCP port, `nact-rpcs://<service>@<host>:<port>/<endpointId>` for one of a service that
+ * listens with TLS, and `nact-rpc://<service>/<endpointId>` for one of a local-only service.
  */
 export interface RpcAddress {
   /** The name of the service the endpoint belongs to. */
@@ -14,6 +18,8 @@ export interface RpcAddress {
   /** Host and port, absent for a local-only service. */
   readonly host?: string | undefined;
   readonly port?: number | undefined;
+  /** Whether the service listens with TLS (the `nact-rpcs` scheme); absent (or `false`) if not. */
+  readonly tls?: boolean | undefined;
   /** The endpoint's id. */
   readonly endpointId: string;
 }
@@ -22,7 +28,7 @@ export interface RpcAddress {
 export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 const ADDRESS =
-  /^nact-rpc:\/\/([A-Za-z0-9_.-]+)(?:@(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5}))?\/([A-Za-z0-9_.-]+)$/;
+  /^nact-rpc(s?):\/\/([A-Za-z0-9_.-]+)(?:@(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5}))?\/([A-Za-z0-9_.-]+)$/;
 
 /** Formats an address; the inverse of {@link parseRpcAddress}. */
 export function formatRpcAddress(address: RpcAddress): string {
@@ -30,7 +36,7 @@ export function formatRpcAddress(address: RpcAddress): string {
     address.host === undefined
       ? address.serviceName
       : `${address.serviceName}@${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
-  return `${RPC_SCHEME}://${location}/${address.endpointId}`;
+  return `${address.tls === true ? RPC_TLS_SCHEME : RPC_SCHEME}://${location}/${address.endpointId}`;
 }
 
 /**
@@ -40,18 +46,22 @@ export function formatRpcAddress(address: RpcAddress): string {
  */
 export function parseRpcAddress(address: string): RpcAddress {
   const match = typeof address === 'string' ? ADDRESS.exec(address) : null;
-  const port = match?.[3] === undefined ? undefined : Number(match[3]);
-  if (match === null || (port !== undefined && port > 65535)) {
+  const port = match?.[4] === undefined ? undefined : Number(match[4]);
+  const tls = match?.[1] === 's';
+  // A local-only service has no TLS port: nact-rpcs:// needs a host and port.
+  if (match === null || (port !== undefined && port > 65535) || (tls && port === undefined)) {
     throw new RpcConnectionError(
       `Could not connect to ${JSON.stringify(address)}: not a nact-rpc address. Expected ` +
-        `nact-rpc://<service>@<host>:<port>/<endpointId> or nact-rpc://<service>/<endpointId>.`,
+        `nact-rpc://<service>@<host>:<port>/<endpointId>, nact-rpcs://<service>@<host>:<port>/<endpointId> (TLS) ` +
+        `or nact-rpc://<service>/<endpointId>.`,
     );
   }
-  const rawHost = match[2];
+  const rawHost = match[3];
   return {
-    serviceName: match[1] as string,
+    serviceName: match[2] as string,
     host: rawHost?.startsWith('[') ? rawHost.slice(1, -1) : rawHost,
     port,
-    endpointId: match[4] as string,
+    ...(tls ? { tls } : {}),
+    endpointId: match[5] as string,
   };
 }
