@@ -35,10 +35,13 @@ describe('remote load, protocol errors and shutdown', () => {
     const echo = await client.connect(server.address('echo'), EchoProtocol);
     expect(await echo.echo(1)).toBe(1);
     const raw = await rawConnection(server.port);
+    const received: Buffer[] = [];
+    raw.on('data', (chunk: Buffer) => received.push(chunk));
     const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
-    // Declares 4 GiB - 1: far over the 10 MiB maximum. The server must refuse it at once.
+    // Declares 4 GiB - 1: far over the maximum. The server must refuse it at once, saying why.
     raw.write(Buffer.from([0xff, 0xff, 0xff, 0xff]));
     await closed;
+    expect(Buffer.concat(received).toString('utf8')).toContain('a frame declares 4294967295 bytes, over the maximum');
     expect(await echo.echo(2)).toBe(2);
   });
 

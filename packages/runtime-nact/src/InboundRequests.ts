@@ -12,6 +12,7 @@ import {
   type SerializedInvocationMessage,
 } from '@nact-rpc/core/internal';
 import type { Association, HandshakeRequestMessage, RequestMessage, TransportHost } from '@nact-rpc/transport/internal';
+import { InboundBackpressure } from './InboundBackpressure';
 import type { NactRpcServer } from './NactRpcServer';
 
 /**
@@ -20,7 +21,9 @@ import type { NactRpcServer } from './NactRpcServer';
  * association, serialized (their errors with stacks only if the `remoteErrorStacks` option
  * sends them to that peer); handshakes are answered like local ones, and a malformed
  * handshake at once with a `HandshakeError` naming the malformed field. A request for an
- * endpoint that is not there is answered at once with `RecipientUnreachableError`.
+ * endpoint that is not there is answered at once with `RecipientUnreachableError`. A request
+ * that leaves its endpoint's mailbox over `maxInboundBacklog` stops the reading of its
+ * association until that mailbox has drained ({@link InboundBackpressure}).
  *
  * It is the service's {@link TransportHost}, the object the service hands to its transport,
  * so that the service itself does not expose the transport's callbacks and fields.
@@ -32,11 +35,21 @@ export class InboundRequests implements TransportHost {
   readonly logger: Logger;
   readonly pendingCalls: PendingCalls;
   readonly remoteErrorStacks: RemoteErrorStacks;
+  private readonly backpressure: InboundBackpressure;
+  private readonly maxInboundBacklog: number;
 
+  /**
+   * @param service - Who the service is, for the transport.
+   * @param lookup - Finds the server of an endpoint id.
+   * @param maxInboundBacklog - The `transport.maxInboundBacklog` option.
+   */
   constructor(
     service: Omit<TransportHost, 'onRequest' | 'onHandshake'>,
     private readonly lookup: (endpointId: string) => NactRpcServer | undefined,
+    maxInboundBacklog: number,
   ) {
+    this.maxInboundBacklog = maxInboundBacklog;
+    this.backpressure = new InboundBackpressure(maxInboundBacklog);
     this.serviceName = service.serviceName;
     this.incarnation = service.incarnation;
     this.codec = service.codec;
@@ -59,7 +72,11 @@ export class InboundRequests implements TransportHost {
       request.fencingToken === undefined
         ? invocation
         : { kind: 'fenced', token: request.fencingToken, payload: invocation };
-    if (this.lookup(request.endpointId)?.post(message) === true) return;
+    const server = this.lookup(request.endpointId);
+    if (server?.post(message) === true) {
+      if (server.backlog.size > this.maxInboundBacklog) this.backpressure.overLimit(server, association);
+      return;
+    }
     const what = `${replyTo === undefined ? 'tell' : 'ask'} ${request.protocol}.${request.method}`;
     if (replyTo === undefined) {
       this.logger.warn(

@@ -10,16 +10,41 @@ export interface MailboxOwner<TMessage> {
 }
 
 /**
+ * What of a {@link Mailbox} others may watch: how full it is, and when it has drained. Internal:
+ * it lets `InboundRequests` stop reading a connection while an endpoint has too much waiting.
+ */
+export interface MailboxBacklog {
+  /** The number of messages waiting. */
+  readonly size: number;
+  /**
+   * Calls `callback` once, as soon as at most `size` messages wait (or the mailbox is
+   * released): at once if that is already so, otherwise when a delivery ends. It costs nothing
+   * while no one waits. `callback` must not throw.
+   */
+  whenAtMost(size: number, callback: () => void): void;
+}
+
+/** A caller of {@link Mailbox.whenAtMost} still waiting. */
+interface DrainWaiter {
+  readonly size: number;
+  readonly callback: () => void;
+}
+
+/**
  * An endpoint's mailbox. Messages wait here and the actor is only woken: one delivery handles
  * a whole batch, one message at a time and in order. nact costs a macrotask per message; a
  * batch pays it once for up to `maxBatch` messages. When a batch is full, the mailbox wakes
  * its actor again and returns: what happens next (delivery in the same microtask drain, or in
- * a later macrotask) is the owner's scheduling, see `deliveryScheduler`.
+ * a later macrotask) is the owner's scheduling, see `deliveryScheduler`. Who waits for it to
+ * drain ({@link whenAtMost}) is checked when a delivery ends: per batch, not per message.
  */
-export class Mailbox<TMessage> {
+export class Mailbox<TMessage> implements MailboxBacklog {
   private messages: (TMessage | undefined)[] = [];
   private head = 0;
   private wakeUpPending = false;
+  /** Who waits for the mailbox to drain; checked when a delivery ends, and only if set. */
+  private waiters: DrainWaiter[] | undefined;
+  private released = false;
 
   /**
    * @param owner - Wakes the actor and processes messages.
@@ -57,16 +82,50 @@ export class Mailbox<TMessage> {
         // lasts: this alone does not give the event loop (I/O, timers) a turn.
         this.compact();
         this.owner.wakeUp();
+        if (this.waiters !== undefined) this.notifyWaiters();
         return;
       }
       const message = this.messages[this.head] as TMessage;
       this.messages[this.head++] = undefined;
       const hold = this.owner.process(message);
-      if (hold !== undefined) return hold.then(() => this.deliver());
+      if (hold !== undefined) {
+        const rest = hold.then(() => this.deliver());
+        if (this.waiters !== undefined) this.notifyWaiters();
+        return rest;
+      }
     }
     this.messages = [];
     this.head = 0;
     this.wakeUpPending = false;
+    if (this.waiters !== undefined) this.notifyWaiters();
+  }
+
+  /** @see MailboxBacklog.whenAtMost */
+  whenAtMost(size: number, callback: () => void): void {
+    if (this.released || this.size <= size) {
+      callback();
+      return;
+    }
+    (this.waiters ??= []).push({ size, callback });
+  }
+
+  /**
+   * Releases every waiter of {@link whenAtMost} now, and later ones at once: the mailbox's
+   * endpoint has terminated, so it is to be waited for no more.
+   */
+  release(): void {
+    this.released = true;
+    if (this.waiters !== undefined) this.notifyWaiters();
+  }
+
+  /** Calls back, and forgets, the waiters whose size has been reached. */
+  private notifyWaiters(): void {
+    const waiters = this.waiters as DrainWaiter[];
+    const size = this.released ? Number.NEGATIVE_INFINITY : this.size;
+    const due = waiters.filter((waiter) => size <= waiter.size);
+    if (due.length === 0) return;
+    this.waiters = due.length === waiters.length ? undefined : waiters.filter((waiter) => size > waiter.size);
+    for (const waiter of due) waiter.callback();
   }
 
   private compact(): void {

@@ -27,7 +27,7 @@ import type { EndpointActorHost } from './EndpointActorHost';
 import { FencedEndpointActor } from './FencedEndpointActor';
 import { LocalInvoker } from './LocalInvoker';
 import { LazyFuture } from './LazyFuture';
-import { Mailbox, type MailboxOwner } from './Mailbox';
+import { Mailbox, type MailboxBacklog, type MailboxOwner } from './Mailbox';
 import { scheduleDelivery, type DeliveryTarget } from './deliveryScheduler';
 import { isInTurnOf } from './mainThread';
 import { OneShotReply } from './OneShotReply';
@@ -82,6 +82,8 @@ export class NactRpcServer
   readonly endpointId: string;
   /** The endpoint's nact actor: where plain nact actors send their {@link ActorInvocation}s. */
   readonly actorRef: Ref<ActorInvocation>;
+  /** Internal, for `InboundRequests`: how many messages wait in the mailbox, and when it drains. */
+  readonly backlog: MailboxBacklog;
   private readonly hostname: string;
   private readonly context: RuntimeContext;
   private readonly hooks: EndpointHooks;
@@ -105,7 +107,7 @@ export class NactRpcServer
     // As Flink starts a FencedPekkoRpcActor for a FencedRpcEndpoint: only fenced endpoints check tokens.
     const Actor = options.hooks.fenced ? FencedEndpointActor : EndpointActor;
     this.actor = new Actor(options.endpoint, options.hooks, options.context, this, this);
-    this.mailbox = new Mailbox<MailboxMessage>(this, MAX_BATCH);
+    this.backlog = this.mailbox = new Mailbox<MailboxMessage>(this, MAX_BATCH);
     this.actorRef = options.spawnActor(options.hooks.endpointId);
   }
 
@@ -268,6 +270,7 @@ export class NactRpcServer
   private receive(message: MailboxMessage): void | Promise<void> {
     if (message === REAP) {
       stop(this.actorRef);
+      this.mailbox.release();
       this.owner.endpointReaped(this);
       this.termination.settle(this.terminationFailure);
       return;

@@ -126,9 +126,10 @@ export class NactRpcService implements RpcService {
         remoteErrorStacks: this.options.remoteErrorStacks,
       },
       this.endpoints.get,
+      this.options.transport.maxInboundBacklog,
     );
     // The transport gets the inbound side, not the service: its callbacks stay off the public type.
-    this.transport = new TcpTransport(this.inbound, this.options.transport);
+    this.transport = new TcpTransport(this.inbound, this.options.transport, this.options.security);
     this.actors = new ServiceActors({
       system: options.system,
       parent: options.parent,

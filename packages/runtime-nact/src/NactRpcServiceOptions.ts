@@ -7,9 +7,14 @@ import {
   type Logger,
   type RemoteErrorStacks,
 } from '@nact-rpc/core';
-import type { ListenOptions, TransportOptions } from '@nact-rpc/transport';
+import type { ListenOptions, SecurityOptions, TransportOptions } from '@nact-rpc/transport';
 import { REMOTE_ERROR_STACKS, type Resolved } from '@nact-rpc/core/internal';
-import { resolveTransportOptions, type ResolvedTransportOptions } from '@nact-rpc/transport/internal';
+import {
+  resolveSecurityOptions,
+  resolveTransportOptions,
+  type ResolvedSecurity,
+  type ResolvedTransportOptions,
+} from '@nact-rpc/transport/internal';
 
 /** Options of a {@link NactRpcService}. */
 export interface NactRpcServiceOptions {
@@ -55,6 +60,13 @@ export interface NactRpcServiceOptions {
   /** Frame size, timeouts, heartbeats and reconnection of remote calls. */
   readonly transport?: TransportOptions | undefined;
   /**
+   * TLS (mutual by default) and shared-secret authentication of the associations with other
+   * services, both those this service accepts and those it opens. Without authentication a
+   * listening service binds to 127.0.0.1 unless told otherwise, and warns when told otherwise.
+   * See docs/security.md.
+   */
+  readonly security?: SecurityOptions | undefined;
+  /**
    * Embeds the service in a nact actor system its user already started with nact's `start()`:
    * the service's supervisor actor (and the endpoint actors under it) run there, closing the
    * service stops only them, and stopping the system closes the service. Default: the service
@@ -70,10 +82,11 @@ export interface NactRpcServiceOptions {
 
 /** {@link NactRpcServiceOptions} with every default applied. */
 export type ResolvedNactRpcServiceOptions = Resolved<
-  Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'system' | 'parent'>
+  Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'security' | 'system' | 'parent'>
 > & {
   readonly listen: ListenOptions | undefined;
   readonly transport: ResolvedTransportOptions;
+  readonly security: ResolvedSecurity;
 };
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
@@ -86,7 +99,7 @@ const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
  * services: `listen` is refused there ({@link NactRpcService.create} makes a service listen,
  * since binding is asynchronous, and checks `listen` when it binds).
  * @throws RpcInvalidOptionError naming the option that is wrong (`name`, `askTimeoutMs`,
- *   `codec`, `logger`, `remoteErrorStacks`, `transport.maxFrameSize`, `listen`, …), the value received and what
+ *   `codec`, `logger`, `remoteErrorStacks`, `transport.maxFrameSize`, `security.tls`, `listen`, …), the value received and what
  *   is accepted.
  */
 export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNactRpcServiceOptions {
@@ -132,6 +145,7 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
     remoteErrorStacks: remoteErrorStacks(options),
     listen: options.listen,
     transport: resolveTransportOptions(options.transport),
+    security: resolveSecurityOptions(options.security),
   };
 }
 

@@ -27,7 +27,7 @@ export async function connectRemote(
   fencingToken: FencingToken | undefined,
 ): Promise<GatewayOf<AnyProtocol>> {
   const { pendingCalls, codec } = host;
-  const peer = transport.peer(address.host, address.port);
+  const peer = transport.peer(address.host, address.port, address.tls === true);
   const target = `handshake ${protocol.name}`;
   /** Sends the endpoint handshake on `association` (via the peer's queue if none is given). */
   const handshake = async (association?: Association): Promise<string> => {

@@ -42,10 +42,19 @@ async function eventually(condition: () => boolean): Promise<void> {
   }
 }
 
-describe('one association per pair of services', () => {
+/** The secret the services of these tests share: a peer proves who it is, so its connection may be shared. */
+const SECRET = 'association-per-pair-test-secret';
+
+describe('one association per pair of services that authenticate each other', () => {
   const services: NactRpcService[] = [];
   const listen = async (name: string, port = 0, logger = new RecordingLogger()): Promise<NactRpcService> => {
-    const service = await NactRpcService.create({ name, listen: { port }, logger, askTimeoutMs: 3_600_000 });
+    const service = await NactRpcService.create({
+      name,
+      listen: { port },
+      logger,
+      askTimeoutMs: 3_600_000,
+      security: { sharedSecret: SECRET },
+    });
     services.push(service);
     return service;
   };
@@ -127,6 +136,7 @@ describe('one association per pair of services', () => {
       name: 'server',
       listen: { port: 0, externalHost: '127.0.0.1', externalPort: port },
       logger: new RecordingLogger(),
+      security: { sharedSecret: SECRET },
     });
     services.push(restarted);
     await new EchoEndpoint(restarted, 'echo').start();
@@ -164,5 +174,31 @@ describe('one association per pair of services', () => {
     const restarted = await listen('server', port);
     await new OtherEndpoint(restarted, 'echo').start();
     await expect(echo.echo('2')).rejects.toBeInstanceOf(HandshakeError);
+  });
+});
+
+describe('services that do not authenticate each other', () => {
+  const services: NactRpcService[] = [];
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((service) => service.closeAsync()));
+  });
+
+  test("never send calls on a connection the peer opened: its hello proves nothing, so each side dials the other's address", async () => {
+    for (const name of ['alpha', 'beta']) {
+      services.push(await NactRpcService.create({ name, listen: { port: 0 }, logger: new RecordingLogger() }));
+    }
+    const [alpha, beta] = services as [NactRpcService, NactRpcService];
+    const alphaEcho = new EchoEndpoint(alpha, 'echo');
+    const betaEcho = new EchoEndpoint(beta, 'echo');
+    await Promise.all([alphaEcho.start(), betaEcho.start()]);
+    const toBeta = await alpha.connect(betaEcho.getAddress(), EchoProtocol);
+    expect(await toBeta.echo('1')).toBe('1 from beta');
+    // Beta knows alpha only from the connection alpha opened: it is not in beta's peer table.
+    expect(transportOf(beta).peerCount()).toBe(0);
+    const toAlpha = await beta.connect(alphaEcho.getAddress(), EchoProtocol);
+    expect(await toAlpha.echo('2')).toBe('2 from alpha');
+    // Each side dialled the other: two connections, each carrying its opener's calls.
+    expect(transportOf(alpha).usableAssociationCount()).toBe(2);
+    expect(transportOf(beta).usableAssociationCount()).toBe(2);
   });
 });

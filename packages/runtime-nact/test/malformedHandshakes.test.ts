@@ -5,6 +5,7 @@ import { protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import {
   encodeHello,
+  encodeHelloReject,
   encodeRequestHeader,
   encodeSignal,
   FRAME_HEADER_BYTES,
@@ -97,18 +98,22 @@ describe('input that does not follow the protocol', () => {
     expect(logger.find('warn', 'Refused a malformed handshake')).toHaveLength(malformedHandshakes.length);
   });
 
-  test('a malformed hello closes only that connection, with one protocol error naming the field', async () => {
+  test('a malformed hello is answered with a HelloReject naming the field, and closes only that connection', async () => {
     const gateway = await client.connect(endpoint.getAddress(), Adder);
     const socket = connect(server.getPort(), '127.0.0.1');
     socket.on('error', () => undefined);
     await once(socket, 'connect');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
     const closed = once(socket, 'close');
     socket.write(frame(encodeHello(WireKind.Hello, { ...HELLO, maxFrameSize: 0 })));
     await closed;
+    const reason = 'protocol error: malformed hello: maxFrameSize is 0, not a positive integer';
+    expect(Buffer.concat(received)).toEqual(frame(encodeHelloReject(reason)));
     expect(await gateway.add(1, 1)).toBe(2);
-    const protocolErrors = logger.find('error', 'Protocol error');
-    expect(protocolErrors).toHaveLength(1);
-    expect(protocolErrors[0]?.message).toContain('malformed hello: maxFrameSize is 0, not a positive integer');
+    const refusals = logger.find('warn', 'Refused an association');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]?.message).toContain(reason);
     expect(logger.find('error', 'Internal error')).toEqual([]);
   });
 

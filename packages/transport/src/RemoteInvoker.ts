@@ -75,8 +75,9 @@ export class RemoteInvoker implements GatewayInvoker {
   tell(methodName: string, method: TellMethod<never>, args: unknown[]): void {
     const { target, header } = this.frameOf(methodName);
     const encoded = this.encodeArgs(target, header, method.local, args);
+    const { tellLosses } = this.target.peer;
     if (!encoded.ok) {
-      this.host.logger.error(`Dropped tell ${target} to ${this.address}: ${encoded.reason}`, { error: encoded.error });
+      tellLosses.dropped('unsendable', `Dropped tell ${target} to ${this.address}: ${encoded.reason}`, encoded.error);
       return;
     }
     const encodedArgs = encoded.bytes;
@@ -89,7 +90,9 @@ export class RemoteInvoker implements GatewayInvoker {
       callId: 0,
       target,
       send: (opened) => opened.sendRequest(0, header, encodedArgs, target),
-      fail: (error, reason) => this.host.logger.warn(`Dropped tell ${target} to ${this.address}: ${reason}`, { error }),
+      // Counted, and logged once per burst: a reconnection that drops many tells is not a flood.
+      fail: (error, reason, loss) =>
+        tellLosses.dropped(loss, `Dropped tell ${target} to ${this.address}: ${reason}`, error),
     });
   }
 
@@ -143,7 +146,7 @@ export class RemoteInvoker implements GatewayInvoker {
     this.target.peer.send({
       callId: message.callId,
       target: message.target,
-      fail: (error, reason) => message.fail(error, reason),
+      fail: (error, reason, loss) => message.fail(error, reason, loss),
       send: (association) => {
         const rehandshake = this.target.rehandshake;
         if (this.rehandshaking !== undefined) this.afterRehandshake(message);
@@ -155,7 +158,7 @@ export class RemoteInvoker implements GatewayInvoker {
                 this.incarnation = incarnation;
                 this.target.peer.send(message);
               },
-              (error: Error) => message.fail(error, error.message),
+              (error: Error) => message.fail(error, error.message, 'notConnected'),
             ),
           );
         }
@@ -170,7 +173,7 @@ export class RemoteInvoker implements GatewayInvoker {
         ...message,
         send: (association) => {
           if (this.incarnationMatches(association)) message.send(association);
-          else message.fail(this.staleHandshake(), 'the endpoint handshake could not be made again.');
+          else message.fail(this.staleHandshake(), 'the endpoint handshake could not be made again.', 'notConnected');
         },
       });
     this.waitFor((this.rehandshaking ?? Promise.resolve()).then(send));

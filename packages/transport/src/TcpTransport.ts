@@ -1,9 +1,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { RpcInvalidOptionError } from '@nact-rpc/core';
+import { checkServerIdentity } from 'node:tls';
 import { hostname as machineHostname } from 'node:os';
 import { Association } from './association/Association';
 import { Peer } from './association/Peer';
 import { bindError } from './bindError';
+import { isLoopbackAddress } from './isLoopbackAddress';
+import { ConnectionGate } from './security/ConnectionGate';
+import { RefusalLog } from './security/RefusalLog';
+import { resolveSecurityOptions, type ResolvedSecurity } from './security/SecurityOptions';
 import { resolveListenOptions, type ListenOptions } from './ListenOptions';
+import { TellLosses, type TransportStats } from './TellLosses';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './TransportOptions';
 import type { TransportHost } from './TransportHost';
 import { WIRE_MAGIC, WIRE_VERSION, type HelloBody, type WireAddress } from './wire/WireMessage';
@@ -24,12 +31,26 @@ export class TcpTransport {
   private readonly requestedPeers = new Set<string>();
   private readonly associations = new Set<Association>();
   private closed = false;
+  /** The tells this transport could not deliver: counted, and logged without a flood. */
+  private readonly tellLosses: TellLosses;
 
+  private readonly refusals: RefusalLog;
+  private readonly gate: ConnectionGate;
+
+  /**
+   * @param security - TLS and authentication (see `resolveSecurityOptions`); default none.
+   */
   constructor(
     private readonly host: TransportHost,
     options: TransportOptions = {},
+    private readonly security: ResolvedSecurity = resolveSecurityOptions(),
   ) {
     this.options = resolveTransportOptions(options);
+    this.refusals = new RefusalLog(host.logger);
+    this.gate = new ConnectionGate(this.options, security, this.refusals, (socket, connectedAt) =>
+      this.associate('inbound', socket, connectedAt),
+    );
+    this.tellLosses = new TellLosses(host.logger);
   }
 
   /**
@@ -41,6 +62,12 @@ export class TcpTransport {
    */
   async listen(listen?: ListenOptions): Promise<WireAddress> {
     const { host: bindHost, portSpec, ports, externalHost, externalPort } = resolveListenOptions(listen);
+    if (this.security.tls !== undefined && this.security.tls.pems.cert === undefined) {
+      throw new RpcInvalidOptionError(
+        'Invalid security.tls: a service that listens with TLS needs its key and cert; only ca was given.',
+        { option: 'security.tls.cert' },
+      );
+    }
     let failure: { port: number; error: unknown } | undefined;
     for (const port of ports) {
       try {
@@ -59,7 +86,15 @@ export class TcpTransport {
     this.external = {
       host: externalHost ?? (wildcard ? machineHostname() : bindHost),
       port: externalPort ?? this.boundPort,
+      ...(this.security.tls === undefined ? {} : { tls: true }),
     };
+    if (!this.security.authenticatesPeers && !isLoopbackAddress(bindHost) && bindHost !== 'localhost') {
+      this.host.logger.warn(
+        `Service ${this.host.serviceName} listens on ${bindHost}:${this.boundPort} without authentication: anyone who ` +
+          `can reach that port can call every endpoint. Configure security.sharedSecret or mutual TLS ` +
+          `(security.tls), or listen on 127.0.0.1. See docs/security.md.`,
+      );
+    }
     return this.external;
   }
 
@@ -88,17 +123,41 @@ export class TcpTransport {
     return this.peers.size;
   }
 
-  /** The peer at `host:port`, created on first use; it stays in the peer table. */
-  peer(host: string, port: number): Peer {
-    this.requestedPeers.add(`${host}:${port}`);
-    return this.peerAt(host, port);
+  /**
+   * What the transport counted since it was created (the tells it could not deliver, by
+   * reason): the hook for metrics. A snapshot; every count only grows.
+   */
+  stats(): TransportStats {
+    return this.tellLosses.stats();
   }
 
-  private peerAt(host: string, port: number): Peer {
-    const key = `${host}:${port}`;
+  /**
+   * The peer at `host:port` (over TLS with `tls`), created on first use; it stays in the peer
+   * table.
+   */
+  peer(host: string, port: number, tls = false): Peer {
+    this.requestedPeers.add(peerKey(host, port, tls));
+    return this.peerAt(host, port, tls);
+  }
+
+  /** Test-visible, not for runtime use: accepted connections open now, and those still opening. */
+  connectionCounts(): { connections: number; unauthenticated: number } {
+    return this.gate.counts();
+  }
+
+  private peerAt(host: string, port: number, tls: boolean): Peer {
+    const key = peerKey(host, port, tls);
     let peer = this.peers.get(key);
     if (peer === undefined) {
-      peer = new Peer(host, port, this.host, this.options, (socket) => this.associate('outbound', socket));
+      peer = new Peer(
+        host,
+        port,
+        this.host,
+        this.options,
+        (socket) => this.associate('outbound', socket),
+        this.tellLosses,
+        tls ? { context: this.security.tls?.context } : undefined,
+      );
       if (this.closed) peer.close();
       this.peers.set(key, peer);
     }
@@ -123,6 +182,8 @@ export class TcpTransport {
       serverClosed,
       ...associations.map((association) => association.whenSocketClosed(this.options.connectTimeoutMs)),
     ]);
+    this.tellLosses.flush();
+    this.refusals.flush();
   }
 
   private bind(host: string, port: number): Promise<number> {
@@ -144,33 +205,32 @@ export class TcpTransport {
       socket.destroy();
       return;
     }
-    this.associate('inbound', socket);
+    this.gate.accept(socket);
   }
 
-  private associate(role: 'inbound' | 'outbound', socket: Socket): Association {
-    const association = new Association(
-      role,
-      socket,
-      this.host,
-      this.options,
-      this.localHello(),
-      {
+  private associate(role: 'inbound' | 'outbound', socket: Socket, connectedAt?: number): Association {
+    const association = new Association(role, socket, this.host, this.options, {
+      localHello: this.localHello(),
+      events: {
         opened: (opened) => this.opened(opened),
         closed: (closedAssociation, reason, clean) => this.associationClosed(closedAssociation, reason, clean),
         retiring: (retired) => this.release(retired),
+        tellDropped: (reason, line) => this.tellLosses.dropped(reason, line),
       },
-      () => undefined,
-    );
+      security: this.security,
+      connectedAt,
+      logRefusal: role === 'inbound' ? (line) => this.refusals.refused(line) : undefined,
+    });
     this.associations.add(association);
     void association.whenSocketClosed().then(() => this.associations.delete(association));
     return association;
   }
 
   private opened(association: Association): void {
-    const peerAddress = association.getPeer()?.address;
-    if (association.role === 'inbound' && peerAddress !== undefined && !this.closed) {
+    const claimed = association.getPeer()?.address;
+    if (association.role === 'inbound' && claimed !== undefined && !this.closed && provesAddress(association, claimed)) {
       // Calls to the peer's address reuse the connection it opened: one per pair of services.
-      this.peerAt(peerAddress.host, peerAddress.port).adopt(association);
+      this.peerAt(claimed.host, claimed.port, claimed.tls === true).adopt(association);
     }
   }
 
@@ -184,7 +244,8 @@ export class TcpTransport {
 
   private associationClosed(association: Association, reason: string, clean: boolean): void {
     this.release(association);
-    const message = `The association with ${association.describePeer()} ended: ${reason}`;
+    const lost = this.tellLosses.connectionLost(association.getUndeliveredTells());
+    const message = `The association with ${association.describePeer()} ended: ${reason}${lost}`;
     if (clean || this.closed) this.host.logger.info(message);
     else this.host.logger.warn(message);
   }
@@ -200,4 +261,25 @@ export class TcpTransport {
       maxFrameSize: this.options.maxFrameSize,
     };
   }
+}
+
+/** The key of a peer in the peer table: a TLS address and a plain one on the same port are different peers. */
+function peerKey(host: string, port: number, tls: boolean): string {
+  return `${tls ? 'tls' : 'tcp'}://${host}:${port}`;
+}
+
+/**
+ * Whether the peer of an inbound association proved that it is the service at the address its
+ * hello claims, so that this side's calls to that address may travel on the connection it
+ * opened. A hello alone proves nothing: without authentication, calls to an address always go
+ * on a connection this side opened to it. The shared secret proves membership of the
+ * deployment, whose services are trusted to say where they listen; a certificate must be valid
+ * for the claimed host, as it would have to be had this side connected there. The connection
+ * must be TLS exactly when the claimed address is.
+ */
+function provesAddress(association: Association, claimed: WireAddress): boolean {
+  if ((claimed.tls === true) !== association.isEncrypted()) return false;
+  const { proof, certificate } = association.getIdentity();
+  if (proof === 'secret') return true;
+  return proof === 'certificate' && certificate !== undefined && checkServerIdentity(claimed.host, certificate) === undefined;
 }

@@ -7,4 +7,6 @@
  */
 export type { ListenOptions } from './TcpTransport';
 export type { TransportOptions } from './TransportOptions';
+export type { TransportStats, TellLossReason } from './TellLosses';
 export type { PortSpec } from './parsePortSpec';
+export type { SecurityOptions, TlsOptions, Pem } from './security/SecurityOptions';

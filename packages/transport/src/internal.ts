@@ -14,11 +14,27 @@ export {
   type AssociationRole,
   type AssociationState,
   type AssociationEvents,
+  type AssociationSetup,
 } from './association/Association';
 export { Peer, type OutboundMessage } from './association/Peer';
 export { FrameDecoder, FrameTooLargeError } from './framing/FrameDecoder';
 export { FrameWriter, type ByteSink } from './framing/FrameWriter';
+export { describeOverflow, type OutputBound } from './framing/OutputBound';
+export { TellBatches } from './framing/TellBatches';
+export { TellLosses } from './TellLosses';
 export { parsePortSpec } from './parsePortSpec';
+export {
+  resolveSecurityOptions,
+  MIN_SECRET_BYTES,
+  type ResolvedSecurity,
+  type SecurityOptions,
+  type TlsOptions,
+  type Pem,
+} from './security/SecurityOptions';
+export { SecretProof, newNonce, NONCE_BYTES, PROOF_BYTES, type ProofRole } from './security/SecretProof';
+export { certificateNames, checkCertificateNames } from './security/certificateNames';
+export { type PeerIdentity } from './association/AssociationOpening';
+export { MAX_OPENING_FRAME_BYTES } from './association/AssociationInbound';
 export { isLoopbackAddress } from './isLoopbackAddress';
 export {
   WIRE_MAGIC,
@@ -36,8 +52,10 @@ export {
 } from './wire/WireMessage';
 export { decodeWireMessage } from './wire/decodeWireMessage';
 export {
+  encodeAuth,
   encodeHandshake,
   encodeHello,
+  encodeHelloReject,
   encodeRequestHeader,
   encodeResponseHeader,
   encodeSignal,

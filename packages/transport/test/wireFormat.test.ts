@@ -203,7 +203,7 @@ describe('the wire format', () => {
       expect(decodeError(Buffer.alloc(0)).message).toContain('empty');
     });
 
-    test.each([0, 4, 12, 22, 32, 41, 99, 255])('an unknown frame kind %i', (kind) => {
+    test.each([0, 5, 12, 22, 32, 41, 99, 255])('an unknown frame kind %i', (kind) => {
       expect(decodeError(Buffer.of(kind, 0, 0, 0, 1)).message).toContain(`unknown frame kind ${kind}`);
     });
 

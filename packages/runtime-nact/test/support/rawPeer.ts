@@ -59,15 +59,10 @@ export async function rawPeer(port: number): Promise<RawPeer> {
     onHandshake: () => undefined,
   };
   const events = { opened: () => undefined, closed: () => undefined };
-  const association = new Association(
-    'outbound',
-    socket,
-    host,
-    resolveTransportOptions({}),
-    RAW_PEER_HELLO,
+  const association = new Association('outbound', socket, host, resolveTransportOptions({}), {
+    localHello: RAW_PEER_HELLO,
     events,
-    () => undefined,
-  );
+  });
   await association.whenOpen();
   return { association, pendingCalls, close: () => association.close('test over', true) };
 }

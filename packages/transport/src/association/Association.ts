@@ -1,17 +1,25 @@
 import type { Socket } from 'node:net';
 import { type EncodedOutcome, type ReplySink, exceedsMaxFrameSize } from '@nact-rpc/core/internal';
-import { RpcConnectionError, RpcSerializationError } from '@nact-rpc/core';
+import { RpcConnectionError } from '@nact-rpc/core';
 import { FrameWriter } from '../framing/FrameWriter';
+import { describeOverflow } from '../framing/OutputBound';
 import { isLoopbackAddress } from '../isLoopbackAddress';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
-import { encodeHandshake, encodeHello, encodeHelloReject, encodeSignal, requestFrameBytes } from '../wire/wireFormat';
-import { WireKind, type HelloBody, type WireMessage } from '../wire/WireMessage';
+import { encodeHandshake, encodeSignal, requestFrameBytes } from '../wire/wireFormat';
+import { WireKind, type HelloBody } from '../wire/WireMessage';
 import { AssociationHeartbeat } from './AssociationHeartbeat';
 import { AssociationInbound } from './AssociationInbound';
+import { AssociationOpening, type PeerIdentity } from './AssociationOpening';
 import { AssociationReplies } from './AssociationReplies';
 import { AssociationRetirement } from './AssociationRetirement';
-import { checkHello } from './checkHello';
+import type { AssociationEvents, AssociationSetup } from './AssociationSetup';
+import { OpenWaiters } from './OpenWaiters';
+import { ReadPause } from './ReadPause';
+import { refuseOversizedRequest } from './refuseOversizedRequest';
+import { endOnceSent, whenSocketClosed } from './socketClosing';
+
+export type { AssociationEvents, AssociationSetup } from './AssociationSetup';
 import { InFlightAsks } from './InFlightAsks';
 
 /** Who opened the connection. */
@@ -20,19 +28,9 @@ export type AssociationRole = 'outbound' | 'inbound';
 /** The lifecycle of an association. */
 export type AssociationState = 'opening' | 'open' | 'closed';
 
-/** What an association reports to the transport that owns it. */
-export interface AssociationEvents {
-  /** The hello exchange succeeded; requests may flow. */
-  opened(association: Association): void;
-  /** The connection ended, cleanly (`clean`) or not; called once. */
-  closed(association: Association, reason: string, clean: boolean): void;
-  /** The association takes no new requests (it is retiring); it closes once both sides are done. */
-  retiring?(association: Association): void;
-}
-
 /**
- * One TCP connection between two services, shared by all their endpoints: the hello
- * exchange (checked by {@link checkHello}), the asks in flight on it, what arrives on it
+ * One TCP connection between two services, shared by all their endpoints: its opening
+ * (hello exchange and authentication, {@link AssociationOpening}), the asks in flight on it, what arrives on it
  * ({@link AssociationInbound}) and the answers it carries back ({@link AssociationReplies});
  * its {@link AssociationHeartbeat} notices a dead peer. When it ends, every ask still in
  * flight on it fails at once with `RecipientUnreachableError`.
@@ -42,10 +40,17 @@ export class Association {
   private readonly writer: FrameWriter;
   private readonly inFlight: InFlightAsks;
   private peer: HelloBody | undefined;
+  private identity: PeerIdentity = { proof: 'none', certificate: undefined };
+  private readonly opening: AssociationOpening;
+  private readonly events: AssociationEvents;
+  private readonly logRefusal: (line: string) => void;
   private readonly heartbeat: AssociationHeartbeat;
+  private readonly readPause: ReadPause;
   private closeReason: string | undefined;
+  /** The tells it could not deliver, once it has ended uncleanly (see `FrameWriter.close`). */
+  private undeliveredTells = 0;
   private readonly retirement: AssociationRetirement;
-  private readonly openWaiters: { resolve: () => void; reject: (error: RpcConnectionError) => void }[] = [];
+  private readonly openWaiters = new OpenWaiters();
 
   /** Where answers to requests whose results the endpoint already encoded go. */
   readonly encodedReplies: ReplySink<EncodedOutcome>;
@@ -57,14 +62,21 @@ export class Association {
     private readonly socket: Socket,
     private readonly host: TransportHost,
     private readonly options: ResolvedTransportOptions,
-    private readonly localHello: HelloBody,
-    private readonly events: AssociationEvents,
-    /** Checks a peer's hello: a reason to refuse it, or `undefined`. */
-    private readonly validatePeer: (peer: HelloBody) => string | undefined,
+    setup: AssociationSetup,
   ) {
+    this.events = setup.events;
+    this.logRefusal = setup.logRefusal ?? ((line) => host.logger.warn(line));
     this.inFlight = new InFlightAsks(host.pendingCalls);
-    this.writer = new FrameWriter(socket, () => this.heartbeat.sent());
-    this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger);
+    this.writer = new FrameWriter(socket, () => this.heartbeat.sent(), {
+      maxOutputBytes: options.maxOutputBytes,
+      onOverflow: (waiting) => this.close(describeOverflow(waiting, options.maxOutputBytes), false),
+    });
+    this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger, setup.connectedAt);
+    this.readPause = new ReadPause(socket, this.heartbeat, host.logger, () => this.describePeer());
+    this.opening = new AssociationOpening(role, socket, this.writer, setup, {
+      opened: (peer, identity) => this.opened(peer, identity),
+      refused: (reason, byPeer) => this.refused(reason, byPeer),
+    });
     this.retirement = new AssociationRetirement(
       {
         inFlight: () => this.inFlight.size,
@@ -88,7 +100,7 @@ export class Association {
       heartbeat: this.heartbeat,
       retirement: this.retirement,
       maxFrameSize: options.maxFrameSize,
-      onHello: (message) => this.handleHello(message),
+      opening: this.opening,
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => inbound.receive(chunk));
@@ -97,7 +109,7 @@ export class Association {
       const clean = this.retirement.peerSaidGoodbye;
       this.end(clean ? `${this.describePeer()} closed the connection` : 'the connection was closed', clean);
     });
-    if (role === 'outbound') this.writer.write(encodeHello(WireKind.Hello, localHello));
+    this.opening.start();
   }
 
   /** The current state. */
@@ -127,12 +139,10 @@ export class Association {
 
   /** A readable name of the peer, for messages. */
   describePeer(): string {
-    const peer = this.peer;
-    if (peer === undefined) return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
-    return (
-      `service ${peer.serviceName}` +
-      (peer.address === undefined ? '' : ` at ${peer.address.host}:${peer.address.port}`)
-    );
+    const { peer, socket } = this;
+    if (peer === undefined) return `${socket.remoteAddress}:${socket.remotePort}`;
+    const at = peer.address === undefined ? '' : ` at ${peer.address.host}:${peer.address.port}`;
+    return `service ${peer.serviceName}${at}`;
   }
 
   /** Whether the peer is connected over a loopback address (it runs on this machine). */
@@ -154,17 +164,8 @@ export class Association {
   sendRequest(callId: number, header: Uint8Array, args: Uint8Array, target: string): void {
     const size = requestFrameBytes(header, args);
     if (exceedsMaxFrameSize(size, this.peerMaxFrameSize())) {
-      const overLimit = `is ${size} bytes, over the maximum frame size of ${this.peerMaxFrameSize()} bytes`;
-      if (callId !== 0) {
-        this.host.pendingCalls.fail(
-          callId,
-          new RpcSerializationError(`The request ${target} ${overLimit} of ${this.describePeer()}.`),
-        );
-      } else {
-        this.host.logger.error(
-          `Dropped tell ${target} to ${this.describePeer()}: the request ${overLimit} it accepts.`,
-        );
-      }
+      const peer = { maxFrameSize: this.peerMaxFrameSize(), name: this.describePeer() };
+      refuseOversizedRequest({ callId, size, target }, peer, this.host, this.events);
       return;
     }
     // An ask that already ended (it timed out) is not sent: its answer would complete nothing.
@@ -200,49 +201,64 @@ export class Association {
     if (this.state === 'open') return Promise.resolve();
     if (this.state === 'closed')
       return Promise.reject(new RpcConnectionError(this.closeReason ?? 'the association closed'));
-    return new Promise((resolve, reject) => this.openWaiters.push({ resolve, reject }));
+    return this.openWaiters.wait();
   }
 
-  /**
-   * Resolves when the socket has fully closed. With `destroyAfterMs`, a socket whose peer
-   * does not finish the close in that time (a stopped process) is destroyed.
-   */
+  /** Resolves when the socket has fully closed (see {@link whenSocketClosed}). */
   whenSocketClosed(destroyAfterMs?: number): Promise<void> {
-    if (this.socket.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = destroyAfterMs === undefined ? undefined : setTimeout(() => this.socket.destroy(), destroyAfterMs);
-      this.socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return whenSocketClosed(this.socket, destroyAfterMs);
   }
 
-  private handleHello(message: WireMessage): void {
-    const expected = this.role === 'inbound' ? WireKind.Hello : WireKind.HelloAccept;
-    if (message.kind === WireKind.HelloReject) {
-      this.close(`${this.describePeer()} refused the association: ${message.reason}`, false);
-      return;
-    }
-    if (message.kind !== expected || !('body' in message)) {
-      throw new Error(`expected a hello, got frame kind ${message.kind}`);
-    }
-    const reason = checkHello(message.body, this.localHello, this.validatePeer);
-    if (reason !== undefined) {
-      if (this.role === 'inbound') {
-        this.writer.write(encodeHelloReject(reason));
-        this.writer.flush();
-      }
-      this.host.logger.warn(`Refused an association with ${this.describePeer()}: ${reason}`);
-      this.close(`refused: ${reason}`, false);
-      return;
-    }
-    this.peer = message.body;
-    if (this.role === 'inbound') this.writer.write(encodeHello(WireKind.HelloAccept, this.localHello));
+  private opened(peer: HelloBody, identity: PeerIdentity): void {
+    this.peer = peer;
+    this.identity = identity;
     this.state = 'open';
     this.heartbeat.opened();
     this.events.opened(this);
-    for (const waiter of this.openWaiters.splice(0)) waiter.resolve();
+    this.openWaiters.opened();
+  }
+
+  /**
+   * The opening failed: a peer this side refused is logged, and so is a connecting peer that
+   * refused this side (it may hold a wrong secret); a refusal by the service this side
+   * connected to goes to the callers.
+   */
+  private refused(reason: string, byPeer: boolean): void {
+    if (byPeer) {
+      if (this.role === 'inbound') this.logRefusal(`${this.describePeer()} gave up the association: ${reason}`);
+      this.close(`${this.describePeer()} refused the association: ${reason}`, false);
+      return;
+    }
+    this.logRefusal(`Refused an association with ${this.describePeer()}: ${reason}`);
+    this.end(`refused: ${reason}`, false);
+    // The HelloReject is written: the connection ends once it is sent (TLS would drop it if cut).
+    endOnceSent(this.socket, this.options.connectTimeoutMs);
+  }
+
+  /**
+   * A protocol error on the connection (a malformed frame, one out of place): logged once, and
+   * the connection is cut. While the association opens, the peer is told why (HelloReject).
+   */
+  protocolError(reason: string): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'opening') {
+      this.opening.refuse(`protocol error: ${reason}`);
+      return;
+    }
+    this.host.logger.error(
+      `Protocol error on the connection with ${this.describePeer()}: ${reason}. Closing that connection.`,
+    );
+    this.close(`protocol error: ${reason}`, false);
+  }
+
+  /** Whether the connection is TLS. */
+  isEncrypted(): boolean {
+    return (this.socket as { encrypted?: boolean }).encrypted === true;
+  }
+
+  /** What the peer proved about itself when the association opened. */
+  getIdentity(): PeerIdentity {
+    return this.identity;
   }
 
   /** Marks the association closed (once) and fails what was in flight on it. */
@@ -253,9 +269,11 @@ export class Association {
     this.closeReason = reason;
     this.heartbeat.stop();
     this.retirement.stop();
-    this.writer.close();
+    const undelivered = this.writer.close();
+    this.undeliveredTells = clean ? 0 : undelivered;
+    this.readPause.ended();
     this.inFlight.failAll(this.describePeer(), reason);
-    for (const waiter of this.openWaiters.splice(0)) waiter.reject(new RpcConnectionError(reason));
+    this.openWaiters.failed(reason);
     if (wasOpen) this.events.closed(this, reason, clean);
   }
 
@@ -270,5 +288,29 @@ export class Association {
   /** Why the association closed, once it has. */
   getCloseReason(): string | undefined {
     return this.closeReason;
+  }
+
+  /** Once it has ended uncleanly: the tells written to it that it could not deliver. */
+  getUndeliveredTells(): number {
+    return this.undeliveredTells;
+  }
+
+  /**
+   * Stops reading from the connection until every pause is released by {@link resumeReading}:
+   * backpressure, while an endpoint has too many messages from peers waiting (see
+   * {@link ReadPause}). Only an open association pauses.
+   */
+  pauseReading(reason: string): void {
+    if (this.state === 'open') this.readPause.pause(reason);
+  }
+
+  /** Releases one {@link pauseReading}; reading resumes once all are. A closed association ignores it. */
+  resumeReading(): void {
+    this.readPause.resume(this.state === 'open');
+  }
+
+  /** Test-visible: whether reading is paused. */
+  isReadingPaused(): boolean {
+    return this.readPause.paused && this.state === 'open';
   }
 }

@@ -25,14 +25,17 @@ export interface HeartbeatTarget {
  *   the peer is declared dead (and the connection closed) when nothing at all has arrived for
  *   `heartbeatTimeoutMs`: any frame is a sign of life, not only a Pong.
  *
+ * While this side does not read (backpressure, see `Association.pauseReading`) nothing can
+ * arrive, so silence proves nothing: the dead-peer check and a partial frame's deadline are
+ * suspended, and both clocks start again when reading resumes. Pings still go out.
+ *
  * Traffic only records times; the timer is armed for the earliest deadline and, when it fires,
  * checks them all and arms itself again. It is re-armed early only when a partial frame's
  * deadline comes before the armed time, never per byte or per frame otherwise.
  */
 export class AssociationHeartbeat {
-  private readonly startedAt = Date.now();
-  private lastReceivedAt = this.startedAt;
-  private lastSentAt = this.startedAt;
+  private lastReceivedAt: number;
+  private lastSentAt: number;
   private helloDone = false;
   /** When the first byte of the partial frame being received arrived, or -1 if none is partial. */
   private frameStartedAt = -1;
@@ -40,13 +43,19 @@ export class AssociationHeartbeat {
   /** When the timer fires, or `Infinity` if it is not armed. */
   private armedFor = Number.POSITIVE_INFINITY;
   private stopped = false;
+  /** Whether this side has stopped reading. */
+  private paused = false;
 
   constructor(
     private readonly association: HeartbeatTarget,
     private readonly writer: FrameWriter,
     private readonly options: ResolvedTransportOptions,
     private readonly logger: Logger,
+    /** When the connection was made (a `Date.now()`): the opening deadline counts from it. */
+    private readonly startedAt: number = Date.now(),
   ) {
+    this.lastReceivedAt = startedAt;
+    this.lastSentAt = startedAt;
     this.arm(this.startedAt + options.connectTimeoutMs);
   }
 
@@ -77,6 +86,19 @@ export class AssociationHeartbeat {
     this.arm(this.nextDeadline());
   }
 
+  /** This side stopped reading: until {@link readingResumed}, the peer's silence is not held against it. */
+  readingPaused(): void {
+    this.paused = true;
+  }
+
+  /** This side reads again from `now` (a `Date.now()`): silence, and a partial frame's wait, count from now. */
+  readingResumed(now: number): void {
+    this.paused = false;
+    this.lastReceivedAt = now;
+    if (this.frameStartedAt >= 0) this.frameStartedAt = now;
+    this.arm(this.nextDeadline());
+  }
+
   /** Stops the timer, when the association has closed. */
   stop(): void {
     this.stopped = true;
@@ -97,6 +119,7 @@ export class AssociationHeartbeat {
   /** The earliest time something is due. */
   private nextDeadline(): number {
     const { options } = this;
+    if (this.paused) return this.lastSentAt + options.heartbeatIntervalMs;
     let at = this.helloDone
       ? Math.min(this.lastSentAt + options.heartbeatIntervalMs, this.lastReceivedAt + options.heartbeatTimeoutMs)
       : this.startedAt + options.connectTimeoutMs;
@@ -109,6 +132,11 @@ export class AssociationHeartbeat {
     this.armedFor = Number.POSITIVE_INFINITY;
     const now = Date.now();
     const { options } = this;
+    if (this.paused) {
+      this.ping(now);
+      this.arm(this.nextDeadline());
+      return;
+    }
     if (this.frameStartedAt >= 0 && now - this.frameStartedAt >= options.frameTimeoutMs) {
       const reason = `a frame was still incomplete ${now - this.frameStartedAt} ms after its first byte (frameTimeoutMs ${options.frameTimeoutMs})`;
       this.logger.error(
@@ -132,12 +160,17 @@ export class AssociationHeartbeat {
         this.association.close(`no heartbeat for ${silentFor} ms`, false);
         return;
       }
-      if (now - this.lastSentAt >= options.heartbeatIntervalMs) {
-        this.writer.write(encodeSignal(WireKind.Ping));
-        // The writer reports the write when it flushes; until then the Ping counts as sent.
-        this.lastSentAt = now;
-      }
+      this.ping(now);
     }
     this.arm(this.nextDeadline());
   };
+
+  /** Sends a Ping if this side has sent nothing for an interval. */
+  private ping(now: number): void {
+    if (now - this.lastSentAt >= this.options.heartbeatIntervalMs) {
+      this.writer.write(encodeSignal(WireKind.Ping));
+      // The writer reports the write when it flushes; until then the Ping counts as sent.
+      this.lastSentAt = now;
+    }
+  }
 }

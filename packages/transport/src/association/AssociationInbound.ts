@@ -6,6 +6,7 @@ import { encodeSignal, readResponse } from '../wire/wireFormat';
 import { WireKind, type WireMessage } from '../wire/WireMessage';
 import type { Association } from './Association';
 import type { AssociationHeartbeat } from './AssociationHeartbeat';
+import type { AssociationOpening } from './AssociationOpening';
 import type { AssociationRetirement } from './AssociationRetirement';
 import type { InFlightAsks } from './InFlightAsks';
 
@@ -18,9 +19,15 @@ export interface InboundWiring {
   readonly heartbeat: AssociationHeartbeat;
   readonly retirement: AssociationRetirement;
   readonly maxFrameSize: number;
-  /** Handles a frame that arrives while the association is still opening (the hello exchange). */
-  readonly onHello: (message: WireMessage) => void;
+  /** Takes the frames that arrive while the association is still opening (hello, authentication). */
+  readonly opening: AssociationOpening;
 }
+
+/**
+ * The largest frame accepted before the association is open: a hello or an Auth frame is far
+ * smaller, so a peer that has not said (or proved) who it is cannot make this side hold more.
+ */
+export const MAX_OPENING_FRAME_BYTES = 64 * 1024;
 
 /**
  * What arrives on an association: socket bytes are cut into frames, and each frame is
@@ -31,7 +38,12 @@ export class AssociationInbound {
   private readonly decoder: FrameDecoder;
 
   constructor(private readonly wiring: InboundWiring) {
-    this.decoder = new FrameDecoder(wiring.maxFrameSize);
+    this.decoder = new FrameDecoder(Math.min(MAX_OPENING_FRAME_BYTES, wiring.maxFrameSize));
+  }
+
+  /** The association opened: frames up to the maximum frame size are accepted from now on. */
+  opened(): void {
+    this.decoder.setMaxFrameSize(this.wiring.maxFrameSize);
   }
 
   /** Takes a chunk read from the socket and dispatches the frames it completes. */
@@ -44,10 +56,7 @@ export class AssociationInbound {
     try {
       frames = decoder.push(chunk, this.onFrame);
     } catch (error) {
-      wiring.host.logger.error(
-        `Protocol error on the connection with ${wiring.association.describePeer()}: ${(error as Error).message}. Closing that connection.`,
-      );
-      wiring.association.close(`protocol error: ${(error as Error).message}`, false);
+      wiring.association.protocolError((error as Error).message);
       return;
     }
     // A partial frame's deadline counts from the chunk that began it, not from later bytes.
@@ -65,15 +74,17 @@ export class AssociationInbound {
       if (wiring.retirement.retiring) wiring.retirement.settle();
       return;
     }
-    this.handle(decodeWireMessage(payload));
+    const message = decodeWireMessage(payload);
+    if (state === 'opening') {
+      wiring.opening.receive(message, payload);
+      if (wiring.association.getState() === 'open') this.opened();
+      return;
+    }
+    this.handle(message);
   };
 
   private handle(message: WireMessage): void {
     const { wiring } = this;
-    if (wiring.association.getState() === 'opening') {
-      wiring.onHello(message);
-      return;
-    }
     switch (message.kind) {
       case WireKind.Request:
         wiring.host.onRequest(wiring.association, message);

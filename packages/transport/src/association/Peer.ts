@@ -1,5 +1,7 @@
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { connect as connectTls, type SecureContext } from 'node:tls';
 import { RpcConnectionError } from '@nact-rpc/core';
+import { TellLosses, type TellLossReason } from '../TellLosses';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
 import type { Association } from './Association';
@@ -15,9 +17,9 @@ export interface OutboundMessage {
   /**
    * Called instead of `send` when the message cannot be sent: `error` for the caller of an ask,
    * `reason` for a log line that names the message and its recipient already
-   * (`Dropped tell P.m to <address>: <reason>`).
+   * (`Dropped tell P.m to <address>: <reason>`), `loss` to count a tell (see {@link TellLosses}).
    */
-  fail(error: Error, reason: string): void;
+  fail(error: Error, reason: string, loss: TellLossReason): void;
 }
 
 /**
@@ -41,11 +43,15 @@ export class Peer {
     private readonly options: ResolvedTransportOptions,
     /** Opens an outbound association on a connected socket. */
     private readonly openAssociation: (socket: Socket) => Association,
+    /** Where the tells this peer could not deliver are counted and logged, once per burst. */
+    readonly tellLosses: TellLosses = new TellLosses(transportHost.logger),
+    /** TLS, for a peer at a `nact-rpcs` address: the context of this side's key, certificate and CAs, if configured. */
+    private readonly tls: { readonly context: SecureContext | undefined } | undefined = undefined,
   ) {}
 
   /** A readable name of the peer, for messages. */
   describe(): string {
-    return `${this.host}:${this.port}`;
+    return this.tls === undefined ? `${this.host}:${this.port}` : `${this.host}:${this.port} (TLS)`;
   }
 
   /** The open association, if there is one. */
@@ -62,12 +68,13 @@ export class Peer {
     }
     if (this.closed) {
       const reason = 'this service is closed.';
-      message.fail(new RpcConnectionError(`Cannot send ${message.target} to ${this.describe()}: ${reason}`), reason);
+      const error = new RpcConnectionError(`Cannot send ${message.target} to ${this.describe()}: ${reason}`);
+      message.fail(error, reason, 'serviceClosed');
       return;
     }
     if (this.queue.length >= this.options.maxQueuedMessages) {
       const reason = `${this.queue.length} messages already wait for the connection to ${this.describe()} to open (maxQueuedMessages).`;
-      message.fail(new RpcConnectionError(`Cannot send ${message.target}: ${reason}`), reason);
+      message.fail(new RpcConnectionError(`Cannot send ${message.target}: ${reason}`), reason, 'queueFull');
       return;
     }
     this.queue.push(message);
@@ -109,7 +116,7 @@ export class Peer {
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    this.failQueue(new RpcConnectionError(`Cannot reach ${this.describe()}: this service is closed.`));
+    this.failQueue(new RpcConnectionError(`Cannot reach ${this.describe()}: this service is closed.`), 'serviceClosed');
   }
 
   private ensureConnecting(): void {
@@ -132,7 +139,10 @@ export class Peer {
         // If it lost the tie-break, the queue went to the winner already.
         const current = this.current();
         if (current !== undefined) this.flushQueue(current);
-        else this.failQueue(new RpcConnectionError(`The connection to ${this.describe()} closed as it opened.`));
+        else {
+          const error = new RpcConnectionError(`The connection to ${this.describe()} closed as it opened.`);
+          this.failQueue(error, 'notConnected');
+        }
       },
       (error: Error) => {
         this.connecting = false;
@@ -143,7 +153,7 @@ export class Peer {
         this.nextAttemptAt = Date.now() + this.backoffMs;
         // The error names the peer already: "Could not connect to the service at host:port: …".
         this.transportHost.logger.info(`${error.message}. The next attempt waits ${this.backoffMs} ms.`);
-        this.failQueue(error);
+        this.failQueue(error, 'notConnected');
       },
     );
   }
@@ -151,7 +161,7 @@ export class Peer {
   /** Opens a TCP connection and an association on it, within the connect timeout. */
   private connect(): Promise<Association> {
     return new Promise<Association>((resolve, reject) => {
-      const socket = connectTcp({ host: this.host, port: this.port });
+      const socket = this.dial();
       let association: Association | undefined;
       const fail = (reason: string): void => {
         clearTimeout(timer);
@@ -163,9 +173,9 @@ export class Peer {
         this.options.connectTimeoutMs,
       );
       socket.once('error', (error) => {
-        if (association === undefined) fail(error.message);
+        if (association === undefined) fail(this.explain(error));
       });
-      socket.once('connect', () => {
+      socket.once(this.tls === undefined ? 'connect' : 'secureConnect', () => {
         const opened = this.openAssociation(socket);
         association = opened;
         opened.whenOpen().then(
@@ -179,6 +189,27 @@ export class Peer {
     });
   }
 
+  /** A socket connecting to the peer: TLS for a `nact-rpcs` address (with the host's name checked), TCP otherwise. */
+  private dial(): Socket {
+    if (this.tls === undefined) return connectTcp({ host: this.host, port: this.port });
+    return connectTls({
+      host: this.host,
+      port: this.port,
+      secureContext: this.tls.context,
+      // SNI takes host names only; the certificate is checked against the host either way.
+      ...(isIP(this.host) === 0 ? { servername: this.host } : {}),
+    });
+  }
+
+  /** The reason a connection failed; a TLS failure says what it may mean. */
+  private explain(error: Error): string {
+    if (this.tls === undefined) return error.message;
+    return (
+      `TLS: ${error.message} (a nact-rpcs:// address is for a service that listens with TLS, and whose ` +
+      `certificate is trusted by this side's security.tls.ca and names that host)`
+    );
+  }
+
   private flushQueue(association: Association): void {
     const queue = this.queue;
     this.queue = [];
@@ -190,10 +221,10 @@ export class Peer {
     }
   }
 
-  private failQueue(error: Error): void {
+  private failQueue(error: Error, loss: TellLossReason): void {
     const queue = this.queue;
     this.queue = [];
-    for (const message of queue) message.fail(error, error.message);
+    for (const message of queue) message.fail(error, error.message, loss);
   }
 }
 

@@ -25,7 +25,12 @@ export class FrameDecoder {
   /** Frames returned so far. */
   private frames = 0;
 
-  constructor(private readonly maxFrameSize: number) {}
+  constructor(private maxFrameSize: number) {}
+
+  /** Changes the largest frame accepted from now on (a frame already declared keeps its check). */
+  setMaxFrameSize(maxFrameSize: number): void {
+    this.maxFrameSize = maxFrameSize;
+  }
 
   /**
    * Adds a chunk and calls `onFrame` for every frame it completes, in order.

@@ -1,9 +1,15 @@
 import { runtimeImmediate } from '@nact-rpc/core/internal';
 import { FRAME_HEADER_BYTES, stampCallId, writeLengthPrefix } from '../wire/wireFormat';
+import type { OutputBound } from './OutputBound';
+import { TellBatches } from './TellBatches';
 
 /** Where a {@link FrameWriter} writes: a socket, or anything with a `write`. */
 export interface ByteSink {
   write(data: Uint8Array): unknown;
+  /** The bytes written and not yet handed to the network (a socket's own buffer); 0 if absent. */
+  readonly writableLength?: number;
+  /** Whether the sink is destroyed: its `writableLength` no longer says what was sent. */
+  readonly destroyed?: boolean;
 }
 
 /**
@@ -32,14 +38,22 @@ export class FrameWriter {
   private filledBytes = 0;
   private flushScheduled = false;
   private closed = false;
+  /** The sink's `writableLength` when last read: at each flush, and when the limit seems reached. */
+  private sinkWaiting = 0;
+  /** Tells (request frames with call id 0) among the bytes not yet flushed. */
+  private unflushedTells = 0;
+  /** The flushed batches with tells not known to have left; `undefined` once closed. */
+  private tellBatches: TellBatches | undefined = new TellBatches();
 
   /**
    * @param sink - Where frames go.
    * @param onFlush - Called after each write, e.g. to note when the connection last sent.
+   * @param bound - The output limit; without it, the writer holds whatever it is given.
    */
   constructor(
     private readonly sink: ByteSink,
     private readonly onFlush: () => void = () => {},
+    private readonly bound?: OutputBound,
   ) {}
 
   /** The number of bytes written but not yet flushed. */
@@ -52,6 +66,7 @@ export class FrameWriter {
     if (this.closed) return;
     let length = 0;
     for (const part of parts) length += part.length;
+    if (this.overBound(FRAME_HEADER_BYTES + length, false)) return;
     let at = this.reserve(length);
     for (const part of parts) {
       this.chunk.set(part, at);
@@ -62,10 +77,13 @@ export class FrameWriter {
   /**
    * Queues one frame whose payload is `header` with `callId` written into it, followed by
    * `body`: a request or response, whose header differs from call to call only by its call
-   * id, so one header serves every call and is copied straight into the batch.
+   * id, so one header serves every call and is copied straight into the batch. Call id 0 is a
+   * tell, counted among the tells a dead connection could not deliver (see {@link close}).
    */
   writeCall(header: Uint8Array, callId: number, body: Uint8Array): void {
     if (this.closed) return;
+    if (this.overBound(FRAME_HEADER_BYTES + header.length + body.length, callId === 0)) return;
+    if (callId === 0) this.unflushedTells++;
     const at = this.reserve(header.length + body.length);
     this.chunk.set(header, at);
     stampCallId(this.chunk, at, callId);
@@ -90,15 +108,49 @@ export class FrameWriter {
     this.start = 0;
     this.offset = 0;
     this.sink.write(data);
+    this.sinkWaiting = this.sink.writableLength ?? 0;
+    this.tellBatches?.flushed(data.length, this.unflushedTells, this.sinkWaiting);
+    this.unflushedTells = 0;
     this.onFlush();
   }
 
-  /** Drops what is queued; later writes are ignored. */
-  close(): void {
+  /**
+   * Drops what is queued; later writes are ignored.
+   * @returns The tells it could not deliver: those not flushed, and those in batches the sink
+   *   has not handed to the network in full (by its `writableLength`; once the sink is
+   *   destroyed, as of the last flush). Tells already handed to the network may be lost too.
+   *   A second close returns 0.
+   */
+  close(): number {
+    if (this.tellBatches === undefined) return 0;
+    if (this.sink.destroyed !== true) this.sinkWaiting = this.sink.writableLength ?? 0;
     this.closed = true;
     this.filled = [];
     this.filledBytes = 0;
     this.start = this.offset;
+    const undelivered = this.unflushedTells + this.tellBatches.undelivered(this.sinkWaiting);
+    this.unflushedTells = 0;
+    this.tellBatches = undefined;
+    return undelivered;
+  }
+
+  /**
+   * Whether a frame of `size` bytes would take the bytes waiting past the output limit. The
+   * common case is one addition and one comparison, against the sink's backlog as of the last
+   * flush; only when that says "over" is the sink asked again (it may have drained since). Over
+   * the limit, the frame is dropped (counted if it is a `tell`) and the owner is told.
+   */
+  private overBound(size: number, tell: boolean): boolean {
+    const { bound } = this;
+    if (bound === undefined || this.bufferedBytes + size + this.sinkWaiting <= bound.maxOutputBytes) return false;
+    this.sinkWaiting = this.sink.writableLength ?? 0;
+    const waiting = this.bufferedBytes + size + this.sinkWaiting;
+    if (waiting <= bound.maxOutputBytes) return false;
+    if (tell) this.unflushedTells++;
+    bound.onOverflow(waiting);
+    // The owner closes the writer; stop here in any case, the limit holds.
+    this.closed = true;
+    return true;
   }
 
   /**

@@ -6,6 +6,7 @@ export const WireKind = {
   Hello: 1,
   HelloAccept: 2,
   HelloReject: 3,
+  Auth: 4,
   Request: 10,
   Handshake: 11,
   ResponseOk: 20,
@@ -28,6 +29,8 @@ export const WIRE_MAGIC = 'nact-rpc';
 export interface WireAddress {
   readonly host: string;
   readonly port: number;
+  /** Whether the service listens with TLS there (its addresses use `nact-rpcs`). Absent: it does not. */
+  readonly tls?: boolean | undefined;
 }
 
 /** What each side says about itself when an association opens. */
@@ -43,6 +46,10 @@ export interface HelloBody {
   readonly codec: string;
   /** The largest frame this side accepts. */
   readonly maxFrameSize: number;
+  /** `'secret'` if this side authenticates with a shared secret; absent if it does not. */
+  readonly auth?: 'secret' | undefined;
+  /** With `auth: 'secret'`: a fresh random nonce (base64) for the challenge-response. */
+  readonly nonce?: string | undefined;
 }
 
 /** The first frame of the connecting side. */
@@ -61,6 +68,12 @@ export interface HelloAcceptMessage {
 export interface HelloRejectMessage {
   readonly kind: typeof WireKind.HelloReject;
   readonly reason: string;
+}
+
+/** A side's proof that it holds the shared secret (see `SecretProof`). */
+export interface AuthMessage {
+  readonly kind: typeof WireKind.Auth;
+  readonly proof: Uint8Array;
 }
 
 /** A call of an endpoint's method. `callId` 0 marks a tell. */
@@ -120,6 +133,7 @@ export type WireMessage =
   | HelloMessage
   | HelloAcceptMessage
   | HelloRejectMessage
+  | AuthMessage
   | RequestMessage
   | HandshakeRequestMessage
   | ResponseMessage

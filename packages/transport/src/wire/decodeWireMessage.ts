@@ -1,4 +1,5 @@
 import type { FencingToken } from '@nact-rpc/core';
+import { PROOF_BYTES } from '../security/SecretProof';
 import { WireFormatError } from './WireFormatError';
 import { validateHandshakeDetails, validateHelloBody } from './validateWire';
 import { KIND_BYTES, STRING_LENGTH_BYTES, TOKEN_BIGINT, TOKEN_NONE, TOKEN_NUMBER, TOKEN_STRING } from './wireFormat';
@@ -24,6 +25,13 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
       return { kind, body: validateHelloBody(reader.json()) };
     case WireKind.HelloReject:
       return { kind, reason: reader.rest().toString('utf8') };
+    case WireKind.Auth: {
+      const proof = reader.rest();
+      if (proof.length !== PROOF_BYTES) {
+        throw new WireFormatError(`an Auth frame carries ${proof.length} bytes of proof, not ${PROOF_BYTES}`);
+      }
+      return { kind, proof };
+    }
     case WireKind.Request: {
       const callId = reader.u32();
       const endpointId = reader.string();

@@ -20,8 +20,8 @@ export interface HandshakeDetails {
 /**
  * Checks the JSON body of a Hello or HelloAccept frame, field by field, before anything uses
  * it: `magic`, `serviceName`, `incarnation` and `codec` strings, integer `wireVersion`, a
- * positive integer `maxFrameSize`, and, if present, an `address` with a string `host` and a
- * port from 1 to 65535. Whether the values suit this side (magic, versions, codec) is
+ * positive integer `maxFrameSize`, if present an `address` with a string `host`, a port from 1
+ * to 65535 and a boolean `tls`, and `auth` absent or `'secret'` (then with a string `nonce`). Whether the values suit this side (magic, versions, codec) is
  * `checkHello`'s business.
  * @returns The body, typed.
  * @throws WireFormatError naming the first malformed field.
@@ -50,6 +50,14 @@ export function validateHelloBody(value: unknown): HelloBody {
     if (!Number.isInteger(port) || Number(port) < 1 || Number(port) > 65_535) {
       throw malformedHello('address.port', port, 'a port from 1 to 65535');
     }
+    if (address['tls'] !== undefined && typeof address['tls'] !== 'boolean') {
+      throw malformedHello('address.tls', address['tls'], 'a boolean');
+    }
+  }
+  const { auth, nonce } = value;
+  if (auth !== undefined && auth !== 'secret') throw malformedHello('auth', auth, "'secret' or absent");
+  if (auth === 'secret' && (typeof nonce !== 'string' || nonce.length < 16 || nonce.length > 128)) {
+    throw malformedHello('nonce', nonce, 'a string of 16 to 128 characters (with auth)');
   }
   return value as unknown as HelloBody;
 }

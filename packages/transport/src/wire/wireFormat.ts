@@ -11,6 +11,7 @@ import { WireKind, type HelloBody } from './WireMessage';
  *
  *   Hello / HelloAccept   kind | JSON of HelloBody
  *   HelloReject           kind | UTF-8 reason
+ *   Auth                  kind | 32-byte proof (HMAC-SHA256)
  *   Request               kind | callId u32 | endpointId | protocol | method | token | args
  *   Handshake             kind | callId u32 | endpointId | JSON {protocol, rpcVersion, fenced}
  *   ResponseOk / Error    kind | callId u32 | codec bytes (value, or error envelope)
@@ -59,6 +60,11 @@ export function encodeHello(kind: typeof WireKind.Hello | typeof WireKind.HelloA
 /** Encodes a HelloReject frame. */
 export function encodeHelloReject(reason: string): Buffer {
   return withKind(WireKind.HelloReject, Buffer.from(reason, 'utf8'));
+}
+
+/** Encodes an Auth frame: a side's proof that it holds the shared secret. */
+export function encodeAuth(proof: Uint8Array): Buffer {
+  return withKind(WireKind.Auth, Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength));
 }
 
 /** Encodes the header of a Request frame; the frame is this header followed by `args`. */

@@ -15,6 +15,7 @@ import {
   type HandshakeRequestMessage,
   type HelloBody,
   type RequestMessage,
+  type ResolvedSecurity,
   type TransportHost,
 } from '@nact-rpc/transport/internal';
 import { Inbox } from '../../../../test/support/Inbox';
@@ -53,6 +54,8 @@ export interface SideOptions {
   /** Fields of the hello this side sends that differ from a correct one. */
   readonly hello?: Partial<HelloBody>;
   readonly validatePeer?: (peer: HelloBody) => string | undefined;
+  /** TLS and shared-secret authentication of this side. */
+  readonly security?: ResolvedSecurity;
 }
 
 /** Opens sockets, servers and associations, and closes them all in {@link cleanUp}. */
@@ -101,15 +104,12 @@ export class AssociationFixture {
     const whenClosedEvent = new Promise<ClosedEvent>((resolve) => (reportClosed = resolve));
     const opened = jest.fn<void, [Association]>();
     const closed = jest.fn<void, [Association, string, boolean]>((_, reason, clean) => reportClosed({ reason, clean }));
-    const association = new Association(
-      role,
-      socket,
-      host,
-      resolved,
-      helloOf(name, codec.name, resolved.maxFrameSize, options.hello),
-      { opened, closed },
-      options.validatePeer ?? (() => undefined),
-    );
+    const association = new Association(role, socket, host, resolved, {
+      localHello: helloOf(name, codec.name, resolved.maxFrameSize, options.hello),
+      events: { opened, closed },
+      validatePeer: options.validatePeer,
+      security: options.security,
+    });
     const side: Side = {
       name,
       codec,
