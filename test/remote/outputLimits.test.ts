@@ -4,14 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import {
-  encodeHello,
-  encodeRequestHeader,
-  WIRE_MAGIC,
-  WIRE_VERSION,
-  WireKind,
-  type TcpTransport,
-} from '@nact-rpc/transport/internal';
+import { encodeHello, encodeRequestHeader, WIRE_MAGIC, WIRE_VERSION, WireKind } from '@nact-rpc/transport/internal';
 import type { JsonLogLine } from '../fixtures/src/fuzzHooks';
 import type { MemoryProbe } from '../fixtures/src/memoryProbe';
 import { AdminProtocol, EchoProtocol } from '../fixtures/src/protocols';
@@ -177,13 +170,15 @@ describe('output limits across processes', () => {
   test('tells to a silent peer: one line counts those the cut connection could not deliver; drops while reconnecting do not flood', async () => {
     const server = await ChildService.start();
     const logger = new RecordingLogger();
-    client = new NactRpcService({
+    const sender = new NactRpcService({
       name: 'client',
       codec,
       logger,
       transport: { maxFrameSize: 256 * 1024, maxOutputBytes: MiB, maxQueuedMessages: 1_000, connectTimeoutMs: 500 },
     });
-    const transport = (client as unknown as { transport: TcpTransport }).transport;
+    client = sender;
+    // The public metric hook: NactRpcService.getTransportStats.
+    const transport = { stats: () => sender.getTransportStats() };
     const echo = await client.connect(server.address('echo'), EchoProtocol);
     expect(await echo.echo(1)).toBe(1);
     server.signal('SIGSTOP');

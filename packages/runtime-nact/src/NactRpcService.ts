@@ -15,6 +15,7 @@ import {
   type ScheduledTask,
 } from '@nact-rpc/core';
 import { ENDPOINT_HOOKS, PendingCalls } from '@nact-rpc/core/internal';
+import type { TransportStats } from '@nact-rpc/transport';
 import { TcpTransport } from '@nact-rpc/transport/internal';
 import type { ActorInvocation } from './ActorInvocation';
 import { connectLocal } from './connectLocal';
@@ -156,6 +157,14 @@ export class NactRpcService implements RpcService {
 
   getLogger(): Logger {
     return this.logger;
+  }
+
+  /**
+   * What the service's transport has counted since the service was made: the tells it could
+   * not deliver, in all and by reason (a snapshot; the counts only grow). The hook for metrics.
+   */
+  getTransportStats(): TransportStats {
+    return this.transport.stats();
   }
 
   startServer(endpoint: RpcEndpoint): RpcServer {
