@@ -1,11 +1,14 @@
 /**
  * The benchmark's entry point: `npm run bench` (full) or `npm run bench -- --quick`.
+ * `--rounds <n>` sets the number of measured rounds; `--only <name>[,<name>…]` runs only the
+ * scenarios named, or whose names start with an entry that is not a whole scenario name (the
+ * scale scenarios are named `memory` and `idle`).
  * Runs the local, codec and remote scenarios in interleaved rounds, then the scale
  * scenarios once; prints the tables and writes results/latest.json. Every child process is
  * killed at the end, even after an error, and the process exits by itself.
  */
 import { codecDefault, codecDefaultPlain, codecJson, codecJsonPlain, codecPayloadBytes, codecSuperjson } from './codec';
-import { benchConfig } from './config';
+import { benchConfig, type BenchConfig } from './config';
 import { checkGoals, computeRatios } from './goals';
 import { directCall } from './local/direct';
 import { nactDispatch, nactQuery1000, nactQuerySeq } from './local/nact';
@@ -38,26 +41,58 @@ const CODEC_SCENARIOS: readonly Scenario[] = [
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
+const USAGE = 'usage: cli.js [--quick] [--rounds <n>] [--only <name or prefix>[,...]]';
+
+/** The command line: `--quick`, `--rounds` and `--only` with the scenario names or name prefixes to run. */
+interface BenchArgs {
+  readonly quick: boolean;
+  readonly rounds: number | undefined;
+  readonly only: readonly string[] | undefined;
+}
+
+function parseArgs(args: readonly string[]): BenchArgs {
+  let quick = false;
+  let rounds: number | undefined;
+  let only: string[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--rounds') {
+      rounds = Number(args[++i]);
+      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a whole number >= 1; ${USAGE}`);
+    } else if (arg === '--only' || arg.startsWith('--only=')) {
+      const list = arg === '--only' ? args[++i] : arg.slice('--only='.length);
+      const prefixes = (list ?? '').split(',').filter((prefix) => prefix !== '');
+      if (prefixes.length === 0) throw new Error(`--only needs scenario names or prefixes; ${USAGE}`);
+      only = [...(only ?? []), ...prefixes];
+    } else throw new Error(`unknown argument ${arg}; ${USAGE}`);
+  }
+  return { quick, rounds, only };
+}
+
 async function main(args: readonly string[]): Promise<void> {
-  const unknown = args.filter((arg) => arg !== '--quick');
-  if (unknown.length > 0) throw new Error(`unknown arguments ${unknown.join(' ')}; usage: cli.js [--quick]`);
-  const config = benchConfig(args.includes('--quick'));
+  const { quick, rounds, only } = parseArgs(args);
+  const config = { ...benchConfig(quick), ...(rounds === undefined ? {} : { rounds }) };
   const startedAt = new Date();
   progress(
     `nact-rpc bench (${config.quick ? 'quick' : 'full'}): ${config.rounds} rounds, ${config.measureMs} ms per scenario after ${config.warmupMs} ms of warm-up`,
   );
 
   const remote = await startRemoteBench();
-  const results = await runRounds([...LOCAL_SCENARIOS, ...CODEC_SCENARIOS, ...remote.scenarios], config, progress);
+  const all = [...LOCAL_SCENARIOS, ...CODEC_SCENARIOS, ...remote.scenarios];
+  const selected = selector(only, [...all.map((scenario) => scenario.name), 'memory', 'idle']);
+  const scenarios = all.filter((scenario) => selected(scenario.name));
+  if (scenarios.length === 0 && !selected('memory') && !selected('idle')) {
+    throw new Error(
+      `--only ${only?.join(',')} selects nothing; scenarios: ${all.map((s) => s.name).join(', ')}, memory, idle`,
+    );
+  }
+  if (only !== undefined) progress(`only: ${scenarios.map((scenario) => scenario.name).join(', ')}`);
+  const results = scenarios.length === 0 ? [] : await runRounds(scenarios, config, progress);
   await remote.server.kill();
 
-  progress(
-    `memory: ${config.memoryItems.toLocaleString('en-US')} endpoints, then as many nact actors, each in a fresh process`,
-  );
-  const memory = await measureMemory(config);
-  progress(`idle: ${config.idleAssociations} associations, CPU over ${config.idleWindowMs} ms`);
-  const idle = await measureIdleAssociations(config);
-
+  const memory = selected('memory') ? await memoryFigures(config) : {};
+  const idle = selected('idle') ? await idleFigures(config) : {};
   const scale: FigureRow[] = [
     { name: 'memory_per_endpoint_bytes', value: memory.memory_per_endpoint_bytes ?? Number.NaN, unit: 'bytes' },
     { name: 'memory_per_nact_actor_bytes', value: memory.memory_per_nact_actor_bytes ?? Number.NaN, unit: 'bytes' },
@@ -67,10 +102,10 @@ async function main(args: readonly string[]): Promise<void> {
       value: idle.idle_associations_client_cpu_percent ?? Number.NaN,
       unit: '% core',
     },
-  ];
+  ].filter((row) => selected(row.name.startsWith('memory') ? 'memory' : 'idle'));
   const figures = { ...resultFigures(results), ...codecPayloadBytes(), ...memory, ...idle };
   const ratios = computeRatios(figures);
-  const goals = checkGoals(ratios);
+  const goals = checkGoals(ratios, only !== undefined);
 
   console.log(`\n${resultsTable(results, scale)}\n\n${ratiosTable(ratios)}\n\n${goalsTable(goals)}\n`);
   for (const { name, anomalies } of results) {
@@ -82,6 +117,7 @@ async function main(args: readonly string[]): Promise<void> {
     machine: machineInfo(),
     command: commandLine(args),
     quick: config.quick,
+    ...(only === undefined ? {} : { only }),
     startedAt: startedAt.toISOString(),
     durationS: (Date.now() - startedAt.getTime()) / 1_000,
     rounds: config.rounds,
@@ -93,6 +129,31 @@ async function main(args: readonly string[]): Promise<void> {
     perRound: Object.fromEntries(results.map((result) => [result.name, result.rounds.map((round) => round.perSecond)])),
   });
   console.log(`${goals.filter((goal) => goal.met).length}/${goals.length} goals met; results written to ${path}`);
+}
+
+/**
+ * Whether a scenario named so is selected by `--only`: every scenario without it; with it, those
+ * named exactly by an entry that is a whole scenario name (of `names`), or starting with another.
+ */
+function selector(only: readonly string[] | undefined, names: readonly string[]): (name: string) => boolean {
+  if (only === undefined) return () => true;
+  const exact = only.filter((entry) => names.includes(entry));
+  const prefixes = only.filter((entry) => !names.includes(entry));
+  return (name) => exact.includes(name) || prefixes.some((prefix) => name.startsWith(prefix));
+}
+
+/** The memory scenario's figures: per endpoint and per bare nact actor, each in a fresh process. */
+function memoryFigures(config: BenchConfig): Promise<Record<string, number>> {
+  progress(
+    `memory: ${config.memoryItems.toLocaleString('en-US')} endpoints, then as many nact actors, each in a fresh process`,
+  );
+  return measureMemory(config);
+}
+
+/** The idle scenario's figures: the server's and the client's CPU with idle associations. */
+function idleFigures(config: BenchConfig): Promise<Record<string, number>> {
+  progress(`idle: ${config.idleAssociations} associations, CPU over ${config.idleWindowMs} ms`);
+  return measureIdleAssociations(config);
 }
 
 /** A warning for each scenario whose rounds differ by more than half: its median is uncertain. */

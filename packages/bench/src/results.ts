@@ -17,6 +17,8 @@ export interface BenchResults {
   readonly machine: MachineInfo;
   readonly command: string;
   readonly quick: boolean;
+  /** The scenario-name prefixes of `--only`, when the run was limited to them. */
+  readonly only?: readonly string[];
   readonly startedAt: string;
   readonly durationS: number;
   readonly rounds: number;

@@ -14,23 +14,26 @@ interface EchoFrame {
   readonly payload: Payload;
 }
 
+/** Echoes every frame read from `socket` back to it (the server's side of a connection). */
+export function serveEcho(socket: Socket): void {
+  socket.setNoDelay(true);
+  const writer = new FrameWriter(socket);
+  const reader = new FrameReader((frame) => writer.send(frame));
+  socket.on('data', (chunk: Buffer) => reader.push(chunk));
+  socket.on('error', () => socket.destroy());
+}
+
 /** Starts the echo server on 127.0.0.1, any free port; resolves with the port. */
 export function startRawTcpServer(): Promise<number> {
-  const server = createServer((socket) => {
-    socket.setNoDelay(true);
-    const writer = new FrameWriter(socket);
-    const reader = new FrameReader((frame) => writer.send(frame));
-    socket.on('data', (chunk: Buffer) => reader.push(chunk));
-    socket.on('error', () => socket.destroy());
-  });
+  const server = createServer(serveEcho);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-/** A client of the echo server. */
-class RawTcpClient {
+/** A client of the echo server (over TCP, or over TLS for the raw TLS baseline). */
+export class RawTcpClient {
   private readonly pending = new Map<number, { resolve: (payload: Payload) => void; reject: (error: Error) => void }>();
   private readonly writer: FrameWriter;
   private nextId = 1;
@@ -49,6 +52,11 @@ class RawTcpClient {
       for (const call of this.pending.values()) call.reject(error);
       this.pending.clear();
     });
+  }
+
+  /** A client on `socket`, already connected to an echo server (e.g. a TLS socket, once secure). */
+  static over(socket: Socket): RawTcpClient {
+    return new RawTcpClient(socket);
   }
 
   /** Connects to the server at 127.0.0.1:`port`. */
@@ -73,6 +81,7 @@ class RawTcpClient {
     });
   }
 
+  /** Closes the connection; calls in flight fail. */
   close(): void {
     this.socket.destroy();
   }

@@ -1,16 +1,21 @@
 /**
  * The remote scenarios and the server child they share: started once per run, killed at
- * the end (by the CLI's cleanup, even after an error).
+ * the end (by the CLI's cleanup, even after an error). The secured scenarios (raw TLS echo,
+ * nact-rpc over mutual TLS, nact-rpc with a shared secret) come after the plaintext ones.
  */
 import { BenchChild } from '../proc/ChildProcess';
 import type { Scenario } from '../scenario';
 import { grpcScenario } from './grpc';
 import { rawTcpScenario } from './rawTcp';
+import { rawTlsScenario } from './rawTls';
 import { rpcAskScenario, rpcTellScenario } from './rpc';
 import type { RemoteServerReady } from './server';
 
 /** The in-flight counts of the remote closed-loop scenarios. */
 export const REMOTE_IN_FLIGHT = [1, 100, 1_000] as const;
+
+/** The in-flight counts of the secured scenarios (TLS and its raw baseline, shared secret). */
+export const SECURE_IN_FLIGHT = [100] as const;
 
 /** The remote server child and the scenarios that call it. */
 export interface RemoteBench {
@@ -21,11 +26,19 @@ export interface RemoteBench {
 /** Starts the server child and returns the remote scenarios. */
 export async function startRemoteBench(): Promise<RemoteBench> {
   const { child, ready } = await BenchChild.start('server', 'remote/server.js');
-  const { rawTcpPort, grpcPort, rpcAddress } = ready as RemoteServerReady;
+  const { rawTcpPort, grpcPort, rpcAddress, secure } = ready as RemoteServerReady;
   const scenarios: Scenario[] = [];
   for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(rawTcpScenario(inFlight, rawTcpPort));
   for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(grpcScenario(inFlight, grpcPort));
   for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(rpcAskScenario(inFlight, rpcAddress));
   scenarios.push(rpcTellScenario(rpcAddress));
+  const { rawTlsPort, tlsAddress, secretAddress, clientTls, sharedSecret } = secure;
+  for (const inFlight of SECURE_IN_FLIGHT) {
+    scenarios.push(rawTlsScenario(inFlight, rawTlsPort, clientTls));
+    scenarios.push(rpcAskScenario(inFlight, tlsAddress, { prefix: 'remote_tls_ask', security: { tls: clientTls } }));
+    scenarios.push(
+      rpcAskScenario(inFlight, secretAddress, { prefix: 'remote_secret_ask', security: { sharedSecret } }),
+    );
+  }
   return { scenarios, server: child };
 }

@@ -1,19 +1,23 @@
 /**
  * The remote benchmark's server, run as a child process: a raw TCP echo server, a gRPC echo
  * server and a listening nact-rpc service with an Echo endpoint, all on 127.0.0.1 and any free
- * port. Sends `{ rawTcpPort, grpcPort, rpcAddress }` once ready; exits when its stdin closes.
+ * port, and the secured servers of the TLS and shared-secret scenarios ({@link startSecureServers}).
+ * Sends {@link RemoteServerReady} once ready; exits when its stdin closes.
  */
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { EchoEndpoint, errorsOnlyLogger } from '../echo';
 import { runChild, send } from '../proc/childIo';
 import { startGrpcServer } from './grpc';
 import { startRawTcpServer } from './rawTcp';
+import { startSecureServers, type SecureServersReady } from './secureServer';
 
 /** What the server child sends once it is ready. */
 export interface RemoteServerReady {
   readonly rawTcpPort: number;
   readonly grpcPort: number;
   readonly rpcAddress: string;
+  /** The secured servers: raw TLS echo, mutual-TLS and shared-secret services. */
+  readonly secure: SecureServersReady;
 }
 
 async function main(): Promise<void> {
@@ -26,7 +30,8 @@ async function main(): Promise<void> {
   });
   const echo = new EchoEndpoint(service, 'echo');
   await echo.start();
-  const ready: RemoteServerReady = { rawTcpPort, grpcPort, rpcAddress: echo.getAddress() };
+  const secure = await startSecureServers();
+  const ready: RemoteServerReady = { rawTcpPort, grpcPort, rpcAddress: echo.getAddress(), secure };
   send(ready);
 }
 
