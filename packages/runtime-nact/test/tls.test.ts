@@ -18,12 +18,12 @@ class GreeterEndpoint extends RpcEndpoint {
 
 let ca: TestCertificateAuthority;
 let otherCa: TestCertificateAuthority;
-let serverTls: KeyAndCertificate & { ca: string };
-let clientTls: KeyAndCertificate & { ca: string };
+let serverTls: KeyAndCertificate;
+let clientTls: KeyAndCertificate;
 
 beforeAll(async () => {
   [ca, otherCa] = await Promise.all([TestCertificateAuthority.create(), TestCertificateAuthority.create('another CA')]);
-  [serverTls, clientTls] = await Promise.all([ca.tlsFor('server'), ca.tlsFor('client')]);
+  [serverTls, clientTls] = await Promise.all([ca.issue('server'), ca.issue('client')]);
 });
 
 describe('TLS', () => {
@@ -88,7 +88,7 @@ describe('TLS', () => {
 
   test('a client whose certificate from the right CA names another service than it says it is, is refused', async () => {
     await tlsServer();
-    const mallory = await ca.tlsFor('mallory');
+    const mallory = await ca.issue('mallory');
     const failure = await rejectionOf(client({ security: { tls: mallory } }).connect(endpoint.getAddress(), Greeter));
     expect(failure).toBeInstanceOf(RpcConnectionError);
     expect((failure as Error).message).toContain('certificate names "mallory"');
@@ -99,7 +99,7 @@ describe('TLS', () => {
   });
 
   test('a client refuses a server whose certificate names another service than the address', async () => {
-    const impostorTls = await ca.tlsFor('impostor');
+    const impostorTls = await ca.issue('impostor');
     await tlsServer({ tls: impostorTls });
     const failure = await rejectionOf(client({ security: { tls: clientTls } }).connect(endpoint.getAddress(), Greeter));
     expect(failure).toBeInstanceOf(RpcConnectionError);
@@ -108,7 +108,7 @@ describe('TLS', () => {
   });
 
   test('a client refuses a server whose certificate is not valid for the host it dialled', async () => {
-    await tlsServer({ tls: await ca.tlsFor('server', ['elsewhere.example']) });
+    await tlsServer({ tls: await ca.issue('server', ['elsewhere.example']) });
     const failure = await rejectionOf(client({ security: { tls: clientTls } }).connect(endpoint.getAddress(), Greeter));
     expect(failure).toBeInstanceOf(RpcConnectionError);
     expect((failure as Error).message).toMatch(/TLS: .*127\.0\.0\.1/);

@@ -1,7 +1,8 @@
 /**
- * Certificates for the TLS scenarios, made at bench start: a throwaway certificate authority
- * and, for each service, an ECDSA P-256 key and a certificate that names the service (subject
- * CN and a DNS name) and is valid for `localhost` and `127.0.0.1`, as `security.tls` requires.
+ * Certificates made at run time, for the TLS scenarios and for the TLS tests (test/support
+ * re-exports this): a throwaway certificate authority and, for each service, an ECDSA P-256 key
+ * and a certificate that names the service (subject CN and a DNS name) and is valid for the
+ * hosts it is dialled at (`localhost` and `127.0.0.1` by default), as `security.tls` requires.
  */
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -29,12 +30,12 @@ export class BenchCertificateAuthority {
     private readonly certificate: x509.X509Certificate,
   ) {}
 
-  /** Makes a new self-signed authority. */
-  static async create(): Promise<BenchCertificateAuthority> {
+  /** Makes a new self-signed authority named `name`. */
+  static async create(name = 'nact-rpc bench CA'): Promise<BenchCertificateAuthority> {
     const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
     const certificate = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: '01',
-      name: 'CN=nact-rpc bench CA',
+      name: `CN=${name}`,
       ...validity(),
       keys,
       signingAlgorithm: ALGORITHM,
@@ -46,8 +47,16 @@ export class BenchCertificateAuthority {
     return new BenchCertificateAuthority(keys, certificate);
   }
 
-  /** Issues a key and a certificate (server and client use) for the service `serviceName`. */
-  async issue(serviceName: string): Promise<BenchTls> {
+  /** The authority's certificate, PEM: what `security.tls.ca` trusts. */
+  get pem(): string {
+    return this.certificate.toString('pem');
+  }
+
+  /**
+   * Issues a key and a certificate (server and client use) for the service `serviceName`, valid
+   * for `hosts` (DNS names or IPv4 addresses).
+   */
+  async issue(serviceName: string, hosts: readonly string[] = HOSTS): Promise<BenchTls> {
     const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
     const certificate = await x509.X509CertificateGenerator.create({
       serialNumber: (++this.serial).toString(16).padStart(2, '0'),
@@ -62,7 +71,7 @@ export class BenchCertificateAuthority {
         new x509.ExtendedKeyUsageExtension([SERVER_AUTH, CLIENT_AUTH]),
         new x509.SubjectAlternativeNameExtension([
           { type: 'dns', value: serviceName },
-          ...HOSTS.map((host) => ({ type: /^[\d.]+$/.test(host) ? ('ip' as const) : ('dns' as const), value: host })),
+          ...hosts.map((host) => ({ type: /^[\d.]+$/.test(host) ? ('ip' as const) : ('dns' as const), value: host })),
         ]),
       ],
     });
@@ -70,7 +79,7 @@ export class BenchCertificateAuthority {
     return {
       key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
       cert: certificate.toString('pem'),
-      ca: this.certificate.toString('pem'),
+      ca: this.pem,
     };
   }
 }
