@@ -6,6 +6,7 @@ import {
   RecipientUnreachableError,
   RpcConnectionError,
   RpcBindError,
+  RpcDecodeLimitError,
   RpcError,
   RpcInvalidOptionError,
   RpcInvalidStateError,
@@ -26,6 +27,8 @@ function create(errorClass: AnyRpcErrorClass, message: string, options: RpcError
     return new RpcInvalidOptionError(message, { ...options, option: 'askTimeoutMs' });
   if (errorClass === (RpcBindError as unknown))
     return new RpcBindError(message, { ...options, host: '127.0.0.1', port: 50100 });
+  if (errorClass === (RpcDecodeLimitError as unknown))
+    return new RpcDecodeLimitError(message, { ...options, limit: 'maxDepth', max: 1_000, actual: 1_001 });
   return new errorClass(message, options);
 }
 
@@ -41,6 +44,12 @@ const HIERARCHY: ReadonlyArray<[string, AnyRpcErrorClass, RpcErrorCode, AnyRpcEr
   ['RpcInvalidStateError', RpcInvalidStateError, 'RPC_INVALID_STATE', [RpcError]],
   ['RpcInvalidOptionError', RpcInvalidOptionError as unknown as AnyRpcErrorClass, 'RPC_INVALID_OPTION', [RpcError]],
   ['RpcBindError', RpcBindError as unknown as AnyRpcErrorClass, 'RPC_BIND', [RpcError]],
+  [
+    'RpcDecodeLimitError',
+    RpcDecodeLimitError as unknown as AnyRpcErrorClass,
+    'RPC_DECODE_LIMIT',
+    [RpcSerializationError, RpcError],
+  ],
 ];
 
 describe('the RpcError hierarchy', () => {

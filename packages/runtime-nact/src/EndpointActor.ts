@@ -3,6 +3,7 @@ import {
   FencingTokenError,
   RecipientUnreachableError,
   RpcConnectionError,
+  RpcInvalidStateError,
   type RpcEndpoint,
 } from '@nact-rpc/core';
 import type {
@@ -150,12 +151,23 @@ export class EndpointActor implements ActorScope, StartPreparation {
   }
 
   private invoke(message: InvocationMessage): void {
-    const fn = this.methods?.get(message.protocol)?.get(message.method);
-    if (fn === undefined) {
+    const method = this.methods?.get(message.protocol)?.get(message.method);
+    if (method === undefined) {
       refuse(this, message, 'the endpoint has no such RPC method.', RpcConnectionError, 'warn');
       return;
     }
-    invokeMethod(this, fn, message);
+    // Local-only methods are called unserialized; a serialized call of one came off the wire.
+    if (method.local && message.kind === 'invokeSerialized') {
+      refuse(
+        this,
+        message,
+        'the method is local-only: it cannot be called from another process.',
+        RpcInvalidStateError,
+        'warn',
+      );
+      return;
+    }
+    invokeMethod(this, method.fn, message);
   }
 
   private runAsync(fn: () => unknown): void {

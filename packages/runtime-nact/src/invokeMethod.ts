@@ -1,4 +1,4 @@
-import { RpcSerializationError } from '@nact-rpc/core';
+import { RpcDecodeLimitError, RpcSerializationError } from '@nact-rpc/core';
 import type { InvocationMessage, SerializedInvocationMessage } from '@nact-rpc/core/internal';
 import type { ActorScope } from './ActorScope';
 import { answerInvocation } from './answerInvocation';
@@ -13,7 +13,8 @@ import { refuse } from './refuse';
  * and answers the caller with what it returns, throws, or (for a promise) settles to. The
  * mailbox is not held while a returned promise is pending: the answer goes when it settles.
  * Serialized arguments are decoded first; arguments that do not decode to an array are refused
- * with `RpcSerializationError` and the method does not run.
+ * with `RpcSerializationError` (`RpcDecodeLimitError` when over the codec's decode budget) and
+ * the method does not run.
  *
  * This is the hot path: no closure or promise of its own for a method that returns a value.
  */
@@ -50,7 +51,7 @@ function decodeArguments(scope: ActorScope, message: SerializedInvocationMessage
       scope,
       message,
       `could not deserialize its arguments: ${messageOf(cause)}`,
-      RpcSerializationError,
+      cause instanceof RpcDecodeLimitError ? RpcDecodeLimitError : RpcSerializationError,
       'warn',
       cause,
     );

@@ -1,6 +1,7 @@
 import type { Codec } from '../codec/Codec';
 import { fromErrorEnvelope, type ErrorEnvelope } from '../codec/errorEnvelope';
 import { checkErrorEnvelope } from '../codec/checkErrorEnvelope';
+import { RpcDecodeLimitError } from '../errors/RpcDecodeLimitError';
 import { RpcSerializationError } from '../errors/RpcSerializationError';
 import { RpcTimeoutError } from '../errors/RpcTimeoutError';
 import type { Outcome, ReplySink, ReplyTo } from '../messages/RpcMessage';
@@ -241,8 +242,10 @@ export class PendingCalls implements ReplySink {
     try {
       decoded = codec.decode(payload);
     } catch (cause) {
+      // Over the decode budget: the ask fails with the limit's error, which keeps its fields.
+      const errorClass = cause instanceof RpcDecodeLimitError ? RpcDecodeLimitError : RpcSerializationError;
       call.reject(
-        new RpcSerializationError(
+        new errorClass(
           `Could not deserialize the ${outcome.ok ? 'result' : 'error'} of ${call.target} from ${call.recipient}: ` +
             `${(cause as Error).message ?? String(cause)}`,
           { cause },

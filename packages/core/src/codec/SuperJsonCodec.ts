@@ -1,7 +1,12 @@
 import { SuperJSON } from 'superjson';
 import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
+import { RpcSerializationError } from '../errors/RpcSerializationError';
 import type { Codec, ErrorClass } from './Codec';
+import { type DecodeLimits, type ResolvedDecodeLimits, resolveDecodeLimits } from './DecodeLimits';
+import { type SuperJsonPayload, checkAnnotations } from './checkAnnotations';
 import { ValueClassifier } from './classifyValue';
+import { checkSuperJsonShape } from './checkSuperJsonShape';
+import { scanJsonText } from './scanJsonText';
 
 /** A class the codec can rebuild: instances are recreated with its prototype. */
 export type SerializableClass = new (...args: never[]) => object;
@@ -26,6 +31,12 @@ export interface SuperJsonCodecOptions {
    * when every value is known to be plain.
    */
   readonly strict?: boolean | undefined;
+  /**
+   * The decode budget: how many digits a BigInt, how deep the nesting, how long a string and
+   * how large an array, object, Map or Set a received value may have. A value over any of them
+   * is refused with an `RpcDecodeLimitError` naming the limit. Defaults: see {@link DecodeLimits}.
+   */
+  readonly limits?: DecodeLimits | undefined;
 }
 
 /** Classes superjson represents faithfully without registration. */
@@ -62,6 +73,12 @@ const NATIVE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
  * times faster than superjson; anything else as superjson. One walk of the value decides,
  * and a format byte in front tells the decoder which it is.
  *
+ * Decoding has a budget ({@link SuperJsonCodecOptions.limits}): a received value over it is
+ * refused with an `RpcDecodeLimitError` before it is built. A value too small to exceed any
+ * limit (at most 1,000 bytes with the defaults) is not checked at all; a larger one costs
+ * one pass over its text. Plain JSON (the fast path) is checked only when `limits` is given:
+ * with the defaults nothing in it can block the event loop or overflow the stack.
+ *
  * @example
  * ```ts
  * const codec = new SuperJsonCodec();
@@ -76,12 +93,30 @@ export class SuperJsonCodec implements Codec {
   private readonly errorClasses = new Map<string, ErrorClass>();
   private readonly valueClasses = new Set<unknown>(NATIVE_CLASSES);
   private readonly strict: boolean;
+  /** The decode budget. */
+  readonly limits: ResolvedDecodeLimits;
+  /** JSON text of at most this many bytes cannot exceed the depth, string or collection limits. */
+  private readonly uncheckedJsonBytes: number;
+  /** superjson text of at most this many bytes cannot exceed any limit. */
+  private readonly uncheckedSuperJsonBytes: number;
+  /** Whether a class was registered: received instances are checked for a `__proto__` key. */
+  private hasClasses = false;
 
   constructor(options: SuperJsonCodecOptions = {}) {
     if (options.strict !== undefined && typeof options.strict !== 'boolean') {
       throw RpcInvalidOptionError.forValue('strict', options.strict, 'true or false', 'SuperJsonCodec');
     }
     this.strict = options.strict ?? true;
+    this.limits = resolveDecodeLimits(options.limits, 'SuperJsonCodec');
+    // Nesting N + 1 deep takes more than N bytes, a string of over N characters more than N
+    // bytes, N + 1 elements more than N bytes, and so does a BigInt of over N digits.
+    const { maxDepth, maxStringLength, maxCollectionSize, maxBigIntDigits } = this.limits;
+    const unchecked = Math.min(maxDepth, maxStringLength, maxCollectionSize);
+    this.uncheckedSuperJsonBytes = Math.min(unchecked, maxBigIntDigits);
+    // Plain JSON holds no BigInt, V8 parses any depth without recursion, and the defaults
+    // refuse no string or collection a frame can hold: with them it needs no check, and the
+    // fast path keeps its speed. Limits given explicitly apply to it too.
+    this.uncheckedJsonBytes = options.limits === undefined ? Number.POSITIVE_INFINITY : unchecked;
     this.serializer.registerCustom<Buffer, string>(
       {
         isApplicable: (value): value is Buffer => Buffer.isBuffer(value),
@@ -99,6 +134,7 @@ export class SuperJsonCodec implements Codec {
   registerClass(valueClass: SerializableClass, identifier: string = valueClass.name): this {
     this.serializer.registerClass(valueClass, { identifier });
     this.valueClasses.add(valueClass);
+    this.hasClasses = true;
     return this;
   }
 
@@ -123,15 +159,53 @@ export class SuperJsonCodec implements Codec {
     return withFormat(FORMAT_SUPERJSON, this.serializer.stringify(value));
   }
 
+  /**
+   * Deserializes bytes produced by {@link SuperJsonCodec.encode}, within the decode budget.
+   * @throws RpcDecodeLimitError if the value is over a limit of {@link SuperJsonCodecOptions.limits}.
+   * @throws RpcSerializationError if superjson refuses its annotations; `SyntaxError` for
+   *   malformed JSON, `TypeError` for an unknown format byte.
+   */
   decode(bytes: Uint8Array): unknown {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', 1);
     switch (bytes[0]) {
-      case FORMAT_JSON:
-        return JSON.parse(text);
-      case FORMAT_SUPERJSON:
-        return this.serializer.parse(text);
+      case FORMAT_JSON: {
+        // V8's JSON.parse does not recurse: any depth parses, and is refused after.
+        const value: unknown = JSON.parse(text);
+        if (bytes.byteLength - 1 > this.uncheckedJsonBytes) scanJsonText(bytes, 1, this.limits, 0);
+        return value;
+      }
+      case FORMAT_SUPERJSON: {
+        const payload = JSON.parse(text) as SuperJsonPayload;
+        let maxDigits: number | undefined;
+        if (bytes.byteLength - 1 > this.uncheckedSuperJsonBytes) {
+          // Only a string longer than the limit can hold a BigInt over it.
+          const longestString = scanJsonText(bytes, 1, this.limits, 1);
+          if (longestString > this.limits.maxBigIntDigits) maxDigits = this.limits.maxBigIntDigits;
+        }
+        // A key is __proto__ only if the text spells it out or escapes one of its characters.
+        const classes = this.hasClasses && (text.includes('__proto__') || text.includes('\\u'));
+        checkSuperJsonShape(payload, this.limits.maxCollectionSize, this.limits.maxDepth);
+        if (maxDigits !== undefined || classes) checkAnnotations(payload, { maxDigits, classes });
+        return this.deserialize(payload);
+      }
       default:
-        throw new TypeError(`Cannot deserialize: unknown format byte ${String(bytes[0])}`);
+        throw new RpcSerializationError(`Cannot deserialize: unknown format byte ${String(bytes[0])}`);
+    }
+  }
+
+  /** superjson's conversions of a payload already checked against the budget. */
+  private deserialize(payload: SuperJsonPayload): unknown {
+    try {
+      return this.serializer.deserialize(payload as Parameters<SuperJSON['deserialize']>[0], { inPlace: true });
+    } catch (cause) {
+      // superjson refuses paths through __proto__, constructor or prototype and unknown classes
+      // with an Error that says so. A TypeError or RangeError is superjson stumbling over
+      // annotations that do not fit the value (a path to nothing): the sender's fault, said
+      // without superjson's internals.
+      if (cause instanceof TypeError || cause instanceof RangeError) {
+        throw new RpcSerializationError('Cannot deserialize: its superjson annotations do not fit its value');
+      }
+      throw new RpcSerializationError(`Cannot deserialize: ${(cause as Error).message ?? String(cause)}`, { cause });
     }
   }
 

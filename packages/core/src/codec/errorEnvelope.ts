@@ -3,6 +3,7 @@ import { FencingTokenError } from '../errors/FencingTokenError';
 import { HandshakeError } from '../errors/HandshakeError';
 import { RecipientUnreachableError } from '../errors/RecipientUnreachableError';
 import { RpcConnectionError } from '../errors/RpcConnectionError';
+import { RpcDecodeLimitError } from '../errors/RpcDecodeLimitError';
 import { RpcError } from '../errors/RpcError';
 import { RpcBindError } from '../errors/RpcBindError';
 import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
@@ -42,6 +43,7 @@ export const BUILTIN_ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<st
   ['RpcTimeoutError', RpcTimeoutError],
   ['FencingTokenError', FencingTokenError],
   ['RpcSerializationError', RpcSerializationError],
+  ['RpcDecodeLimitError', RpcDecodeLimitError],
   ['RpcInvalidStateError', RpcInvalidStateError],
   ['RpcInvalidOptionError', RpcInvalidOptionError],
   ['RpcBindError', RpcBindError],

@@ -8,6 +8,7 @@ export type RpcErrorCode =
   | 'RPC_TIMEOUT'
   | 'FENCING_TOKEN'
   | 'RPC_SERIALIZATION'
+  | 'RPC_DECODE_LIMIT'
   | 'RPC_INVALID_STATE'
   | 'RPC_INVALID_OPTION'
   | 'RPC_BIND';

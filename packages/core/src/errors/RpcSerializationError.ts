@@ -6,5 +6,6 @@ import { RpcError } from './RpcError';
  * for size errors, the size and the limit.
  */
 export class RpcSerializationError extends RpcError {
-  override readonly code = 'RPC_SERIALIZATION' as const;
+  /** `RPC_SERIALIZATION`, or `RPC_DECODE_LIMIT` for its subclass `RpcDecodeLimitError`. */
+  override readonly code: 'RPC_SERIALIZATION' | 'RPC_DECODE_LIMIT' = 'RPC_SERIALIZATION';
 }
