@@ -5,6 +5,7 @@ import type { Codec, ErrorClass } from './Codec';
 import { type DecodeLimits, type ResolvedDecodeLimits, resolveDecodeLimits } from './DecodeLimits';
 import { type SuperJsonPayload, checkAnnotations } from './checkAnnotations';
 import { ValueClassifier } from './classifyValue';
+import { checkJsonValue } from './checkJsonValue';
 import { checkSuperJsonShape } from './checkSuperJsonShape';
 import { scanJsonText } from './scanJsonText';
 
@@ -76,8 +77,8 @@ const NATIVE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
  * Decoding has a budget ({@link SuperJsonCodecOptions.limits}): a received value over it is
  * refused with an `RpcDecodeLimitError` before it is built. A value too small to exceed any
  * limit (at most 1,000 bytes with the defaults) is not checked at all; a larger one costs
- * one pass over its text. Plain JSON (the fast path) is checked only when `limits` is given:
- * with the defaults nothing in it can block the event loop or overflow the stack.
+ * one pass over its text (superjson) or its decoded value (plain JSON, a few percent of the
+ * parse).
  *
  * @example
  * ```ts
@@ -111,12 +112,8 @@ export class SuperJsonCodec implements Codec {
     // Nesting N + 1 deep takes more than N bytes, a string of over N characters more than N
     // bytes, N + 1 elements more than N bytes, and so does a BigInt of over N digits.
     const { maxDepth, maxStringLength, maxCollectionSize, maxBigIntDigits } = this.limits;
-    const unchecked = Math.min(maxDepth, maxStringLength, maxCollectionSize);
-    this.uncheckedSuperJsonBytes = Math.min(unchecked, maxBigIntDigits);
-    // Plain JSON holds no BigInt, V8 parses any depth without recursion, and the defaults
-    // refuse no string or collection a frame can hold: with them it needs no check, and the
-    // fast path keeps its speed. Limits given explicitly apply to it too.
-    this.uncheckedJsonBytes = options.limits === undefined ? Number.POSITIVE_INFINITY : unchecked;
+    this.uncheckedJsonBytes = Math.min(maxDepth, maxStringLength, maxCollectionSize);
+    this.uncheckedSuperJsonBytes = Math.min(this.uncheckedJsonBytes, maxBigIntDigits);
     this.serializer.registerCustom<Buffer, string>(
       {
         isApplicable: (value): value is Buffer => Buffer.isBuffer(value),
@@ -171,7 +168,7 @@ export class SuperJsonCodec implements Codec {
       case FORMAT_JSON: {
         // V8's JSON.parse does not recurse: any depth parses, and is refused after.
         const value: unknown = JSON.parse(text);
-        if (bytes.byteLength - 1 > this.uncheckedJsonBytes) scanJsonText(bytes, 1, this.limits, 0);
+        if (bytes.byteLength - 1 > this.uncheckedJsonBytes) checkJsonValue(value, this.limits, bytes.byteLength - 1);
         return value;
       }
       case FORMAT_SUPERJSON: {
