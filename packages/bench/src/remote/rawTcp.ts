@@ -89,11 +89,16 @@ export class RawTcpClient {
 
 /** The raw TCP echo with `inFlight` calls outstanding, against the server on `port`. */
 export function rawTcpScenario(inFlight: number, port: number): Scenario {
+  return rawEchoScenario(`remote_raw_tcp_${inFlight}`, inFlight, () => RawTcpClient.connect(port));
+}
+
+/** A raw echo scenario named `name`: `inFlight` calls outstanding on the client `connect` opens. */
+export function rawEchoScenario(name: string, inFlight: number, connect: () => Promise<RawTcpClient>): Scenario {
   return {
-    name: `remote_raw_tcp_${inFlight}`,
+    name,
     unit: 'calls/s',
     async open() {
-      const client = await RawTcpClient.connect(port);
+      const client = await connect();
       return {
         run: (durationMs) =>
           closedLoop(inFlight, durationMs, async (sequence) =>

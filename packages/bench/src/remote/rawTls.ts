@@ -7,11 +7,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type TLSSocket } from 'node:tls';
-import { closedLoop } from '../measure';
-import { checkEcho, makePayload } from '../payload';
 import type { Scenario } from '../scenario';
 import type { BenchTls } from './certificates';
-import { RawTcpClient, serveEcho } from './rawTcp';
+import { rawEchoScenario, RawTcpClient, serveEcho } from './rawTcp';
 
 /** Starts the TLS echo server on 127.0.0.1, any free port, with `tls`; resolves with the port. */
 export function startRawTlsServer(tls: BenchTls): Promise<number> {
@@ -38,20 +36,5 @@ function connectRawTls(port: number, tls: BenchTls): Promise<RawTcpClient> {
 
 /** The raw TLS echo with `inFlight` calls outstanding, against the server on `port`, as the client `tls`. */
 export function rawTlsScenario(inFlight: number, port: number, tls: BenchTls): Scenario {
-  return {
-    name: `remote_raw_tls_${inFlight}`,
-    unit: 'calls/s',
-    async open() {
-      const client = await connectRawTls(port, tls);
-      return {
-        run: (durationMs) =>
-          closedLoop(inFlight, durationMs, async (sequence) =>
-            checkEcho(sequence, await client.call(makePayload(sequence))),
-          ),
-        close() {
-          client.close();
-        },
-      };
-    },
-  };
+  return rawEchoScenario(`remote_raw_tls_${inFlight}`, inFlight, () => connectRawTls(port, tls));
 }
