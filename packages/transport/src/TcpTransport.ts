@@ -228,7 +228,12 @@ export class TcpTransport {
 
   private opened(association: Association): void {
     const claimed = association.getPeer()?.address;
-    if (association.role === 'inbound' && claimed !== undefined && !this.closed && provesAddress(association, claimed)) {
+    if (
+      association.role === 'inbound' &&
+      claimed !== undefined &&
+      !this.closed &&
+      provesAddress(association, claimed)
+    ) {
       // Calls to the peer's address reuse the connection it opened: one per pair of services.
       this.peerAt(claimed.host, claimed.port, claimed.tls === true).adopt(association);
     }
@@ -281,5 +286,7 @@ function provesAddress(association: Association, claimed: WireAddress): boolean 
   if ((claimed.tls === true) !== association.isEncrypted()) return false;
   const { proof, certificate } = association.getIdentity();
   if (proof === 'secret') return true;
-  return proof === 'certificate' && certificate !== undefined && checkServerIdentity(claimed.host, certificate) === undefined;
+  return (
+    proof === 'certificate' && certificate !== undefined && checkServerIdentity(claimed.host, certificate) === undefined
+  );
 }

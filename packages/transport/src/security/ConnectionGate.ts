@@ -109,7 +109,9 @@ export class ConnectionGate {
       const speaksTls = chunk[0] === TLS_HANDSHAKE_RECORD;
       if (this.tlsServer === undefined) {
         if (speaksTls) {
-          this.refusals.refused(`Refused a connection from ${from}: it speaks TLS, and this service listens without TLS.`);
+          this.refusals.refused(
+            `Refused a connection from ${from}: it speaks TLS, and this service listens without TLS.`,
+          );
           socket.destroy();
           return;
         }
