@@ -1,17 +1,9 @@
 import { RpcSerializationError, SuperJsonCodec } from '@nact-rpc/core';
 import { Money } from '../../../test/fixtures/src/values';
+import { thrownBy } from '../../../test/support/failures';
 
 /** `text` as the codec writes it in format `format` ('J' plain JSON, 'S' superjson). */
 const framed = (format: 'J' | 'S', text: string): Uint8Array => Buffer.from(format + text, 'utf8');
-
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('hostile input to SuperJsonCodec.decode', () => {
   const codec = new SuperJsonCodec().registerClass(Money);

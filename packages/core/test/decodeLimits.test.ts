@@ -9,21 +9,13 @@ import {
   type DecodeLimits,
 } from '@nact-rpc/core';
 import { BUILTIN_ERROR_CLASSES, encodeError, fromErrorEnvelope, type ErrorEnvelope } from '@nact-rpc/core/internal';
+import { thrownBy } from '../../../test/support/failures';
 
 /** `text` as the codec writes it in format `format` ('J' plain JSON, 'S' superjson). */
 const framed = (format: 'J' | 'S', text: string): Uint8Array => Buffer.from(format + text, 'utf8');
 /** `json` as superjson text, with `values` as its annotations. */
 const superJson = (json: string, values?: unknown): Uint8Array =>
   framed('S', `{"json":${json}${values === undefined ? '' : `,"meta":{"values":${JSON.stringify(values)},"v":1}`}}`);
-
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 /** The decode limit error `run` throws, checked to name `limit`. */
 function refusal(run: () => unknown, limit: DecodeLimitName): RpcDecodeLimitError {
