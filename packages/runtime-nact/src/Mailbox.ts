@@ -56,6 +56,9 @@ export class Mailbox<TMessage> implements MailboxBacklog {
     private readonly maxBatch: number,
   ) {}
 
+  /** How many messages it has delivered so far: the delivery scheduler's budget counts them. */
+  delivered = 0;
+
   /** The number of messages waiting. */
   get size(): number {
     return this.messages.length - this.head;
@@ -78,8 +81,8 @@ export class Mailbox<TMessage> implements MailboxBacklog {
     for (let budget = this.maxBatch; this.head < this.messages.length; budget--) {
       if (budget === 0) {
         // The rest comes with the next wake-up. With the runtime's deliveryScheduler that is
-        // after the mailboxes already woken, still in a microtask while the per-turn budget
-        // lasts: this alone does not give the event loop (I/O, timers) a turn.
+        // after the mailboxes already woken, in a microtask while the turn's budget (messages
+        // and time) lasts, and in the next macrotask after it.
         this.compact();
         this.owner.wakeUp();
         if (this.waiters !== undefined) this.notifyWaiters();
@@ -87,6 +90,7 @@ export class Mailbox<TMessage> implements MailboxBacklog {
       }
       const message = this.messages[this.head] as TMessage;
       this.messages[this.head++] = undefined;
+      this.delivered++;
       const hold = this.owner.process(message);
       if (hold !== undefined) {
         const rest = hold.then(() => this.deliver());

@@ -135,12 +135,14 @@ export class NactRpcServer
   }
 
   /** @see DeliveryTarget.deliverNow */
-  deliverNow(): void {
+  deliverNow(): number {
+    const before = this.mailbox.delivered;
     try {
       this.mailbox.deliver()?.catch((error: unknown) => this.internalError(error));
     } catch (error) {
       this.internalError(error);
     }
+    return this.mailbox.delivered - before;
   }
 
   /**

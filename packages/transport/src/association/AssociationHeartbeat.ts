@@ -23,7 +23,9 @@ export interface HeartbeatTarget {
  *   protocol error: logged once, and the connection is closed;
  * - once open, a Ping goes out when this side has sent nothing for `heartbeatIntervalMs`, and
  *   the peer is declared dead (and the connection closed) when nothing at all has arrived for
- *   `heartbeatTimeoutMs`: any frame is a sign of life, not only a Pong.
+ *   `heartbeatTimeoutMs`, and nothing arrives either when the event loop next reads the
+ *   sockets (a busy process may not have read them yet): any frame is a sign of life, not
+ *   only a Pong.
  *
  * While this side does not read (backpressure, see `Association.pauseReading`) nothing can
  * arrive, so silence proves nothing: the dead-peer check and a partial frame's deadline are
@@ -127,6 +129,29 @@ export class AssociationHeartbeat {
     return at;
   }
 
+  /**
+   * The peer has been silent past the timeout, as far as this side knows: but timers fire
+   * before the event loop reads its sockets, and a process busy with local work may not have
+   * read what the peer sent long ago. So the verdict waits for the event loop's next poll of
+   * the sockets (an immediate runs right after it): the peer is declared dead only if nothing
+   * arrived then either.
+   */
+  private judgeAfterReading(silentSince: number): void {
+    setImmediate(() => {
+      if (this.stopped) return;
+      if (this.lastReceivedAt !== silentSince || this.paused) {
+        this.arm(this.nextDeadline());
+        return;
+      }
+      const silentFor = Date.now() - silentSince;
+      this.logger.warn(
+        `${this.association.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${this.options.heartbeatTimeoutMs} ms): ` +
+          `declaring it dead and closing the connection.`,
+      );
+      this.association.close(`no heartbeat for ${silentFor} ms`, false);
+    }).unref();
+  }
+
   private readonly tick = (): void => {
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
@@ -151,13 +176,8 @@ export class AssociationHeartbeat {
         return;
       }
     } else {
-      const silentFor = now - this.lastReceivedAt;
-      if (silentFor >= options.heartbeatTimeoutMs) {
-        this.logger.warn(
-          `${this.association.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${options.heartbeatTimeoutMs} ms): ` +
-            `declaring it dead and closing the connection.`,
-        );
-        this.association.close(`no heartbeat for ${silentFor} ms`, false);
+      if (now - this.lastReceivedAt >= options.heartbeatTimeoutMs) {
+        this.judgeAfterReading(this.lastReceivedAt);
         return;
       }
       this.ping(now);
