@@ -2,13 +2,22 @@
  * The benchmark's entry point: `npm run bench` (full) or `npm run bench -- --quick`.
  * `--rounds <n>` sets the number of measured rounds; `--only <name>[,<name>…]` runs only the
  * scenarios named, or whose names start with an entry that is not a whole scenario name (the
- * scale scenarios are named `memory` and `idle`).
- * Runs the local, codec and remote scenarios in interleaved rounds, then the scale
- * scenarios once; prints the tables and writes results/latest.json. Every child process is
+ * scale scenarios are named `memory` and `idle`; the fairness scenarios `fairness_local_burst`
+ * and `fairness_local_burst_100_endpoints`, or by their goal figures, e.g.
+ * `event_loop_max_delay_ms_local_burst`).
+ * Runs the local, codec and remote scenarios in interleaved rounds, then the fairness and
+ * scale scenarios once each; prints the tables and writes results/latest.json. Every child process is
  * killed at the end, even after an error, and the process exits by itself.
  */
 import { codecDefault, codecDefaultPlain, codecJson, codecJsonPlain, codecPayloadBytes, codecSuperjson } from './codec';
 import { benchConfig, type BenchConfig } from './config';
+import {
+  FAIRNESS_VARIANTS,
+  fairnessNames,
+  measureFairness,
+  type FairnessFigures,
+  type FairnessVariant,
+} from './fairness/fairness';
 import { checkGoals, computeRatios } from './goals';
 import { directCall } from './local/direct';
 import { nactDispatch, nactQuery1000, nactQuerySeq } from './local/nact';
@@ -80,16 +89,22 @@ async function main(args: readonly string[]): Promise<void> {
 
   const remote = await startRemoteBench();
   const all = [...LOCAL_SCENARIOS, ...CODEC_SCENARIOS, ...remote.scenarios];
-  const selected = selector(only, [...all.map((scenario) => scenario.name), 'memory', 'idle']);
+  const fairnessAll = FAIRNESS_VARIANTS.flatMap(fairnessNames);
+  const selected = selector(only, [...all.map((scenario) => scenario.name), ...fairnessAll, 'memory', 'idle']);
   const scenarios = all.filter((scenario) => selected(scenario.name));
-  if (scenarios.length === 0 && !selected('memory') && !selected('idle')) {
+  const fairnessVariants = FAIRNESS_VARIANTS.filter((variant) => fairnessNames(variant).some(selected));
+  if (scenarios.length === 0 && fairnessVariants.length === 0 && !selected('memory') && !selected('idle')) {
     throw new Error(
-      `--only ${only?.join(',')} selects nothing; scenarios: ${all.map((s) => s.name).join(', ')}, memory, idle`,
+      `--only ${only?.join(',')} selects nothing; scenarios: ${all.map((s) => s.name).join(', ')}, ${FAIRNESS_VARIANTS.map((v) => v.name).join(', ')}, memory, idle`,
     );
   }
-  if (only !== undefined) progress(`only: ${scenarios.map((scenario) => scenario.name).join(', ')}`);
+  if (only !== undefined)
+    progress(`only: ${[...scenarios, ...fairnessVariants].map((scenario) => scenario.name).join(', ')}`);
   const results = scenarios.length === 0 ? [] : await runRounds(scenarios, config, progress);
   await remote.server.kill();
+
+  const fairness: FairnessFigures =
+    fairnessVariants.length === 0 ? { figures: {}, perBurst: {} } : await fairnessFigures(config, fairnessVariants);
 
   const memory = selected('memory') ? await memoryFigures(config) : {};
   const idle = selected('idle') ? await idleFigures(config) : {};
@@ -103,9 +118,10 @@ async function main(args: readonly string[]): Promise<void> {
       unit: '% core',
     },
   ].filter((row) => selected(row.name.startsWith('memory') ? 'memory' : 'idle'));
-  const figures = { ...resultFigures(results), ...codecPayloadBytes(), ...memory, ...idle };
+  scale.push(...fairnessRows(fairness.figures));
+  const figures = { ...resultFigures(results), ...codecPayloadBytes(), ...memory, ...idle, ...fairness.figures };
   const ratios = computeRatios(figures);
-  const goals = checkGoals(ratios, only !== undefined);
+  const goals = checkGoals(ratios, only !== undefined, figures);
 
   console.log(`\n${resultsTable(results, scale)}\n\n${ratiosTable(ratios)}\n\n${goalsTable(goals)}\n`);
   for (const { name, anomalies } of results) {
@@ -127,6 +143,7 @@ async function main(args: readonly string[]): Promise<void> {
     ratios,
     goals,
     perRound: Object.fromEntries(results.map((result) => [result.name, result.rounds.map((round) => round.perSecond)])),
+    ...(fairnessVariants.length === 0 ? {} : { perBurst: fairness.perBurst }),
   });
   console.log(`${goals.filter((goal) => goal.met).length}/${goals.length} goals met; results written to ${path}`);
 }
@@ -148,6 +165,37 @@ function memoryFigures(config: BenchConfig): Promise<Record<string, number>> {
     `memory: ${config.memoryItems.toLocaleString('en-US')} endpoints, then as many nact actors, each in a fresh process`,
   );
   return measureMemory(config);
+}
+
+/** The fairness scenarios' figures: bursts of local asks in a child, remote asks from here. */
+function fairnessFigures(config: BenchConfig, variants: readonly FairnessVariant[]): Promise<FairnessFigures> {
+  progress(
+    `fairness: ${variants.map((variant) => variant.name).join(', ')}: ${config.burstRepeats} bursts of ${config.burstAsks.toLocaleString('en-US')} local asks, ${config.burstInFlight.toLocaleString('en-US')} in flight, remote asks every 1 ms`,
+  );
+  return measureFairness(config, variants, progress);
+}
+
+/** The fairness figures shown in the results table, with their units. */
+function fairnessRows(figures: Readonly<Record<string, number>>): FigureRow[] {
+  const units: Array<[string, string]> = [
+    ['remote_p50_without_burst_ms', 'ms'],
+    ['remote_p99_without_burst_ms', 'ms'],
+  ];
+  for (const { suffix } of FAIRNESS_VARIANTS) {
+    units.push(
+      [`event_loop_max_delay_ms_local_burst${suffix}`, 'ms'],
+      [`event_loop_histogram_max_ms_local_burst${suffix}`, 'ms'],
+      [`event_loop_probe_max_ms_local_burst${suffix}`, 'ms'],
+      [`remote_p50_during_local_burst_ms${suffix}`, 'ms'],
+      [`remote_p99_during_local_burst_ms${suffix}`, 'ms'],
+      [`remote_max_during_local_burst_ms${suffix}`, 'ms'],
+      [`local_burst_asks_per_s${suffix}`, 'calls/s'],
+    );
+  }
+  return units.flatMap(([name, unit]) => {
+    const value = figures[name];
+    return value === undefined ? [] : [{ name, value, unit }];
+  });
 }
 
 /** The idle scenario's figures: the server's and the client's CPU with idle associations. */

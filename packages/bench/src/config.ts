@@ -20,6 +20,14 @@ export interface BenchConfig {
   readonly idleSettleMs: number;
   /** The idle scenario's CPU measurement window, in ms. */
   readonly idleWindowMs: number;
+  /** Local asks per burst of the fairness scenarios: 1,000,000 in the full run. */
+  readonly burstAsks: number;
+  /** Asks in flight during a burst. */
+  readonly burstInFlight: number;
+  /** Local asks of the unmeasured warm-up burst before each fairness scenario's bursts. */
+  readonly burstWarmupAsks: number;
+  /** Measured bursts per fairness scenario; each figure is the median over them. */
+  readonly burstRepeats: number;
 }
 
 /** The configuration of a full run, or of a quick one. */
@@ -35,5 +43,9 @@ export function benchConfig(quick: boolean): BenchConfig {
     idleAssociations: 1_000,
     idleSettleMs: quick ? 1_500 : 3_000,
     idleWindowMs: quick ? 3_000 : 10_000,
+    burstAsks: quick ? 200_000 : 1_000_000,
+    burstInFlight: 10_000,
+    burstWarmupAsks: 100_000,
+    burstRepeats: quick ? 1 : 3,
   };
 }

@@ -13,7 +13,10 @@ const ratio = (key: string, numerator: string, denominator: string): RatioDefini
   denominator,
 });
 
-/** Every ratio reported, in order; the first eight, and `remote_tls_ask_100_vs_raw_tls`, have goals. */
+/**
+ * Every ratio reported, in order; the first eight, and `remote_tls_ask_100_vs_raw_tls`, have
+ * goals (the fairness goals are on figures, not ratios).
+ */
 export const RATIOS: readonly RatioDefinition[] = [
   ratio('local_ask_seq_vs_nact_query', 'local_rpc_ask_seq_per_s', 'local_nact_query_seq_per_s'),
   ratio('local_ask_1000_vs_nact_query', 'local_rpc_ask_1000_per_s', 'local_nact_query_1000_per_s'),
@@ -38,6 +41,8 @@ export const RATIOS: readonly RatioDefinition[] = [
   ratio('remote_secret_ask_100_vs_rpc_ask_100', 'remote_secret_ask_100_per_s', 'remote_rpc_ask_100_per_s'),
   ratio('remote_tls_ask_100_vs_rpc_ask_100', 'remote_tls_ask_100_per_s', 'remote_rpc_ask_100_per_s'),
   ratio('remote_raw_tls_100_vs_raw_tcp', 'remote_raw_tls_100_per_s', 'remote_raw_tcp_100_per_s'),
+  // Fairness: the burst's local asks (in the burst child, 10,000 in flight) against nact query.
+  ratio('local_burst_ask_vs_nact_query_1000', 'local_burst_asks_per_s', 'local_nact_query_1000_per_s'),
 ];
 
 /** Computes every ratio whose figures were measured. */
@@ -51,13 +56,15 @@ export function computeRatios(figures: Readonly<Record<string, number>>): Record
   return ratios;
 }
 
-/** A goal on a ratio: at least (`>=`) or at most (`<=`) a target. */
-export interface Goal {
+/**
+ * A goal: at least (`>=`) or at most (`<=`) a target, on a ratio (of `ratios`, a multiple) or,
+ * for an absolute goal, on a figure (of `figures`, in `unit`).
+ */
+export type Goal = {
   readonly label: string;
-  readonly ratio: string;
   readonly comparison: '>=' | '<=';
   readonly target: number;
-}
+} & ({ readonly ratio: string } | { readonly figure: string; readonly unit: string });
 
 /** The performance goals of nact-rpc. */
 export const GOALS: readonly Goal[] = [
@@ -90,22 +97,65 @@ export const GOALS: readonly Goal[] = [
     comparison: '>=',
     target: 0.7,
   },
+  // Fairness: a burst of local asks must leave the event loop turning and remote callers served.
+  {
+    label: 'event loop max delay, local burst <= 20 ms',
+    figure: 'event_loop_max_delay_ms_local_burst',
+    unit: 'ms',
+    comparison: '<=',
+    target: 20,
+  },
+  {
+    label: 'event loop max delay, burst to 100 endpoints <= 20 ms',
+    figure: 'event_loop_max_delay_ms_local_burst_100_endpoints',
+    unit: 'ms',
+    comparison: '<=',
+    target: 20,
+  },
+  {
+    label: 'remote p99 during local burst <= 5 ms',
+    figure: 'remote_p99_during_local_burst_ms',
+    unit: 'ms',
+    comparison: '<=',
+    target: 5,
+  },
+  {
+    label: 'remote p99 during burst to 100 endpoints <= 5 ms',
+    figure: 'remote_p99_during_local_burst_ms_100_endpoints',
+    unit: 'ms',
+    comparison: '<=',
+    target: 5,
+  },
 ];
 
-/** A goal with the measured ratio and whether it is met. */
-export interface GoalResult extends Goal {
+/** A goal with the measured ratio (or figure) and whether it is met. */
+export type GoalResult = Goal & {
   readonly value: number | undefined;
   readonly met: boolean;
+};
+
+/** The measured value a goal is on: its ratio, or its figure. */
+function goalValue(
+  goal: Goal,
+  ratios: Readonly<Record<string, number>>,
+  figures: Readonly<Record<string, number>>,
+): number | undefined {
+  return 'ratio' in goal ? ratios[goal.ratio] : figures[goal.figure];
 }
 
 /**
- * Checks every goal against `ratios`; a ratio not measured does not meet its goal. With
- * `measuredOnly` (a run of selected scenarios), goals whose ratio was not measured are left out.
+ * Checks every goal against `ratios` (and, for absolute goals, `figures`); a value not measured
+ * does not meet its goal. With `measuredOnly` (a run of selected scenarios), goals whose value
+ * was not measured are left out.
  */
-export function checkGoals(ratios: Readonly<Record<string, number>>, measuredOnly = false): GoalResult[] {
-  const goals = measuredOnly ? GOALS.filter((goal) => ratios[goal.ratio] !== undefined) : GOALS;
+export function checkGoals(
+  ratios: Readonly<Record<string, number>>,
+  measuredOnly = false,
+  figures: Readonly<Record<string, number>> = {},
+): GoalResult[] {
+  const goals = measuredOnly ? GOALS.filter((goal) => goalValue(goal, ratios, figures) !== undefined) : GOALS;
   return goals.map((goal) => {
-    const value = ratios[goal.ratio];
+    const value = goalValue(goal, ratios, figures);
     const met = value !== undefined && (goal.comparison === '>=' ? value >= goal.target : value <= goal.target);
     return { ...goal, value, met };
   });

@@ -29,6 +29,8 @@ export interface BenchResults {
   readonly goals: readonly GoalResult[];
   /** Each scenario's throughput in every round, before the median. */
   readonly perRound: Readonly<Record<string, readonly number[]>>;
+  /** The fairness scenarios' figures in every measured burst, before the median (when run). */
+  readonly perBurst?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Describes this machine. */

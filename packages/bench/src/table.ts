@@ -56,15 +56,19 @@ export function ratiosTable(ratios: Readonly<Record<string, number>>): string {
   );
 }
 
-/** The table of goals, each marked met or not. */
+/** The table of goals, each with its measured value (a ratio, or a figure in its unit), marked met or not. */
 export function goalsTable(goals: readonly GoalResult[]): string {
   return formatTable(
-    ['goal', 'ratio', 'target', 'status'],
-    goals.map((goal) => [
-      goal.label,
-      goal.value === undefined ? 'n/a' : `${goal.value.toFixed(3)}x`,
-      `${goal.comparison} ${goal.target}x`,
-      goal.met ? 'MET' : 'NOT MET',
-    ]),
+    ['goal', 'value', 'target', 'status'],
+    goals.map((goal) => {
+      const unit = 'ratio' in goal ? 'x' : ` ${goal.unit}`;
+      const digits = 'ratio' in goal ? 3 : 2;
+      return [
+        goal.label,
+        goal.value === undefined || Number.isNaN(goal.value) ? 'n/a' : `${goal.value.toFixed(digits)}${unit}`,
+        `${goal.comparison} ${goal.target}${unit}`,
+        goal.met ? 'MET' : 'NOT MET',
+      ];
+    }),
   );
 }
