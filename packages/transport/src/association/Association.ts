@@ -13,20 +13,14 @@ import { AssociationInbound } from './AssociationInbound';
 import { AssociationOpening, type PeerIdentity } from './AssociationOpening';
 import { AssociationReplies } from './AssociationReplies';
 import { AssociationRetirement } from './AssociationRetirement';
-import type { AssociationEvents, AssociationSetup } from './AssociationSetup';
+import type { AssociationEvents, AssociationRole, AssociationSetup, AssociationState } from './AssociationSetup';
+import { InFlightAsks } from './InFlightAsks';
 import { OpenWaiters } from './OpenWaiters';
 import { ReadPause } from './ReadPause';
 import { refuseOversizedRequest } from './refuseOversizedRequest';
 import { endOnceSent, whenSocketClosed } from './socketClosing';
 
-export type { AssociationEvents, AssociationSetup } from './AssociationSetup';
-import { InFlightAsks } from './InFlightAsks';
-
-/** Who opened the connection. */
-export type AssociationRole = 'outbound' | 'inbound';
-
-/** The lifecycle of an association. */
-export type AssociationState = 'opening' | 'open' | 'closed';
+export type { AssociationEvents, AssociationRole, AssociationSetup, AssociationState } from './AssociationSetup';
 
 /**
  * One TCP connection between two services, shared by all their endpoints: its opening
@@ -77,16 +71,10 @@ export class Association {
       opened: (peer, identity) => this.opened(peer, identity),
       refused: (reason, byPeer) => this.refused(reason, byPeer),
     });
+    const sendGoodbye = (): void => this.writer.write(encodeSignal(WireKind.Goodbye));
+    const finish = (reason: string): void => this.endCleanly(reason);
     this.retirement = new AssociationRetirement(
-      {
-        inFlight: () => this.inFlight.size,
-        sendGoodbye: () => this.writer.write(encodeSignal(WireKind.Goodbye)),
-        finish: (reason) => {
-          this.writer.flush();
-          this.end(reason, true);
-          this.socket.end();
-        },
-      },
+      { inFlight: () => this.inFlight.size, sendGoodbye, finish },
       options.heartbeatIntervalMs,
     );
     const replies = new AssociationReplies(this, this.writer, host);
@@ -187,9 +175,7 @@ export class Association {
     if (this.state === 'closed') return;
     if (goodbye && this.state === 'open') {
       this.writer.write(encodeSignal(WireKind.Goodbye));
-      this.writer.flush();
-      this.end(reason, true);
-      this.socket.end();
+      this.endCleanly(reason);
     } else {
       this.end(reason, goodbye);
       this.socket.destroy();
@@ -259,6 +245,13 @@ export class Association {
   /** What the peer proved about itself when the association opened. */
   getIdentity(): PeerIdentity {
     return this.identity;
+  }
+
+  /** Sends what is queued, marks the association closed, and ends the connection gracefully. */
+  private endCleanly(reason: string): void {
+    this.writer.flush();
+    this.end(reason, true);
+    this.socket.end();
   }
 
   /** Marks the association closed (once) and fails what was in flight on it. */

@@ -3,6 +3,12 @@ import type { TellLossReason } from '../TellLosses';
 import type { HelloBody } from '../wire/WireMessage';
 import type { Association } from './Association';
 
+/** Who opened the connection. */
+export type AssociationRole = 'outbound' | 'inbound';
+
+/** The lifecycle of an association. */
+export type AssociationState = 'opening' | 'open' | 'closed';
+
 /** What an association reports to the transport that owns it. */
 export interface AssociationEvents {
   /** The hello exchange succeeded; requests may flow. */
