@@ -18,7 +18,7 @@ import {
   type FairnessFigures,
   type FairnessVariant,
 } from './fairness/fairness';
-import { checkGoals, computeRatios } from './goals';
+import { checkGoals, chooseRawTcpBaselines, computeRatios } from './goals';
 import { directCall } from './local/direct';
 import { nactDispatch, nactQuery1000, nactQuerySeq } from './local/nact';
 import { rpcAsk1000, rpcAskSeq, rpcTell } from './local/rpc';
@@ -29,7 +29,7 @@ import { measureIdleAssociations } from './scale/idle';
 import { measureMemory } from './scale/memory';
 import type { Scenario } from './scenario';
 import { commandLine, machineInfo, writeResults } from './results';
-import { goalsTable, ratiosTable, resultsTable, type FigureRow } from './table';
+import { baselinesTable, goalsTable, ratiosTable, resultsTable, type FigureRow } from './table';
 
 const LOCAL_SCENARIOS: readonly Scenario[] = [
   directCall,
@@ -119,11 +119,21 @@ async function main(args: readonly string[]): Promise<void> {
     },
   ].filter((row) => selected(row.name.startsWith('memory') ? 'memory' : 'idle'));
   scale.push(...fairnessRows(fairness.figures));
-  const figures = { ...resultFigures(results), ...codecPayloadBytes(), ...memory, ...idle, ...fairness.figures };
+  const measured = resultFigures(results);
+  const rawTcp = chooseRawTcpBaselines(measured);
+  const figures = {
+    ...measured,
+    ...rawTcp.figures,
+    ...codecPayloadBytes(),
+    ...memory,
+    ...idle,
+    ...fairness.figures,
+  };
   const ratios = computeRatios(figures);
   const goals = checkGoals(ratios, only !== undefined, figures);
 
-  console.log(`\n${resultsTable(results, scale)}\n\n${ratiosTable(ratios)}\n\n${goalsTable(goals)}\n`);
+  const baselines = rawTcp.details.length === 0 ? '' : `\n\n${baselinesTable(rawTcp.details)}`;
+  console.log(`\n${resultsTable(results, scale)}${baselines}\n\n${ratiosTable(ratios)}\n\n${goalsTable(goals)}\n`);
   for (const { name, anomalies } of results) {
     for (const [key, count] of Object.entries(anomalies))
       if (count > 0) console.log(`anomaly: ${name}: ${key} = ${count}`);
@@ -141,6 +151,7 @@ async function main(args: readonly string[]): Promise<void> {
     warmupMs: config.warmupMs,
     figures,
     ratios,
+    baselines: rawTcp.baselines,
     goals,
     perRound: Object.fromEntries(results.map((result) => [result.name, result.rounds.map((round) => round.perSecond)])),
     ...(fairnessVariants.length === 0 ? {} : { perBurst: fairness.perBurst }),

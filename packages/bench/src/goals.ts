@@ -1,4 +1,57 @@
-/** The ratios the benchmark reports, and the goals set on some of them. */
+/** The ratios the benchmark reports, the raw TCP baselines they use, and the goals set on some of them. */
+import { WRITE_MODES, type WriteMode } from './remote/frames';
+import { rawTcpScenarioName } from './remote/rawTcp';
+
+/**
+ * The raw TCP baselines that are the best of the write modes measured in the run: for each
+ * in-flight count, the variant (naive, corked, batched) with the highest median throughput.
+ * Its throughput is the figure `remote_raw_tcp_best_<n>_per_s`, the denominator of
+ * `remote_ask_<n>_vs_raw_tcp`.
+ */
+export const BEST_RAW_TCP_IN_FLIGHT = [100, 1_000] as const;
+
+/** The figure of the best raw TCP variant's throughput at `inFlight`. */
+export const bestRawTcpFigure = (inFlight: number): string => `remote_raw_tcp_best_${inFlight}_per_s`;
+
+/** The best raw TCP baseline at one in-flight count: the variant chosen, and every variant measured. */
+export interface RawTcpBaseline {
+  /** The batched scenario's name, e.g. `remote_raw_tcp_1000`, naming the baseline. */
+  readonly name: string;
+  readonly best: WriteMode;
+  /** The median throughput (calls/s) of each variant measured. */
+  readonly perSecond: Partial<Record<WriteMode, number>>;
+}
+
+/** The best raw TCP baselines of a run: their figures, and which variant each one is. */
+export interface RawTcpBaselines {
+  /** `remote_raw_tcp_best_<n>_per_s`: the best variant's median throughput. */
+  readonly figures: Record<string, number>;
+  /** Which variant was best, by baseline name, e.g. `{ remote_raw_tcp_1000: 'corked' }`. */
+  readonly baselines: Record<string, WriteMode>;
+  /** The baselines with every variant's throughput, for the table. */
+  readonly details: RawTcpBaseline[];
+}
+
+/** Picks, at each in-flight count, the raw TCP variant measured with the highest median throughput. */
+export function chooseRawTcpBaselines(figures: Readonly<Record<string, number>>): RawTcpBaselines {
+  const chosen: RawTcpBaselines = { figures: {}, baselines: {}, details: [] };
+  for (const inFlight of BEST_RAW_TCP_IN_FLIGHT) {
+    const perSecond: Partial<Record<WriteMode, number>> = {};
+    let best: WriteMode | undefined;
+    for (const mode of WRITE_MODES) {
+      const value = figures[`${rawTcpScenarioName(mode, inFlight)}_per_s`];
+      if (value === undefined) continue;
+      perSecond[mode] = value;
+      if (best === undefined || value > (perSecond[best] ?? 0)) best = mode;
+    }
+    if (best === undefined) continue;
+    const name = rawTcpScenarioName('batched', inFlight);
+    chosen.figures[bestRawTcpFigure(inFlight)] = perSecond[best] ?? Number.NaN;
+    chosen.baselines[name] = best;
+    chosen.details.push({ name, best, perSecond });
+  }
+  return chosen;
+}
 
 /** A ratio: one figure divided by another. */
 interface RatioDefinition {
@@ -21,9 +74,10 @@ export const RATIOS: readonly RatioDefinition[] = [
   ratio('local_ask_seq_vs_nact_query', 'local_rpc_ask_seq_per_s', 'local_nact_query_seq_per_s'),
   ratio('local_ask_1000_vs_nact_query', 'local_rpc_ask_1000_per_s', 'local_nact_query_1000_per_s'),
   ratio('local_tell_vs_nact_dispatch', 'local_rpc_tell_per_s', 'local_nact_dispatch_per_s'),
-  ratio('remote_ask_100_vs_raw_tcp', 'remote_rpc_ask_100_per_s', 'remote_raw_tcp_100_per_s'),
+  // Against the best raw TCP variant measured (see chooseRawTcpBaselines).
+  ratio('remote_ask_100_vs_raw_tcp', 'remote_rpc_ask_100_per_s', bestRawTcpFigure(100)),
   ratio('remote_ask_100_vs_grpc', 'remote_rpc_ask_100_per_s', 'remote_grpc_100_per_s'),
-  ratio('remote_ask_1000_vs_raw_tcp', 'remote_rpc_ask_1000_per_s', 'remote_raw_tcp_1000_per_s'),
+  ratio('remote_ask_1000_vs_raw_tcp', 'remote_rpc_ask_1000_per_s', bestRawTcpFigure(1_000)),
   ratio('remote_p50_1_vs_raw_tcp', 'remote_rpc_ask_1_p50_us', 'remote_raw_tcp_1_p50_us'),
   ratio('memory_per_endpoint_vs_nact_actor', 'memory_per_endpoint_bytes', 'memory_per_nact_actor_bytes'),
   ratio('local_ask_seq_vs_direct_call', 'local_rpc_ask_seq_per_s', 'local_direct_call_per_s'),
@@ -66,7 +120,12 @@ export type Goal = {
   readonly target: number;
 } & ({ readonly ratio: string } | { readonly figure: string; readonly unit: string });
 
-/** The performance goals of nact-rpc. */
+/**
+ * The performance goals of nact-rpc. The remote ask ratios are against the best raw TCP
+ * variant (naive, corked or batched writes). The issue "Speed, round two" raises
+ * `remote_ask_1000_vs_raw_tcp` to >= 0.8x of that strongest baseline; these targets (0.6 at
+ * 100 in flight, 0.5 at 1,000) stay until the change that meets it.
+ */
 export const GOALS: readonly Goal[] = [
   {
     label: 'local ask >= 1.5x nact query (1 in flight)',

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { GoalResult } from './goals';
+import type { WriteMode } from './remote/frames';
 
 /** The machine a run measured. */
 export interface MachineInfo {
@@ -26,6 +27,11 @@ export interface BenchResults {
   readonly warmupMs: number;
   readonly figures: Readonly<Record<string, number>>;
   readonly ratios: Readonly<Record<string, number>>;
+  /**
+   * Which raw TCP write mode (naive, corked, batched) was the best baseline, e.g.
+   * `{ remote_raw_tcp_1000: 'corked' }`: the remote ask ratios are against it.
+   */
+  readonly baselines: Readonly<Record<string, WriteMode>>;
   readonly goals: readonly GoalResult[];
   /** Each scenario's throughput in every round, before the median. */
   readonly perRound: Readonly<Record<string, readonly number[]>>;

@@ -1,5 +1,5 @@
 /** Plain-text tables of the results, ratios and goals, for stdout. */
-import type { GoalResult } from './goals';
+import type { GoalResult, RawTcpBaseline } from './goals';
 import type { ScenarioResult } from './rounds';
 
 /** A row of scale figures: name, value and unit. */
@@ -53,6 +53,21 @@ export function ratiosTable(ratios: Readonly<Record<string, number>>): string {
   return formatTable(
     ['ratio', 'value'],
     Object.entries(ratios).map(([key, value]) => [key, `${value.toFixed(3)}x`]),
+  );
+}
+
+/** The table of the raw TCP baselines: for each, the write mode that was best, and every variant's median. */
+export function baselinesTable(baselines: readonly RawTcpBaseline[]): string {
+  return formatTable(
+    ['raw TCP baseline', 'best', 'calls/s', 'variants (median calls/s)'],
+    baselines.map(({ name, best, perSecond }) => [
+      name,
+      best,
+      integer(perSecond[best] ?? Number.NaN),
+      Object.entries(perSecond)
+        .map(([mode, value]) => `${mode} ${integer(value)}`)
+        .join(', '),
+    ]),
   );
 }
 

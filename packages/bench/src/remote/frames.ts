@@ -1,12 +1,83 @@
 /**
  * The raw TCP baseline's framing: each frame is a 4-byte big-endian length and that many
- * bytes of UTF-8 JSON. Writes are coalesced per event-loop turn: frames queued in one turn
- * go out as one `Buffer.concat` in a `setImmediate`.
+ * bytes of UTF-8 JSON. Three ways of writing the same frames ({@link WriteMode}), each a
+ * raw TCP baseline of its own: `naive` (one `socket.write` per frame), `corked` (one
+ * `socket.write` per frame between `socket.cork()` and an `uncork()` on `process.nextTick`)
+ * and `batched` (frames queued in one event-loop turn go out as one `Buffer.concat` in a
+ * `setImmediate`).
  */
 import type { Socket } from 'node:net';
 
-/** Queues frames and writes them to the socket once per event-loop turn. */
-export class FrameWriter {
+/** How a frame writer issues its writes: the raw TCP baseline's variants. */
+export type WriteMode = 'naive' | 'corked' | 'batched';
+
+/** Every write mode, in the order the bench measures them. */
+export const WRITE_MODES: readonly WriteMode[] = ['naive', 'corked', 'batched'];
+
+/** Writes frames to a socket. */
+export interface FrameSender {
+  /** Sends (or queues) `value` as one frame. */
+  send(value: unknown): void;
+}
+
+/** `value` as one frame: the 4-byte length and the JSON, in one buffer. */
+function encodeFrame(value: unknown): Buffer {
+  const json = JSON.stringify(value);
+  const length = Buffer.byteLength(json, 'utf8');
+  const frame = Buffer.allocUnsafe(4 + length);
+  frame.writeUInt32BE(length, 0);
+  frame.write(json, 4, 'utf8');
+  return frame;
+}
+
+/** A frame writer for `socket` that writes as `mode` says. */
+export function frameWriter(socket: Socket, mode: WriteMode): FrameSender {
+  switch (mode) {
+    case 'naive':
+      return new NaiveFrameWriter(socket);
+    case 'corked':
+      return new CorkedFrameWriter(socket);
+    case 'batched':
+      return new FrameWriter(socket);
+  }
+}
+
+/** Writes each frame with its own `socket.write`, at once. */
+export class NaiveFrameWriter implements FrameSender {
+  constructor(private readonly socket: Socket) {}
+
+  send(value: unknown): void {
+    if (!this.socket.destroyed) this.socket.write(encodeFrame(value));
+  }
+}
+
+/**
+ * Writes each frame with its own `socket.write`, with the socket corked from the first write
+ * until `process.nextTick`: Node sends the writes of one tick together (as one `writev`).
+ */
+export class CorkedFrameWriter implements FrameSender {
+  private corked = false;
+
+  constructor(private readonly socket: Socket) {}
+
+  send(value: unknown): void {
+    if (this.socket.destroyed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    this.socket.write(encodeFrame(value));
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+}
+
+/** Queues frames and writes them to the socket once per event-loop turn (the `batched` mode). */
+export class FrameWriter implements FrameSender {
   private queue: Buffer[] = [];
   private scheduled = false;
 
@@ -31,7 +102,6 @@ export class FrameWriter {
     if (!this.socket.destroyed) this.socket.write(Buffer.concat(frames));
   };
 }
-
 /** Splits the bytes of a socket into frames and parses each one's JSON. */
 export class FrameReader {
   private pending: Buffer | undefined;

@@ -1,11 +1,13 @@
 /**
  * The remote scenarios and the server child they share: started once per run, killed at
- * the end (by the CLI's cleanup, even after an error). The secured scenarios (raw TLS echo,
+ * the end (by the CLI's cleanup, even after an error). The raw TCP echo is measured batched at
+ * every in-flight count and, at {@link RAW_TCP_VARIANT_IN_FLIGHT}, naive and corked too. The secured scenarios (raw TLS echo,
  * nact-rpc over mutual TLS, nact-rpc with a shared secret) come after the plaintext ones.
  */
 import { BenchChild } from '../proc/ChildProcess';
 import type { Scenario } from '../scenario';
 import { grpcScenario } from './grpc';
+import { WRITE_MODES } from './frames';
 import { rawTcpScenario } from './rawTcp';
 import { rawTlsScenario } from './rawTls';
 import { rpcAskScenario, rpcTellScenario } from './rpc';
@@ -13,6 +15,9 @@ import type { RemoteServerReady } from './server';
 
 /** The in-flight counts of the remote closed-loop scenarios. */
 export const REMOTE_IN_FLIGHT = [1, 100, 1_000] as const;
+
+/** The in-flight counts at which every raw TCP write mode is measured (batched alone at the others). */
+export const RAW_TCP_VARIANT_IN_FLIGHT = [100, 1_000] as const;
 
 /** The in-flight counts of the secured scenarios (TLS and its raw baseline, shared secret). */
 export const SECURE_IN_FLIGHT = [100] as const;
@@ -26,9 +31,13 @@ export interface RemoteBench {
 /** Starts the server child and returns the remote scenarios. */
 export async function startRemoteBench(): Promise<RemoteBench> {
   const { child, ready } = await BenchChild.start('server', 'remote/server.js');
-  const { rawTcpPort, grpcPort, rpcAddress, secure } = ready as RemoteServerReady;
+  const { rawTcpPorts, grpcPort, rpcAddress, secure } = ready as RemoteServerReady;
   const scenarios: Scenario[] = [];
-  for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(rawTcpScenario(inFlight, rawTcpPort));
+  for (const inFlight of REMOTE_IN_FLIGHT) {
+    const variants: readonly number[] = RAW_TCP_VARIANT_IN_FLIGHT;
+    const modes = variants.includes(inFlight) ? WRITE_MODES : (['batched'] as const);
+    for (const mode of modes) scenarios.push(rawTcpScenario(inFlight, rawTcpPorts[mode], mode));
+  }
   for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(grpcScenario(inFlight, grpcPort));
   for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(rpcAskScenario(inFlight, rpcAddress));
   scenarios.push(rpcTellScenario(rpcAddress));

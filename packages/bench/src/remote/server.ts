@@ -1,5 +1,6 @@
 /**
- * The remote benchmark's server, run as a child process: a raw TCP echo server, a gRPC echo
+ * The remote benchmark's server, run as a child process: a raw TCP echo server per write mode
+ * (naive, corked, batched), a gRPC echo
  * server and a listening nact-rpc service with an Echo endpoint, all on 127.0.0.1 and any free
  * port, and the secured servers of the TLS and shared-secret scenarios ({@link startSecureServers}).
  * Sends {@link RemoteServerReady} once ready; exits when its stdin closes.
@@ -8,12 +9,16 @@ import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { EchoEndpoint, errorsOnlyLogger } from '../echo';
 import { runChild, send } from '../proc/childIo';
 import { startGrpcServer } from './grpc';
+import { WRITE_MODES, type WriteMode } from './frames';
 import { startRawTcpServer } from './rawTcp';
 import { startSecureServers, type SecureServersReady } from './secureServer';
 
 /** What the server child sends once it is ready. */
 export interface RemoteServerReady {
+  /** The batched raw TCP echo's port (the one the raw TCP scenarios have always used). */
   readonly rawTcpPort: number;
+  /** The port of the raw TCP echo of each write mode. */
+  readonly rawTcpPorts: Readonly<Record<WriteMode, number>>;
   readonly grpcPort: number;
   readonly rpcAddress: string;
   /** The secured servers: raw TLS echo, mutual-TLS and shared-secret services. */
@@ -21,7 +26,9 @@ export interface RemoteServerReady {
 }
 
 async function main(): Promise<void> {
-  const rawTcpPort = await startRawTcpServer();
+  const rawTcpPorts = {} as Record<WriteMode, number>;
+  for (const mode of WRITE_MODES) rawTcpPorts[mode] = await startRawTcpServer(mode);
+  const rawTcpPort = rawTcpPorts.batched;
   const grpcPort = await startGrpcServer();
   const service = await NactRpcService.create({
     name: 'bench',
@@ -31,7 +38,7 @@ async function main(): Promise<void> {
   const echo = new EchoEndpoint(service, 'echo');
   await echo.start();
   const secure = await startSecureServers();
-  const ready: RemoteServerReady = { rawTcpPort, grpcPort, rpcAddress: echo.getAddress(), secure };
+  const ready: RemoteServerReady = { rawTcpPort, rawTcpPorts, grpcPort, rpcAddress: echo.getAddress(), secure };
   send(ready);
 }
 
