@@ -37,18 +37,14 @@ import type { EndpointActorOwner } from './ServiceActors';
 import { validateDelay } from './validateDelay';
 
 /**
- * The last message an endpoint's mailbox delivers: posted when the endpoint has terminated,
- * it comes after every message that was already in the mailbox (each answered with
- * `RecipientUnreachableError`), and then the actor stops.
+ * The last message an endpoint's mailbox delivers, posted when the endpoint has terminated: it
+ * comes after every message already waiting (each answered with `RecipientUnreachableError`).
  */
 const REAP = Symbol('nact-rpc.reap');
 
 /**
- * How many messages one delivery handles before the endpoint's mailbox is woken again. That
- * lets the mailboxes woken before it run first, but does not by itself return to the event
- * loop: while the per-turn budget of `deliveryScheduler` lasts, the next delivery runs as a
- * microtask (in the drain that is running, if any); only past that budget does it wait for a
- * later macrotask, after I/O and timers.
+ * How many messages one delivery handles before the mailbox is woken again, after the mailboxes
+ * woken before it; `deliveryScheduler`'s per-turn budget says whether that is in this turn.
  */
 const MAX_BATCH = 1024;
 
@@ -118,9 +114,7 @@ export class NactRpcServer
 
   /** @see EndpointActorOwner.actorStopped */
   actorStopped(): void {
-    this.context.logger.debug(
-      `The nact actor of the endpoint at ${this.address} was stopped; the endpoint terminates.`,
-    );
+    this.context.logger.debug(`The nact actor of the endpoint at ${this.address} stopped; the endpoint terminates.`);
     void this.closeAsync();
   }
 

@@ -213,7 +213,8 @@ export class TcpTransport {
       localHello: this.localHello(),
       events: {
         opened: (opened) => this.opened(opened),
-        closed: (closedAssociation, reason, clean) => this.associationClosed(closedAssociation, reason, clean),
+        closed: (closedAssociation, reason, clean, undelivered) =>
+          this.associationClosed(closedAssociation, reason, clean, undelivered),
         retiring: (retired) => this.release(retired),
         tellDropped: (reason, line) => this.tellLosses.dropped(reason, line),
       },
@@ -247,9 +248,9 @@ export class TcpTransport {
     }
   }
 
-  private associationClosed(association: Association, reason: string, clean: boolean): void {
+  private associationClosed(association: Association, reason: string, clean: boolean, undelivered: number): void {
     this.release(association);
-    const lost = this.tellLosses.connectionLost(association.getUndeliveredTells());
+    const lost = this.tellLosses.connectionLost(undelivered);
     const message = `The association with ${association.describePeer()} ended: ${reason}${lost}`;
     if (clean || this.closed) this.host.logger.info(message);
     else this.host.logger.warn(message);

@@ -288,7 +288,7 @@ describe('Association', () => {
       a.association.close('shutting down', false);
       expect(a.pendingCalls.size).toBe(0);
       expect(await expectUnreachable(pending)).toContain('shutting down');
-      expect(await a.whenClosedEvent).toEqual({ reason: 'shutting down', clean: false });
+      expect(await a.whenClosedEvent).toEqual({ reason: 'shutting down', clean: false, undeliveredTells: 0 });
       expect(await b.whenClosedEvent).toMatchObject({ clean: false });
     });
 
@@ -301,8 +301,9 @@ describe('Association', () => {
       expect(await a.whenClosedEvent).toEqual({
         reason: 'service B at 127.0.0.1:50002 closed the connection',
         clean: true,
+        undeliveredTells: 0,
       });
-      expect(await b.whenClosedEvent).toEqual({ reason: 'service B is closing', clean: true });
+      expect(await b.whenClosedEvent).toEqual({ reason: 'service B is closing', clean: true, undeliveredTells: 0 });
       // The Association logs nothing itself on a clean close (the TcpTransport logs it at info).
       expect(warningsAndErrors(a)).toEqual([]);
       expect(warningsAndErrors(b)).toEqual([]);

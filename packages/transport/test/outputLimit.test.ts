@@ -34,7 +34,7 @@ describe('an association over its output limit', () => {
     );
     expect(error).toBeInstanceOf(RecipientUnreachableError);
     expect((error as Error).message).toContain('the peer does not read');
-    const undelivered = b.association.getUndeliveredTells();
+    const undelivered = closed.undeliveredTells;
     // About 1 MiB of 16 KiB tells waited in the writer and the socket's buffer (64), plus at most
     // the one that overflowed and one batch (16) the kernel took only in part.
     expect(undelivered).toBeGreaterThanOrEqual(60);

@@ -41,7 +41,7 @@ describe('a retiring association', () => {
     const { a, b } = await fixture.openPair();
     a.association.retire('replaced');
     const [closedA, closedB] = await Promise.all([a.whenClosedEvent, b.whenClosedEvent]);
-    expect(closedA).toEqual({ reason: 'replaced', clean: true });
+    expect(closedA).toEqual({ reason: 'replaced', clean: true, undeliveredTells: 0 });
     expect(closedB.clean).toBe(true);
   });
 });

@@ -23,11 +23,10 @@ import { endOnceSent, whenSocketClosed } from './socketClosing';
 export type { AssociationEvents, AssociationRole, AssociationSetup, AssociationState } from './AssociationSetup';
 
 /**
- * One TCP connection between two services, shared by all their endpoints: its opening
- * (hello exchange and authentication, {@link AssociationOpening}), the asks in flight on it, what arrives on it
- * ({@link AssociationInbound}) and the answers it carries back ({@link AssociationReplies});
- * its {@link AssociationHeartbeat} notices a dead peer. When it ends, every ask still in
- * flight on it fails at once with `RecipientUnreachableError`.
+ * One TCP (or TLS) connection between two services, shared by all their endpoints: its opening
+ * ({@link AssociationOpening}), the asks in flight on it, what arrives ({@link AssociationInbound})
+ * and the answers it carries back ({@link AssociationReplies}); its {@link AssociationHeartbeat}
+ * notices a dead peer. When it ends, every ask in flight on it fails with `RecipientUnreachableError`.
  */
 export class Association {
   private state: AssociationState = 'opening';
@@ -41,8 +40,6 @@ export class Association {
   private readonly heartbeat: AssociationHeartbeat;
   private readonly readPause: ReadPause;
   private closeReason: string | undefined;
-  /** The tells it could not deliver, once it has ended uncleanly (see `FrameWriter.close`). */
-  private undeliveredTells = 0;
   private readonly retirement: AssociationRetirement;
   private readonly openWaiters = new OpenWaiters();
 
@@ -263,11 +260,10 @@ export class Association {
     this.heartbeat.stop();
     this.retirement.stop();
     const undelivered = this.writer.close();
-    this.undeliveredTells = clean ? 0 : undelivered;
     this.readPause.ended();
     this.inFlight.failAll(this.describePeer(), reason);
     this.openWaiters.failed(reason);
-    if (wasOpen) this.events.closed(this, reason, clean);
+    if (wasOpen) this.events.closed(this, reason, clean, clean ? 0 : undelivered);
   }
 
   /**
@@ -281,11 +277,6 @@ export class Association {
   /** Why the association closed, once it has. */
   getCloseReason(): string | undefined {
     return this.closeReason;
-  }
-
-  /** Once it has ended uncleanly: the tells written to it that it could not deliver. */
-  getUndeliveredTells(): number {
-    return this.undeliveredTells;
   }
 
   /**

@@ -13,8 +13,11 @@ export type AssociationState = 'opening' | 'open' | 'closed';
 export interface AssociationEvents {
   /** The hello exchange succeeded; requests may flow. */
   opened(association: Association): void;
-  /** The connection ended, cleanly (`clean`) or not; called once. */
-  closed(association: Association, reason: string, clean: boolean): void;
+  /**
+   * The connection ended, cleanly (`clean`) or not; called once. `undeliveredTells`: after an
+   * unclean end, the tells written to it that it could not deliver (see `FrameWriter.close`).
+   */
+  closed(association: Association, reason: string, clean: boolean, undeliveredTells: number): void;
   /** The association takes no new requests (it is retiring); it closes once both sides are done. */
   retiring?(association: Association): void;
   /** A tell was dropped before it was written (`line` says which and why); default: logged. */

@@ -25,6 +25,8 @@ import { RecordingLogger } from '../../../../test/support/RecordingLogger';
 export interface ClosedEvent {
   readonly reason: string;
   readonly clean: boolean;
+  /** After an unclean end, the tells it could not deliver. */
+  readonly undeliveredTells: number;
 }
 
 /** One service's side: a fake TransportHost around real PendingCalls and codec. */
@@ -40,7 +42,7 @@ export interface Side {
   readonly requests: Inbox<RequestMessage>;
   readonly handshakes: Inbox<HandshakeRequestMessage>;
   readonly opened: jest.Mock<void, [Association]>;
-  readonly closed: jest.Mock<void, [Association, string, boolean]>;
+  readonly closed: jest.Mock<void, [Association, string, boolean, number]>;
   /** Settles when the `closed` event is reported. */
   readonly whenClosedEvent: Promise<ClosedEvent>;
   readonly association: Association;
@@ -103,7 +105,9 @@ export class AssociationFixture {
     let reportClosed!: (event: ClosedEvent) => void;
     const whenClosedEvent = new Promise<ClosedEvent>((resolve) => (reportClosed = resolve));
     const opened = jest.fn<void, [Association]>();
-    const closed = jest.fn<void, [Association, string, boolean]>((_, reason, clean) => reportClosed({ reason, clean }));
+    const closed = jest.fn<void, [Association, string, boolean, number]>((_, reason, clean, undeliveredTells) =>
+      reportClosed({ reason, clean, undeliveredTells }),
+    );
     const association = new Association(role, socket, host, resolved, {
       localHello: helloOf(name, codec.name, resolved.maxFrameSize, options.hello),
       events: { opened, closed },
