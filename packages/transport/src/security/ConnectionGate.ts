@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Association } from '../association/Association';
+import { endOnceSent } from '../association/socketClosing';
 import { encodeHelloReject, FRAME_HEADER_BYTES, writeLengthPrefix } from '../wire/wireFormat';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { RefusalLog } from './RefusalLog';
@@ -121,7 +122,7 @@ export class ConnectionGate {
       } else if (!speaksTls) {
         const reason = 'this service listens with TLS only: address it with the nact-rpcs:// scheme';
         this.refusals.refused(`Refused a plaintext connection from ${from}: ${reason}.`);
-        refuse(socket, reason);
+        refuse(socket, reason, connectTimeoutMs);
       } else {
         this.handshaking.set(from, { connectedAt, from, leaveOpening });
         // TLS takes the socket over, with the chunk put back into it.
@@ -142,7 +143,11 @@ export class ConnectionGate {
     if (this.security.tls?.requireClientCertificate === true && !socket.authorized) {
       const why = String(socket.authorizationError ?? 'no certificate');
       this.refusals.refused(`Refused a TLS connection from ${handshaking.from}: its client certificate: ${why}.`);
-      refuse(socket, `this service requires a client certificate from a CA it trusts (${why})`);
+      refuse(
+        socket,
+        `this service requires a client certificate from a CA it trusts (${why})`,
+        this.options.connectTimeoutMs,
+      );
       return;
     }
     this.associate(socket, handshaking.connectedAt).whenOpen().then(handshaking.leaveOpening, handshaking.leaveOpening);
@@ -154,11 +159,12 @@ function keyOf(socket: Socket): string {
   return `${socket.remoteAddress}:${socket.remotePort}`;
 }
 
-/** Tells the client why it is refused (a HelloReject, outside any association) and closes. */
-function refuse(socket: Socket, reason: string): void {
+/** Tells the client why it is refused (a HelloReject, outside any association) and closes once it is sent. */
+function refuse(socket: Socket, reason: string, destroyAfterMs: number): void {
   const payload = encodeHelloReject(reason);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   writeLengthPrefix(frame, 0, payload.length);
   payload.copy(frame, FRAME_HEADER_BYTES);
-  socket.end(frame, () => socket.destroy());
+  socket.write(frame);
+  endOnceSent(socket, destroyAfterMs);
 }
