@@ -141,7 +141,9 @@ export class ConnectionGate {
       return;
     }
     if (this.security.tls?.requireClientCertificate === true && !socket.authorized) {
-      const why = String(socket.authorizationError ?? 'no certificate');
+      // TLS reports a missing certificate as an unknown issuer: say what happened.
+      const presented = Object.keys(socket.getPeerCertificate()).length > 0;
+      const why = presented ? String(socket.authorizationError) : 'it presented none';
       this.refusals.refused(`Refused a TLS connection from ${handshaking.from}: its client certificate: ${why}.`);
       refuse(
         socket,
