@@ -46,7 +46,7 @@ const REAP = Symbol('nact-rpc.reap');
  * How many messages one delivery handles before the mailbox is woken again, after the mailboxes
  * woken before it; `deliveryScheduler`'s per-turn budget says whether that is in this turn.
  */
-const MAX_BATCH = 1024;
+const MAX_BATCH = 256;
 
 type MailboxMessage = RpcMessage | typeof REAP;
 

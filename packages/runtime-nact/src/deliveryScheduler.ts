@@ -2,22 +2,26 @@ import { runtimeImmediate, runtimeMicrotask } from '@nact-rpc/core/internal';
 
 /**
  * When mailboxes are delivered. A macrotask costs a turn of the event loop, a system call to
- * poll for I/O included, so woken mailboxes are delivered in a microtask, right after the
- * code that posted to them, while the turn has budget for that: one microtask delivers every
- * mailbox woken meanwhile, in the order they were woken. Past the budget, woken mailboxes wait
- * for the next macrotask, so that I/O and timers get their turn; they are then delivered
- * together, in order. Either way one delivery runs at a time per endpoint, never inside the
- * code that posted.
+ * poll for I/O included, so woken mailboxes are delivered in microtasks, right after the code
+ * that posted to them, while the turn has budget for that. Past the budget, woken mailboxes
+ * wait for the next macrotask, so that I/O and timers get their turn; they are then delivered,
+ * in the order they were woken. Either way one delivery runs at a time per endpoint, never
+ * inside the code that posted.
+ *
+ * **One delivery per microtask.** Each microtask delivers one woken mailbox (one batch, at
+ * most `MAX_BATCH` messages of one endpoint) and queues the next delivery as a new microtask.
+ * The promise callbacks that the batch's answers trigger were queued first, so they run
+ * before the next delivery: the caller's code that an answer resumes (often making the next
+ * call) is work of the same turn, and the clock read before the next delivery sees it.
  *
  * **What one turn may run.** The budget is counted in messages and in time, never in
- * deliveries (one delivery handles up to a batch of messages). Between two macrotasks, the
- * microtask deliveries stop being started once the turn has delivered
- * {@link MESSAGES_PER_TURN} messages, or once {@link TURN_BUDGET_MS} have passed since its
- * first delivery (checked every {@link TIME_CHECK_MESSAGES} messages and between deliveries).
- * A delivery already started finishes its batch (at most `MAX_BATCH` messages of one
- * endpoint), and the promise callbacks its answers trigger run: so a turn spends about the
- * budget plus one batch, a few milliseconds, before the event loop reads sockets and fires
- * timers again.
+ * deliveries. Between two macrotasks, no delivery starts once the turn has delivered
+ * {@link MESSAGES_PER_TURN} messages, or once {@link TURN_BUDGET_MS} have passed since its first
+ * delivery; the clock is read before each delivery once {@link TIME_CHECK_MESSAGES} messages
+ * have been delivered since it was last read. What runs past the budget is the last batch
+ * started and the callbacks its answers trigger, and the second hop of callbacks of the batch
+ * before it: a turn of local calls lasts about the budget plus one or two batches' worth of
+ * callers' code before the event loop reads sockets and fires timers again.
  *
  * Both kinds of task come from `runtimeImmediate`/`runtimeMicrotask`, which fake timers do
  * not replace: delivery never waits for a test to advance its clock. The state below is
@@ -38,10 +42,10 @@ export interface DeliveryTarget {
 export const MESSAGES_PER_TURN = 16_384;
 
 /** The longest the microtask deliveries of one turn may go on, in milliseconds. */
-export const TURN_BUDGET_MS = 4;
+export const TURN_BUDGET_MS = 2;
 
 /** How many messages may be delivered between two looks at the clock. */
-export const TIME_CHECK_MESSAGES = 256;
+export const TIME_CHECK_MESSAGES = 64;
 
 let delivered = 0;
 let nextTimeCheck = TIME_CHECK_MESSAGES;
@@ -49,7 +53,9 @@ let nextTimeCheck = TIME_CHECK_MESSAGES;
 let turnStart = -1;
 let exhausted = false;
 let refillScheduled = false;
-let woken: DeliveryTarget[] = [];
+/** Mailboxes woken and not yet delivered, from `wokenHead` on. */
+let woken: (DeliveryTarget | undefined)[] = [];
+let wokenHead = 0;
 let drainScheduled = false;
 let deferred: DeliveryTarget[] = [];
 let deferredScheduled = false;
@@ -62,7 +68,7 @@ function refill(): void {
   refillScheduled = false;
 }
 
-/** Whether this turn has spent its budget; looks at the clock only every few hundred messages. */
+/** Whether this turn has spent its budget; looks at the clock only every few dozen messages. */
 function overBudget(): boolean {
   if (exhausted) return true;
   if (delivered >= nextTimeCheck) {
@@ -72,18 +78,27 @@ function overBudget(): boolean {
   return exhausted;
 }
 
+/** Delivers the next woken mailbox, then queues itself again while any is left. */
 function drain(): void {
-  drainScheduled = false;
-  // Mailboxes woken while this runs are appended and delivered in the same loop, while the
-  // budget lasts; past it, the rest wait for the next macrotask.
-  for (let i = 0; i < woken.length; i++) {
-    if (overBudget()) {
-      defer(woken.slice(i));
-      break;
-    }
-    delivered += (woken[i] as DeliveryTarget).deliverNow();
+  if (overBudget()) {
+    const rest = woken.slice(wokenHead) as DeliveryTarget[];
+    woken = [];
+    wokenHead = 0;
+    drainScheduled = false;
+    defer(rest);
+    return;
+  }
+  const target = woken[wokenHead] as DeliveryTarget;
+  woken[wokenHead++] = undefined;
+  // Mailboxes it wakes (itself too, when its batch was full) join `woken`.
+  delivered += target.deliverNow();
+  if (wokenHead < woken.length) {
+    runtimeMicrotask(drain);
+    return;
   }
   woken = [];
+  wokenHead = 0;
+  drainScheduled = false;
 }
 
 function defer(targets: DeliveryTarget[]): void {
