@@ -1,10 +1,13 @@
 /**
  * Codec round trips (encode then decode, through bytes) of a representative payload with a
  * Date, a Map, a nested object, numbers and strings: `codec_json` (JSON over a Buffer; the
- * Date comes back as a string and the Map as `{}`), `codec_superjson` (superjson over a
- * Buffer) and `codec_default` (nact-rpc's default codec, `new SuperJsonCodec()`).
+ * Date comes back as a string and the Map as `{}`). The rich codecs round-trip the same
+ * payload with a Set, a BigInt, an undefined field and an instance of a registered class
+ * added (which JSON cannot represent): `codec_superjson` (superjson over a Buffer),
+ * `codec_default` (nact-rpc's default codec, `new SuperJsonCodec()`) and `codec_typed`
+ * (`new TypedCodec()`).
  */
-import { SuperJsonCodec } from '@nact-rpc/core';
+import { SuperJsonCodec, TypedCodec } from '@nact-rpc/core';
 import { SuperJSON } from 'superjson';
 import { syncLoop } from './measure';
 import type { Scenario } from './scenario';
@@ -24,6 +27,28 @@ export function codecPayload(): Record<string, unknown> {
     ]),
     customer: { id: 'c-42', name: 'Ada Lovelace', address: { city: 'London', zip: 'NW1 6XE' } },
     scores: [0.5, 0.25, 0.125],
+  };
+}
+
+/** A registered value class of the rich payload. */
+export class Price {
+  constructor(
+    readonly amount: number,
+    readonly currency: string,
+  ) {}
+}
+
+/**
+ * The codec payload with what only the rich codecs represent added: a Set, a BigInt, an
+ * undefined field and an instance of a registered class. About 300 bytes once encoded.
+ */
+export function richCodecPayload(): Record<string, unknown> {
+  return {
+    ...codecPayload(),
+    labels: new Set(['priority', 'gift']),
+    ledgerId: 9_007_199_254_740_993n,
+    note: undefined,
+    unitPrice: new Price(411.52, 'EUR'),
   };
 }
 
@@ -54,6 +79,7 @@ const json: RoundTrip = {
 
 function superjson(): RoundTrip {
   const serializer = new SuperJSON();
+  serializer.registerClass(Price, { identifier: 'Price' });
   return {
     encode: (value) => Buffer.from(serializer.stringify(value), 'utf8'),
     decode: (bytes) => serializer.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')),
@@ -91,22 +117,33 @@ function codecScenario(
   };
 }
 
-/** The encoded size of the codec payload with each codec, in bytes. */
+/** nact-rpc's default codec, with the payload's class registered. */
+const defaultCodec = (): SuperJsonCodec => new SuperJsonCodec().registerClass(Price);
+/** The typed codec, with the payload's class registered. */
+const typedCodec = (): TypedCodec => new TypedCodec().registerClass(Price);
+
+/**
+ * The encoded size of each codec's payload, in bytes: the codec payload with JSON, the rich
+ * payload with the others.
+ */
 export function codecPayloadBytes(): Record<string, number> {
-  const payload = codecPayload();
+  const rich = richCodecPayload();
   return {
-    codec_json_bytes: json.encode(payload).byteLength,
-    codec_superjson_bytes: superjson().encode(payload).byteLength,
-    codec_default_bytes: new SuperJsonCodec().encode(payload).byteLength,
+    codec_json_bytes: json.encode(codecPayload()).byteLength,
+    codec_superjson_bytes: superjson().encode(rich).byteLength,
+    codec_default_bytes: defaultCodec().encode(rich).byteLength,
+    codec_typed_bytes: typedCodec().encode(rich).byteLength,
   };
 }
 
 /** JSON.stringify / JSON.parse over a Buffer. */
 export const codecJson = codecScenario('codec_json', () => json);
-/** superjson stringify / parse over a Buffer. */
-export const codecSuperjson = codecScenario('codec_superjson', superjson);
-/** nact-rpc's default codec. */
-export const codecDefault = codecScenario('codec_default', () => new SuperJsonCodec());
+/** superjson stringify / parse over a Buffer, on the rich payload. */
+export const codecSuperjson = codecScenario('codec_superjson', superjson, richCodecPayload);
+/** nact-rpc's default codec, on the rich payload. */
+export const codecDefault = codecScenario('codec_default', defaultCodec, richCodecPayload);
+/** The typed codec, on the rich payload: figure `codec_typed_per_s`. */
+export const codecTyped = codecScenario('codec_typed', typedCodec, richCodecPayload);
 /** JSON on the plain payload. */
 export const codecJsonPlain = codecScenario('codec_json_plain', () => json, plainCodecPayload);
 /** nact-rpc's default codec on the plain payload: its JSON fast path. */

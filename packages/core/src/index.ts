@@ -48,6 +48,7 @@ export { formatRpcAddress, parseRpcAddress, RPC_SCHEME, RPC_TLS_SCHEME, type Rpc
 export type { Codec, ErrorClass } from './codec/Codec';
 export { SuperJsonCodec, type SerializableClass, type SuperJsonCodecOptions } from './codec/SuperJsonCodec';
 export { DEFAULT_DECODE_LIMITS, type DecodeLimits, type ResolvedDecodeLimits } from './codec/DecodeLimits';
+export { TypedCodec, type TypedCodecOptions } from './codec/typed/TypedCodec';
 
 export { consoleLogger, type Logger, type LogLevel } from './log/Logger';
 

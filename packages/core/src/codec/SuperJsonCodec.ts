@@ -7,6 +7,8 @@ import { type SuperJsonPayload, checkAnnotations } from './checkAnnotations';
 import { ValueClassifier } from './classifyValue';
 import { checkJsonValue } from './checkJsonValue';
 import { checkSuperJsonShape } from './checkSuperJsonShape';
+import { textAfterFormat, withFormat } from './formatBytes';
+import { isPlainJson } from './isPlainJson';
 import { scanJsonText } from './scanJsonText';
 
 /** A class the codec can rebuild: instances are recreated with its prototype. */
@@ -15,14 +17,6 @@ export type SerializableClass = new (...args: never[]) => object;
 /** The first byte of an encoded value: how the rest is written. */
 const FORMAT_JSON = 0x4a; // 'J': plain JSON, the fast path
 const FORMAT_SUPERJSON = 0x53; // 'S': superjson
-
-/** A format byte followed by `text` in UTF-8. */
-function withFormat(format: number, text: string): Buffer {
-  const buffer = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
-  buffer[0] = format;
-  buffer.write(text, 1, 'utf8');
-  return buffer;
-}
 
 /** Options of a {@link SuperJsonCodec}. */
 export interface SuperJsonCodecOptions {
@@ -71,8 +65,9 @@ const NATIVE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
  *
  * Fast path: a value that plain JSON represents exactly (strings, finite numbers, booleans,
  * null, arrays and plain objects without shared references) is written as JSON, several
- * times faster than superjson; anything else as superjson. One walk of the value decides,
- * and a format byte in front tells the decoder which it is.
+ * times faster than superjson; anything else as superjson. A walk of the value decides (one
+ * that stops at the first value JSON would not keep; for those, a second that finds what
+ * superjson cannot represent), and a format byte in front tells the decoder which it is.
  *
  * Decoding has a budget ({@link SuperJsonCodecOptions.limits}): a received value over it is
  * refused with an `RpcDecodeLimitError` before it is built. A value too small to exceed any
@@ -149,6 +144,8 @@ export class SuperJsonCodec implements Codec {
   }
 
   encode(value: unknown): Uint8Array {
+    // The cheaper walk first: most values are plain.
+    if (isPlainJson(value)) return withFormat(FORMAT_JSON, JSON.stringify(value));
     const classifier = this.classifier.busy ? new ValueClassifier(this.knownClass) : this.classifier;
     const { kind, problem } = classifier.classify(value) as { kind: string; problem?: string };
     if (kind === 'plain') return withFormat(FORMAT_JSON, JSON.stringify(value));
@@ -163,7 +160,7 @@ export class SuperJsonCodec implements Codec {
    *   malformed JSON, `TypeError` for an unknown format byte.
    */
   decode(bytes: Uint8Array): unknown {
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', 1);
+    const text = textAfterFormat(bytes);
     switch (bytes[0]) {
       case FORMAT_JSON: {
         // V8's JSON.parse does not recurse: any depth parses, and is refused after.

@@ -107,21 +107,25 @@ export class ValueClassifier {
     }
     if (current === null) return IS_PLAIN;
     const object = current;
+    const prototype = Object.getPrototypeOf(object) as { constructor?: unknown } | null;
     // Shared references and cycles are kept by a rich format and lost (or fatal) in JSON.
     if (this.seen(object)) return IS_RICH;
-    if (Array.isArray(object)) return this.visitArray(object);
+    // Plain objects and arrays first: the fast path is made of them.
+    if (prototype === Object.prototype) return this.visitProperties(object, IS_PLAIN);
+    if (prototype === Array.prototype || Array.isArray(object)) return this.visitArray(object as unknown[]);
     if (object instanceof Map) return this.visitMap(object);
     if (object instanceof Set) return this.visitSet(object);
-    const prototype = Object.getPrototypeOf(object) as { constructor?: unknown } | null;
-    let result = IS_PLAIN;
-    if (prototype !== null && prototype !== Object.prototype) {
-      if (ArrayBuffer.isView(object) || NATIVE_TAGS.has(Object.prototype.toString.call(object))) return IS_RICH;
-      if (!this.isKnownClass(prototype.constructor)) {
-        const name = typeof prototype.constructor === 'function' ? prototype.constructor.name : '';
-        return this.unserializable(`an instance of class ${name || '(anonymous)'}`);
-      }
-      result = IS_RICH;
+    if (prototype === null) return this.visitProperties(object, IS_PLAIN);
+    if (ArrayBuffer.isView(object) || NATIVE_TAGS.has(Object.prototype.toString.call(object))) return IS_RICH;
+    if (!this.isKnownClass(prototype.constructor)) {
+      const name = typeof prototype.constructor === 'function' ? prototype.constructor.name : '';
+      return this.unserializable(`an instance of class ${name || '(anonymous)'}`);
     }
+    return this.visitProperties(object, IS_RICH);
+  }
+
+  /** The own enumerable properties of `object`, at least `result`. */
+  private visitProperties(object: object, result: number): number {
     for (const key in object) {
       if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
       const entry: unknown = (object as Record<string, unknown>)[key];

@@ -1,0 +1,60 @@
+/** Past this many objects, the ones seen are kept in a set rather than searched in a list. */
+const MAX_LISTED = 32;
+
+/**
+ * Whether JSON represents `value` exactly, so that `JSON.parse(JSON.stringify(value))` gives
+ * back an equal value: strings, finite numbers other than -0, booleans, null, arrays and
+ * objects whose prototype is `Array.prototype` or `Object.prototype` (or null), no `undefined`
+ * anywhere and no object reached twice (a shared reference or a cycle). Stops at the first
+ * value that is not. Cheaper than a `ValueClassifier` walk: it tells nothing else.
+ */
+export function isPlainJson(value: unknown): boolean {
+  // A walk per call: a getter of the value may encode another value meanwhile.
+  return new PlainJsonWalk().plain(value);
+}
+
+class PlainJsonWalk {
+  private readonly listed: object[] = [];
+  private set: Set<object> | undefined;
+
+  plain(value: unknown): boolean {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return true;
+      case 'number':
+        return value - value === 0 && (value !== 0 || 1 / value > 0);
+      case 'object':
+        break;
+      default:
+        return false;
+    }
+    if (value === null) return true;
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if (this.seen(value)) return false;
+    if (prototype === Array.prototype) return this.plainArray(value as readonly unknown[]);
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    // Inherited enumerable properties (of a polluted Object.prototype) are visited too: that
+    // can only make the answer false where it would be true, never the other way.
+    for (const key in value) if (!this.plain((value as Record<string, unknown>)[key])) return false;
+    return true;
+  }
+
+  private plainArray(array: readonly unknown[]): boolean {
+    for (let i = 0; i < array.length; i++) if (!this.plain(array[i])) return false;
+    return true;
+  }
+
+  /** Whether `object` was met before; remembers it if not. */
+  private seen(object: object): boolean {
+    if (this.set !== undefined) {
+      if (this.set.has(object)) return true;
+      this.set.add(object);
+      return false;
+    }
+    if (this.listed.includes(object)) return true;
+    this.listed.push(object);
+    if (this.listed.length > MAX_LISTED) this.set = new Set(this.listed);
+    return false;
+  }
+}

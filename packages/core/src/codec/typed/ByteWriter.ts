@@ -1,0 +1,166 @@
+import { FIXSTR, MAX_FIXSTR_BYTES, STR8, STR16, STR32, STR_UTF16 } from './tags';
+
+/** The size of a writer's buffer at first, and the most it keeps between values. */
+const INITIAL_BYTES = 8 * 1024;
+const KEPT_BYTES = 1024 * 1024;
+
+/**
+ * A growable buffer that the typed codec writes a value into: bytes, LEB128 lengths, numbers
+ * and strings. {@link ByteWriter.finish} copies what was written out and starts over, so that
+ * one buffer serves every value a codec encodes.
+ */
+export class ByteWriter {
+  protected buffer: Buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+  private view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  protected pos = 0;
+
+  /** Makes room for `bytes` more bytes. */
+  protected reserve(bytes: number): void {
+    if (this.pos + bytes > this.buffer.length) this.grow(bytes);
+  }
+
+  private grow(bytes: number): void {
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.pos + bytes));
+    this.buffer.copy(next, 0, 0, this.pos);
+    this.buffer = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+  }
+
+  /** Starts a value: the format byte. */
+  protected start(format: number): void {
+    this.pos = 0;
+    this.buffer[this.pos++] = format;
+  }
+
+  /** A copy of what was written since {@link ByteWriter.start}; the buffer is then reused. */
+  protected finish(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buffer.copy(out, 0, 0, this.pos);
+    this.pos = 0;
+    if (this.buffer.length > KEPT_BYTES) {
+      this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+      this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    }
+    return out;
+  }
+
+  protected writeByte(byte: number): void {
+    if (this.pos >= this.buffer.length) this.grow(1);
+    this.buffer[this.pos++] = byte;
+  }
+
+  /** A tag and a byte after it. */
+  protected writeTagged(tag: number, byte: number): void {
+    this.reserve(2);
+    this.buffer[this.pos++] = tag;
+    this.buffer[this.pos++] = byte;
+  }
+
+  /** A whole number from 0 to 2^31 - 1 in LEB128: 7 bits a byte, low bits first. */
+  protected writeLength(length: number): void {
+    this.reserve(5);
+    while (length > 0x7f) {
+      this.buffer[this.pos++] = (length & 0x7f) | 0x80;
+      length >>>= 7;
+    }
+    this.buffer[this.pos++] = length;
+  }
+
+  protected writeInt32(tag: number, value: number): void {
+    this.reserve(5);
+    this.buffer[this.pos++] = tag;
+    this.view.setInt32(this.pos, value, true);
+    this.pos += 4;
+  }
+
+  protected writeFloat64(tag: number, value: number): void {
+    this.reserve(9);
+    this.buffer[this.pos++] = tag;
+    this.view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+  }
+
+  /** Raw bytes. */
+  protected writeBytes(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /**
+   * A string: in UTF-8 after a header of its byte length, or (if it holds a lone surrogate,
+   * which UTF-8 cannot represent) as UTF-16 code units after {@link STR_UTF16}.
+   */
+  protected writeString(text: string): void {
+    const length = text.length;
+    if (length <= MAX_FIXSTR_BYTES) {
+      if (!this.writeShortString(text, length)) this.writeUtf16(text);
+      return;
+    }
+    if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) return this.writeUtf16(text);
+    const most = length * 3;
+    const header = most < 0x100 ? 2 : most < 0x10000 ? 3 : 5;
+    this.reserve(header + most);
+    const at = this.pos;
+    const bytes = this.buffer.write(text, at + header, 'utf8');
+    if (header === 2) {
+      this.buffer[at] = STR8;
+      this.buffer[at + 1] = bytes;
+    } else if (header === 3) {
+      this.buffer[at] = STR16;
+      this.view.setUint16(at + 1, bytes, true);
+    } else {
+      this.buffer[at] = STR32;
+      this.view.setUint32(at + 1, bytes, true);
+    }
+    this.pos = at + header + bytes;
+  }
+
+  /** A string of at most 31 characters, encoded here; `false` (nothing written) at a lone surrogate. */
+  private writeShortString(text: string, length: number): boolean {
+    this.reserve(2 + length * 3);
+    const buffer = this.buffer;
+    const first = this.pos + 1;
+    let at = first;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80) {
+        buffer[at++] = c;
+      } else if (c < 0x800) {
+        buffer[at++] = 0xc0 | (c >> 6);
+        buffer[at++] = 0x80 | (c & 0x3f);
+      } else if ((c & 0xf800) !== 0xd800) {
+        buffer[at++] = 0xe0 | (c >> 12);
+        buffer[at++] = 0x80 | ((c >> 6) & 0x3f);
+        buffer[at++] = 0x80 | (c & 0x3f);
+      } else {
+        const low = i + 1 < length ? text.charCodeAt(i + 1) : 0;
+        if (c >= 0xdc00 || (low & 0xfc00) !== 0xdc00) return false;
+        const point = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+        buffer[at++] = 0xf0 | (point >> 18);
+        buffer[at++] = 0x80 | ((point >> 12) & 0x3f);
+        buffer[at++] = 0x80 | ((point >> 6) & 0x3f);
+        buffer[at++] = 0x80 | (point & 0x3f);
+      }
+    }
+    const bytes = at - first;
+    if (bytes <= MAX_FIXSTR_BYTES) {
+      buffer[this.pos] = FIXSTR | bytes;
+    } else {
+      buffer.copyWithin(first + 1, first, at);
+      buffer[this.pos] = STR8;
+      buffer[first] = bytes;
+      at++;
+    }
+    this.pos = at;
+    return true;
+  }
+
+  private writeUtf16(text: string): void {
+    this.reserve(6 + text.length * 2);
+    this.buffer[this.pos++] = STR_UTF16;
+    this.writeLength(text.length);
+    this.pos += this.buffer.write(text, this.pos, 'utf16le');
+  }
+}
