@@ -18,14 +18,14 @@ import type {
 import type { ActorScope } from './ActorScope';
 import { answer } from './answer';
 import { answerHandshake } from './answerHandshake';
-import { buildMethodTable, type MethodTable } from './buildMethodTable';
-import { describeEndpoint } from './describeEndpoint';
+import type { MethodTable } from './buildMethodTable';
 import type { EndpointActorHost } from './EndpointActorHost';
-import { EndpointLifecycle, type EndpointState, type StartPreparation } from './EndpointLifecycle';
+import { EndpointLifecycle } from './EndpointLifecycle';
 import { invokeMethod } from './invokeMethod';
 import { isPromiseLike } from './isPromiseLike';
 import { runInTurn } from './mainThread';
 import { messageOf } from './messageOf';
+import { methodTableOf } from './methodTableOf';
 import { refuse } from './refuse';
 import type { RuntimeContext } from './RuntimeContext';
 
@@ -42,25 +42,22 @@ export type DeliverableMessage = Exclude<RpcMessage, ControlMessage | HandshakeM
  * This class is the actor of an unfenced endpoint: {@link handleRpcMessage} runs everything
  * but a message that carries a fencing token. `FencedEndpointActor` overrides it to check
  * tokens, so that an unfenced endpoint does not pay for fencing.
+ *
+ * It is its endpoint's {@link EndpointLifecycle} too (one object per endpoint, not two), and
+ * its method table is the one its class shares when it can be (`methodTableOf`).
  */
-export class EndpointActor implements ActorScope, StartPreparation {
-  private readonly lifecycle: EndpointLifecycle;
+export class EndpointActor extends EndpointLifecycle implements ActorScope {
   private methods: MethodTable | undefined;
 
   constructor(
     readonly endpoint: RpcEndpoint,
-    protected readonly hooks: EndpointHooks,
+    hooks: EndpointHooks,
     readonly context: RuntimeContext,
-    private readonly host: EndpointActorHost,
+    host: EndpointActorHost,
     /** The object whose turns are this endpoint's main thread. */
-    readonly turnOwner: object,
+    turnOwner: object,
   ) {
-    this.lifecycle = new EndpointLifecycle(hooks, host, turnOwner, this);
-  }
-
-  /** The current lifecycle state. */
-  getState(): EndpointState {
-    return this.lifecycle.getState();
+    super(hooks, host, turnOwner);
   }
 
   /**
@@ -70,9 +67,9 @@ export class EndpointActor implements ActorScope, StartPreparation {
   receive(message: RpcMessage): void | Promise<void> {
     switch (message.kind) {
       case 'control':
-        return this.lifecycle.control(message);
+        return this.control(message);
       case 'handshake':
-        answerHandshake(message, this.hooks, this.lifecycle.getState(), this.host.address);
+        answerHandshake(message, this.hooks, this.getState(), this.host.address);
         return;
       case 'invoke':
       case 'invokeSerialized':
@@ -87,14 +84,9 @@ export class EndpointActor implements ActorScope, StartPreparation {
     }
   }
 
-  /** @see StartPreparation.prepareStart */
-  prepareStart(): void {
-    this.methods ??= buildMethodTable(this.endpoint, this.hooks);
-  }
-
-  /** @see ActorScope.describe */
-  describe(): string {
-    return describeEndpoint(this.hooks, this.host.address);
+  /** @see EndpointLifecycle.prepareStart */
+  protected prepareStart(): void {
+    this.methods ??= methodTableOf(this.endpoint, this.hooks);
   }
 
   /**
@@ -138,7 +130,7 @@ export class EndpointActor implements ActorScope, StartPreparation {
   }
 
   private deliver(message: DeliverableMessage): void {
-    const state = this.lifecycle.getState();
+    const state = this.getState();
     if (state === 'STOPPED') {
       refuse(this, message, 'the endpoint has not been started (or was stopped).', EndpointNotStartedError, 'warn');
       return;

@@ -10,16 +10,6 @@ import { messageOf } from './messageOf';
 /** The lifecycle states of an endpoint's actor. */
 export type EndpointState = 'STOPPED' | 'STARTED' | 'TERMINATING' | 'TERMINATED';
 
-/** What must be ready before an endpoint starts: the actor, which looks up the endpoint's methods. */
-export interface StartPreparation {
-  /**
-   * Called before each start from STOPPED; throws if the endpoint cannot serve (it lacks a
-   * method of a protocol it serves), which fails the start and terminates the endpoint
-   * without calling `onStart`.
-   */
-  prepareStart(): void;
-}
-
 /**
  * The lifecycle state machine of an endpoint's actor, driven by control messages:
  *
@@ -30,18 +20,20 @@ export interface StartPreparation {
  * Terminate from STOPPED goes to TERMINATING too, calling `onStop` only if the endpoint was
  * ever started. An invalid transition is answered with `RpcInvalidStateError`. `onStart` and
  * `onStop` run as turns of the endpoint's main thread.
+ *
+ * The endpoint's actor extends it (`EndpointActor`), so that the two are one object: a service
+ * may hold a hundred thousand endpoints. The actor says what must be ready before a start
+ * ({@link prepareStart}).
  */
-export class EndpointLifecycle {
+export abstract class EndpointLifecycle {
   private state: EndpointState = 'STOPPED';
   private startedOnce = false;
 
-  // An object, not a closure, prepares the start: one lifecycle per endpoint, and a service may
-  // hold a hundred thousand endpoints.
   constructor(
-    private readonly hooks: EndpointHooks,
-    private readonly host: EndpointActorHost,
-    private readonly turnOwner: object,
-    private readonly preparation: StartPreparation,
+    protected readonly hooks: EndpointHooks,
+    protected readonly host: EndpointActorHost,
+    /** The object whose turns are this endpoint's main thread. */
+    readonly turnOwner: object,
   ) {}
 
   /** The current state. */
@@ -82,7 +74,7 @@ export class EndpointLifecycle {
       return;
     }
     try {
-      this.preparation.prepareStart();
+      this.prepareStart();
     } catch (error) {
       // The endpoint class lacks a method of a protocol it serves: not an onStart failure.
       answer(replyTo, { ok: false, error });
@@ -157,7 +149,15 @@ export class EndpointLifecycle {
     return new RpcInvalidStateError(`${this.describe()} is ${this.state} and cannot go into state ${target}.`);
   }
 
-  private describe(): string {
+  /** Names the endpoint in log and error messages. */
+  describe(): string {
     return describeEndpoint(this.hooks, this.host.address);
   }
+
+  /**
+   * Called before each start from STOPPED; throws if the endpoint cannot serve (it lacks a
+   * method of a protocol it serves), which fails the start and terminates the endpoint
+   * without calling `onStart`.
+   */
+  protected abstract prepareStart(): void;
 }

@@ -24,6 +24,12 @@ export interface MailboxBacklog {
   whenAtMost(size: number, callback: () => void): void;
 }
 
+/**
+ * The messages of every mailbox with none waiting: one shared empty array, never written to
+ * (a mailbox gets an array of its own with its first message).
+ */
+const NO_MESSAGES: never[] = [];
+
 /** A caller of {@link Mailbox.whenAtMost} still waiting. */
 interface DrainWaiter {
   readonly size: number;
@@ -39,7 +45,8 @@ interface DrainWaiter {
  * drain ({@link whenAtMost}) is checked when a delivery ends: per batch, not per message.
  */
 export class Mailbox<TMessage> implements MailboxBacklog {
-  private messages: (TMessage | undefined)[] = [];
+  /** {@link NO_MESSAGES} while none wait, so that an idle mailbox holds no array of its own. */
+  private messages: (TMessage | undefined)[] = NO_MESSAGES;
   private head = 0;
   private wakeUpPending = false;
   /** Who waits for the mailbox to drain; checked when a delivery ends, and only if set. */
@@ -66,7 +73,8 @@ export class Mailbox<TMessage> implements MailboxBacklog {
 
   /** Adds a message, waking the actor if it is not already due to deliver. */
   enqueue(message: TMessage): void {
-    this.messages.push(message);
+    if (this.messages === NO_MESSAGES) this.messages = [message];
+    else this.messages.push(message);
     if (!this.wakeUpPending) {
       this.wakeUpPending = true;
       this.owner.wakeUp();
@@ -98,7 +106,7 @@ export class Mailbox<TMessage> implements MailboxBacklog {
         return rest;
       }
     }
-    this.messages = [];
+    this.messages = NO_MESSAGES;
     this.head = 0;
     this.wakeUpPending = false;
     if (this.waiters !== undefined) this.notifyWaiters();

@@ -86,7 +86,8 @@ export class NactRpcServer
   private readonly actor: EndpointActor;
   private readonly mailbox: Mailbox<MailboxMessage>;
   private readonly owner: { endpointReaped(server: NactRpcServer): void };
-  private readonly termination = new LazyFuture();
+  /** Made on first use: the termination promise is asked for, or the endpoint terminates. */
+  private termination: LazyFuture | undefined;
   private timers: ScheduledTimers | undefined;
   private selfGateways: Map<AnyProtocol, object> | undefined;
   private executors: Map<SelfFencing, MainThreadExecutor> | undefined;
@@ -170,11 +171,11 @@ export class NactRpcServer
       this.closeRequested = true;
       this.post({ kind: 'control', command: 'terminate' });
     }
-    return this.termination.get();
+    return this.getTerminationFuture();
   }
 
   getTerminationFuture(): Promise<void> {
-    return this.termination.get();
+    return (this.termination ??= new LazyFuture()).get();
   }
 
   getSelfGateway<TProtocol extends AnyProtocol>(
@@ -268,7 +269,7 @@ export class NactRpcServer
       stop(this.actorRef);
       this.mailbox.release();
       this.owner.endpointReaped(this);
-      this.termination.settle(this.terminationFailure);
+      (this.termination ??= new LazyFuture()).settle(this.terminationFailure);
       return;
     }
     try {

@@ -13,12 +13,19 @@ export type DialableRpcAddress = RpcAddress & { readonly host: string; readonly 
 export class ServiceLocation {
   /** `undefined` until the service listens, and for good if it never does. */
   private external: WireAddress | undefined;
+  /**
+   * What every endpoint address of this service begins with, up to the id: made once, so that
+   * an endpoint's address is one short string of two shared parts (a service may hold a
+   * hundred thousand endpoints). Reset when the service starts listening.
+   */
+  private addressPrefix: string | undefined;
 
   constructor(private readonly serviceName: string) {}
 
   /** Records the address the service's transport listens at (as peers are to dial it). */
   listeningAt(external: WireAddress): void {
     this.external = external;
+    this.addressPrefix = undefined;
   }
 
   /** The host peers dial; `''` for a local-only service. */
@@ -38,7 +45,9 @@ export class ServiceLocation {
 
   /** The address of endpoint `endpointId` of this service. */
   addressOf(endpointId: string): string {
-    return formatRpcAddress({ serviceName: this.serviceName, ...this.external, endpointId });
+    // formatRpcAddress ends an address with `/<endpointId>`: the prefix is the address of id ''.
+    this.addressPrefix ??= formatRpcAddress({ serviceName: this.serviceName, ...this.external, endpointId: '' });
+    return this.addressPrefix + endpointId;
   }
 
   /**

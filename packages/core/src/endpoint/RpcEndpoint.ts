@@ -212,18 +212,31 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
   }
 }
 
-/** The {@link EndpointHooks} of an {@link RpcEndpoint}: one small object, no closures. */
+/**
+ * The {@link EndpointHooks} of an {@link RpcEndpoint}: one small object, no closures. It holds
+ * the endpoint alone and reads the rest from it (the id) or from its class (name, protocols,
+ * fencing): a service may hold a hundred thousand endpoints.
+ */
 class RpcEndpointHooks implements EndpointHooks {
-  readonly endpointId: string;
-  readonly className: string;
-  readonly protocols: readonly AnyProtocol[];
-  readonly fenced: boolean;
-
   constructor(private readonly endpoint: RpcEndpoint) {
-    this.endpointId = endpoint.getEndpointId();
-    this.className = endpoint.constructor.name;
-    this.protocols = servedProtocols(endpoint.constructor as abstract new () => unknown);
-    this.fenced = endpoint['selfFencing']() === 'fenced';
+    // Checked now, when the endpoint is made, as before: the class's protocols are cached.
+    servedProtocols(endpoint.constructor as abstract new () => unknown);
+  }
+
+  get endpointId(): string {
+    return this.endpoint.getEndpointId();
+  }
+
+  get className(): string {
+    return this.endpoint.constructor.name;
+  }
+
+  get protocols(): readonly AnyProtocol[] {
+    return servedProtocols(this.endpoint.constructor as abstract new () => unknown);
+  }
+
+  get fenced(): boolean {
+    return this.endpoint['selfFencing']() === 'fenced';
   }
 
   onStart(): void | PromiseLike<void> {
