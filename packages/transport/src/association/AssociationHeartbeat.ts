@@ -4,6 +4,7 @@ import type { FrameWriter } from '../framing/FrameWriter';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import { encodeSignal } from '../wire/wireFormat';
 import { WireKind } from '../wire/WireMessage';
+import { HeartbeatWheel, heartbeatTickMs, type WheelMember } from './HeartbeatWheel';
 
 /** What an {@link AssociationHeartbeat} watches: the association it belongs to. */
 export interface HeartbeatTarget {
@@ -13,9 +14,12 @@ export interface HeartbeatTarget {
   close(reason: string, goodbye: boolean): void;
 }
 
+/** The Ping frame's payload: one for every Ping, the writer copies it. */
+const PING = encodeSignal(WireKind.Ping);
+
 /**
- * Failure detection and time bounds for one association, on one timer that never keeps the
- * process alive:
+ * Failure detection and time bounds for one association, none of which keeps the process
+ * alive:
  *
  * - until the hello exchange completes, the connection is closed `connectTimeoutMs` after it
  *   was made; bytes arriving do not extend that deadline (no slowloris);
@@ -31,22 +35,29 @@ export interface HeartbeatTarget {
  * arrive, so silence proves nothing: the dead-peer check and a partial frame's deadline are
  * suspended, and both clocks start again when reading resumes. Pings still go out.
  *
- * Traffic only records times; the timer is armed for the earliest deadline and, when it fires,
- * checks them all and arms itself again. It is re-armed early only when a partial frame's
- * deadline comes before the armed time, never per byte or per frame otherwise.
+ * Traffic only records times. The two deadlines (opening, partial frame) are exact, on a timer
+ * of the association's own that is armed only while one of them runs: while the association
+ * opens, and while a frame is partial. The heartbeat of an open association runs on the
+ * process's {@link HeartbeatWheel}, one timer for all associations, which checks it every
+ * quarter interval: a Ping goes out at most that late, and a dead peer is declared at most one
+ * tick after the heartbeat timeout. An idle association costs no timer of its own.
  */
-export class AssociationHeartbeat {
+export class AssociationHeartbeat implements WheelMember {
   private lastReceivedAt: number;
   private lastSentAt: number;
   private helloDone = false;
   /** When the first byte of the partial frame being received arrived, or -1 if none is partial. */
   private frameStartedAt = -1;
+  /** The deadline timer: armed while the association opens or a frame is partial. */
   private timer: NodeJS.Timeout | undefined;
-  /** When the timer fires, or `Infinity` if it is not armed. */
+  /** When the deadline timer fires, or `Infinity` if it is not armed. */
   private armedFor = Number.POSITIVE_INFINITY;
   private stopped = false;
   /** Whether this side has stopped reading. */
   private paused = false;
+  /** Whether a verdict on the peer's silence waits for the event loop to read the sockets. */
+  private judging = false;
+  private readonly wheel: HeartbeatWheel;
 
   constructor(
     private readonly association: HeartbeatTarget,
@@ -58,6 +69,7 @@ export class AssociationHeartbeat {
   ) {
     this.lastReceivedAt = startedAt;
     this.lastSentAt = startedAt;
+    this.wheel = HeartbeatWheel.withTick(heartbeatTickMs(options.heartbeatIntervalMs));
     this.arm(this.startedAt + options.connectTimeoutMs);
   }
 
@@ -82,10 +94,15 @@ export class AssociationHeartbeat {
     this.frameStartedAt = -1;
   }
 
-  /** The hello exchange completed: from now on the heartbeat timeout applies, not the connect timeout. */
+  /** The hello exchange completed: from now on the heartbeat runs, not the connect timeout. */
   opened(): void {
+    if (this.stopped || this.helloDone) return;
     this.helloDone = true;
-    this.arm(this.nextDeadline());
+    this.wheel.add(this);
+    // Only a partial frame's deadline is left: the timer waits for one, if any, or stops.
+    const deadline = this.nextDeadline();
+    if (deadline < this.armedFor) this.arm(deadline);
+    else if (deadline === Number.POSITIVE_INFINITY) this.disarm();
   }
 
   /** This side stopped reading: until {@link readingResumed}, the peer's silence is not held against it. */
@@ -101,31 +118,51 @@ export class AssociationHeartbeat {
     this.arm(this.nextDeadline());
   }
 
-  /** Stops the timer, when the association has closed. */
+  /** Stops the timer and leaves the wheel, when the association has closed. */
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.disarm();
+    this.wheel.remove(this);
   }
 
-  /** Arms the timer for `at`, unless it is already armed for that time or earlier. */
+  /**
+   * The wheel's check of an open association: the dead-peer check (unless this side does not
+   * read), then a Ping if this side has sent nothing for an interval.
+   */
+  beat(now: number): void {
+    if (this.stopped || this.judging) return;
+    if (!this.paused && now - this.lastReceivedAt >= this.options.heartbeatTimeoutMs) {
+      this.judgeAfterReading(this.lastReceivedAt);
+      return;
+    }
+    if (now - this.lastSentAt >= this.options.heartbeatIntervalMs) {
+      this.writer.write(PING);
+      // The writer reports the write when it flushes; until then the Ping counts as sent.
+      this.lastSentAt = now;
+    }
+  }
+
+  /** Arms the deadline timer for `at`, unless it is already armed for that time or earlier, or `at` is never. */
   private arm(at: number): void {
-    if (this.stopped || at >= this.armedFor) return;
+    if (this.stopped || at >= this.armedFor || at === Number.POSITIVE_INFINITY) return;
     clearTimeout(this.timer);
     this.armedFor = at;
     // A deadline past the longest timer delay is checked again when the clamped timer fires.
-    this.timer = setTimeout(this.tick, Math.min(MAX_DELAY_MS, Math.max(1, at - Date.now())));
+    this.timer = setTimeout(this.onDeadline, Math.min(MAX_DELAY_MS, Math.max(1, at - Date.now())));
     this.timer.unref();
   }
 
-  /** The earliest time something is due. */
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+  }
+
+  /** The earliest deadline (opening, partial frame), or `Infinity` if none runs. */
   private nextDeadline(): number {
-    const { options } = this;
-    if (this.paused) return this.lastSentAt + options.heartbeatIntervalMs;
-    let at = this.helloDone
-      ? Math.min(this.lastSentAt + options.heartbeatIntervalMs, this.lastReceivedAt + options.heartbeatTimeoutMs)
-      : this.startedAt + options.connectTimeoutMs;
-    if (this.frameStartedAt >= 0) at = Math.min(at, this.frameStartedAt + options.frameTimeoutMs);
+    if (this.paused) return Number.POSITIVE_INFINITY;
+    let at = this.helloDone ? Number.POSITIVE_INFINITY : this.startedAt + this.options.connectTimeoutMs;
+    if (this.frameStartedAt >= 0) at = Math.min(at, this.frameStartedAt + this.options.frameTimeoutMs);
     return at;
   }
 
@@ -137,12 +174,10 @@ export class AssociationHeartbeat {
    * arrived then either.
    */
   private judgeAfterReading(silentSince: number): void {
+    this.judging = true;
     setImmediate(() => {
-      if (this.stopped) return;
-      if (this.lastReceivedAt !== silentSince || this.paused) {
-        this.arm(this.nextDeadline());
-        return;
-      }
+      this.judging = false;
+      if (this.stopped || this.lastReceivedAt !== silentSince || this.paused) return;
       const silentFor = Date.now() - silentSince;
       this.logger.warn(
         `${this.association.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${this.options.heartbeatTimeoutMs} ms): ` +
@@ -152,16 +187,13 @@ export class AssociationHeartbeat {
     }).unref();
   }
 
-  private readonly tick = (): void => {
+  /** The deadline timer fired: closes the connection if a deadline passed, or waits for the next one. */
+  private readonly onDeadline = (): void => {
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
+    if (this.paused) return; // resuming arms the timer again
     const now = Date.now();
     const { options } = this;
-    if (this.paused) {
-      this.ping(now);
-      this.arm(this.nextDeadline());
-      return;
-    }
     if (this.frameStartedAt >= 0 && now - this.frameStartedAt >= options.frameTimeoutMs) {
       const reason = `a frame was still incomplete ${now - this.frameStartedAt} ms after its first byte (frameTimeoutMs ${options.frameTimeoutMs})`;
       this.logger.error(
@@ -170,27 +202,10 @@ export class AssociationHeartbeat {
       this.association.close(`protocol error: ${reason}`, false);
       return;
     }
-    if (!this.helloDone) {
-      if (now - this.startedAt >= options.connectTimeoutMs) {
-        this.association.close(`no hello within ${options.connectTimeoutMs} ms`, false);
-        return;
-      }
-    } else {
-      if (now - this.lastReceivedAt >= options.heartbeatTimeoutMs) {
-        this.judgeAfterReading(this.lastReceivedAt);
-        return;
-      }
-      this.ping(now);
+    if (!this.helloDone && now - this.startedAt >= options.connectTimeoutMs) {
+      this.association.close(`no hello within ${options.connectTimeoutMs} ms`, false);
+      return;
     }
     this.arm(this.nextDeadline());
   };
-
-  /** Sends a Ping if this side has sent nothing for an interval. */
-  private ping(now: number): void {
-    if (now - this.lastSentAt >= this.options.heartbeatIntervalMs) {
-      this.writer.write(encodeSignal(WireKind.Ping));
-      // The writer reports the write when it flushes; until then the Ping counts as sent.
-      this.lastSentAt = now;
-    }
-  }
 }

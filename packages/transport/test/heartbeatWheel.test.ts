@@ -1,0 +1,174 @@
+import { resolveTransportOptions } from '@nact-rpc/transport/internal';
+import { AssociationHeartbeat, type HeartbeatTarget } from '../src/association/AssociationHeartbeat';
+import { HeartbeatWheel, heartbeatTickMs, type WheelMember } from '../src/association/HeartbeatWheel';
+import { FrameWriter } from '../src/framing/FrameWriter';
+import { encodeSignal } from '../src/wire/wireFormat';
+import { WireKind } from '../src/wire/WireMessage';
+import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { eventLoopTurns } from '../../../test/support/settling';
+
+const INTERVAL_MS = 40;
+const TIMEOUT_MS = 200;
+const TICK_MS = heartbeatTickMs(INTERVAL_MS);
+const PING = encodeSignal(WireKind.Ping);
+
+/** The heartbeats a test made: every one is stopped after the test, so none is left in the wheel. */
+const made: AssociationHeartbeat[] = [];
+
+/** An open association's heartbeat on a recording target; `pings` counts the Pings it sent. */
+function openHeartbeat(): {
+  heartbeat: AssociationHeartbeat;
+  close: jest.Mock<void, [string, boolean]>;
+  pings: () => number;
+} {
+  const close = jest.fn<void, [string, boolean]>();
+  const target: HeartbeatTarget = { describePeer: () => 'peer P', close };
+  const writer = new FrameWriter({ write: () => true });
+  const write = jest.spyOn(writer, 'write');
+  const options = resolveTransportOptions({ heartbeatIntervalMs: INTERVAL_MS, heartbeatTimeoutMs: TIMEOUT_MS });
+  const heartbeat = new AssociationHeartbeat(target, writer, options, new RecordingLogger());
+  close.mockImplementation(() => heartbeat.stop());
+  made.push(heartbeat);
+  heartbeat.opened();
+  const pings = (): number =>
+    write.mock.calls.filter(([frame]) => frame !== undefined && Buffer.from(frame).equals(PING)).length;
+  return { heartbeat, close, pings };
+}
+
+function wheel(): HeartbeatWheel {
+  return HeartbeatWheel.withTick(TICK_MS);
+}
+
+afterEach(() => {
+  for (const heartbeat of made.splice(0)) heartbeat.stop();
+  jest.useRealTimers();
+});
+
+describe('the heartbeat wheel (fake clock)', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+  });
+
+  test('ticks every quarter heartbeat interval, at least every millisecond', () => {
+    expect(heartbeatTickMs(1_000)).toBe(250);
+    expect(heartbeatTickMs(2)).toBe(1);
+    expect(heartbeatTickMs(10_000_000_000)).toBe(2_147_483_647);
+  });
+
+  test('runs one timer for every open association, and pings each one once per interval', () => {
+    const sides = Array.from({ length: 100 }, () => openHeartbeat());
+    // Open and with no partial frame, an association has no timer of its own.
+    expect(jest.getTimerCount()).toBe(1);
+    expect(wheel().size).toBe(100);
+    jest.advanceTimersByTime(INTERVAL_MS - 1);
+    expect(sides.every((side) => side.pings() === 0)).toBe(true);
+    jest.advanceTimersByTime(TICK_MS);
+    expect(sides.every((side) => side.pings() === 1)).toBe(true);
+    jest.advanceTimersByTime(INTERVAL_MS);
+    expect(sides.every((side) => side.pings() === 2)).toBe(true);
+  });
+
+  test('sends no Ping while this side sends other frames', () => {
+    const { heartbeat, pings } = openHeartbeat();
+    for (let at = 0; at < 10 * INTERVAL_MS; at += TICK_MS) {
+      heartbeat.sent();
+      heartbeat.received(Date.now());
+      jest.advanceTimersByTime(TICK_MS);
+    }
+    expect(pings()).toBe(0);
+  });
+
+  test('declares a silent peer dead within the heartbeat timeout plus one tick', () => {
+    const { close } = openHeartbeat();
+    jest.advanceTimersByTime(TIMEOUT_MS - 1);
+    expect(close).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(TICK_MS + 1);
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(close.mock.calls[0]?.[0]).toMatch(/^no heartbeat for \d+ ms$/);
+    expect(close.mock.calls[0]?.[1]).toBe(false);
+  });
+
+  test('keeps a peer that keeps sending, however long', () => {
+    const { heartbeat, close } = openHeartbeat();
+    for (let at = 0; at < 10 * TIMEOUT_MS; at += INTERVAL_MS) {
+      jest.advanceTimersByTime(INTERVAL_MS);
+      heartbeat.received(Date.now());
+    }
+    expect(close).not.toHaveBeenCalled();
+  });
+
+  test('a closed association leaves the wheel; the last one out stops the timer', () => {
+    const first = openHeartbeat();
+    const second = openHeartbeat();
+    expect(wheel().size).toBe(2);
+    first.heartbeat.stop();
+    expect(wheel().size).toBe(1);
+    expect(wheel().running).toBe(true);
+    jest.advanceTimersByTime(TIMEOUT_MS + TICK_MS);
+    // The silent second peer was declared dead, and its close took it out of the wheel.
+    expect(second.close).toHaveBeenCalledTimes(1);
+    expect(first.close).not.toHaveBeenCalled();
+    expect(first.pings()).toBe(0);
+    expect(wheel().size).toBe(0);
+    expect(wheel().running).toBe(false);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  test('its timer never keeps the process alive', () => {
+    const unref = jest.fn();
+    const interval = jest.spyOn(global, 'setInterval').mockReturnValue({ unref } as unknown as NodeJS.Timeout);
+    openHeartbeat();
+    expect(interval).toHaveBeenCalledWith(expect.any(Function), TICK_MS);
+    expect(unref).toHaveBeenCalledTimes(1);
+    made.splice(0).forEach((heartbeat) => heartbeat.stop());
+    interval.mockRestore();
+  });
+
+  test("one member's failure does not keep the others from their check, and is thrown after", () => {
+    const failing: WheelMember = {
+      beat: () => {
+        throw new Error('boom');
+      },
+    };
+    const beat = jest.fn<void, [number]>();
+    const checked: WheelMember = { beat };
+    const wheelOfTen = HeartbeatWheel.withTick(10);
+    wheelOfTen.add(failing);
+    wheelOfTen.add(checked);
+    expect(() => jest.advanceTimersByTime(10)).toThrow('boom');
+    expect(beat).toHaveBeenCalledTimes(1);
+    wheelOfTen.remove(failing);
+    wheelOfTen.remove(checked);
+    expect(wheelOfTen.running).toBe(false);
+  });
+});
+
+describe('the heartbeat wheel, with real immediates', () => {
+  beforeEach(() => {
+    // Immediates are real: the verdict waits for the event loop's next poll of the sockets.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+  });
+
+  test('a busy process that reads its peer’s frames before the verdict does not declare the peer dead', async () => {
+    const { heartbeat, close } = openHeartbeat();
+    // The thread was busy past the timeout: the tick comes first, the socket read after it.
+    jest.advanceTimersByTime(TIMEOUT_MS + TICK_MS);
+    heartbeat.received(Date.now());
+    await eventLoopTurns(2);
+    expect(close).not.toHaveBeenCalled();
+    // And the association stays in the wheel, watched as before.
+    expect(wheel().size).toBe(1);
+    jest.advanceTimersByTime(TIMEOUT_MS + TICK_MS);
+    await eventLoopTurns(2);
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  test('a peer silent when the sockets were read is declared dead', async () => {
+    const { close } = openHeartbeat();
+    jest.advanceTimersByTime(TIMEOUT_MS + TICK_MS);
+    expect(close).not.toHaveBeenCalled(); // the verdict waits for the read
+    await eventLoopTurns(2);
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(wheel().size).toBe(0);
+  });
+});
