@@ -10,6 +10,9 @@ import type { AssociationOpening } from './AssociationOpening';
 import type { AssociationRetirement } from './AssociationRetirement';
 import type { InFlightAsks } from './InFlightAsks';
 
+/** The Pong frame: one buffer for every reply (the writer copies it into its batch). */
+const PONG = encodeSignal(WireKind.Pong);
+
 /** The parts of its association that {@link AssociationInbound} works with, wired once. */
 export interface InboundWiring {
   readonly association: Association;
@@ -98,7 +101,7 @@ export class AssociationInbound {
         wiring.retirement.settle();
         return;
       case WireKind.Ping:
-        wiring.writer.write(encodeSignal(WireKind.Pong));
+        wiring.writer.write(PONG);
         return;
       case WireKind.Pong:
         return;

@@ -13,10 +13,16 @@ export interface ByteSink {
 }
 
 /**
- * The size of the first buffer of a batch: just under Node's pool threshold, so that it is
- * carved from a shared slab instead of allocated alone.
+ * The largest first buffer of a batch: just under Node's pool threshold, so that it is carved
+ * from a shared slab instead of allocated alone.
  */
 const FIRST_CHUNK_BYTES = 4 * 1024 - 1;
+/**
+ * The smallest first buffer of a batch. The first buffer is sized from the batch before (twice
+ * its bytes, between this and {@link FIRST_CHUNK_BYTES}): an idle connection's ping costs a few
+ * dozen bytes of the pool, a busy one's batch still fits one buffer.
+ */
+const MIN_FIRST_CHUNK_BYTES = 64;
 /** The size of the further buffers of a busy batch; a larger frame gets a buffer of its own. */
 const CHUNK_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -36,6 +42,8 @@ export class FrameWriter {
   /** Regions of earlier chunks that filled up before the flush. */
   private filled: Buffer[] = [];
   private filledBytes = 0;
+  /** The size of the next batch's first buffer: twice the last batch, within bounds. */
+  private firstChunkBytes = MIN_FIRST_CHUNK_BYTES;
   private flushScheduled = false;
   private closed = false;
   /** The sink's `writableLength` when last read: at each flush, and when the limit seems reached. */
@@ -107,6 +115,7 @@ export class FrameWriter {
     this.chunk = EMPTY;
     this.start = 0;
     this.offset = 0;
+    this.firstChunkBytes = Math.min(FIRST_CHUNK_BYTES, Math.max(MIN_FIRST_CHUNK_BYTES, 2 * data.length));
     this.sink.write(data);
     this.sinkWaiting = this.sink.writableLength ?? 0;
     this.tellBatches?.flushed(data.length, this.unflushedTells, this.sinkWaiting);
@@ -165,7 +174,7 @@ export class FrameWriter {
         this.filledBytes += this.offset - this.start;
       }
       const first = this.chunk.length === 0 && this.filled.length === 0;
-      this.chunk = Buffer.allocUnsafe(Math.max(first ? FIRST_CHUNK_BYTES : CHUNK_BYTES, size));
+      this.chunk = Buffer.allocUnsafe(Math.max(first ? this.firstChunkBytes : CHUNK_BYTES, size));
       this.start = 0;
       this.offset = 0;
     }
