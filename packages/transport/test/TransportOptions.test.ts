@@ -6,7 +6,7 @@ const DEFAULTS = {
   maxFrameSize: 10 * 1024 * 1024,
   connectTimeoutMs: 5_000,
   frameTimeoutMs: 30_000,
-  heartbeatIntervalMs: 1_000,
+  heartbeatIntervalMs: 5_000,
   heartbeatTimeoutMs: 10_000,
   reconnectBackoffMs: 100,
   maxReconnectBackoffMs: 5_000,
@@ -45,6 +45,17 @@ describe('resolveTransportOptions', () => {
       maxFrameSize: 4096,
       heartbeatIntervalMs: 20,
       heartbeatTimeoutMs: 100,
+    });
+  });
+
+  test('defaults the heartbeat interval to half the timeout, the default timeout or the one given', () => {
+    expect(resolveTransportOptions({ heartbeatTimeoutMs: 3_000 })).toMatchObject({
+      heartbeatIntervalMs: 1_500,
+      heartbeatTimeoutMs: 3_000,
+    });
+    expect(resolveTransportOptions({ heartbeatIntervalMs: 200 })).toMatchObject({
+      heartbeatIntervalMs: 200,
+      heartbeatTimeoutMs: 10_000,
     });
   });
 
