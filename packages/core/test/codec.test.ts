@@ -399,6 +399,23 @@ describe('SuperJsonCodec fast path on large values', () => {
     expect(decoded[200]).toBe(decoded[401]);
   });
 
+  test('a value encoded from a getter while another is walked gets a walk of its own', () => {
+    const inner = { n: 1 };
+    let innerBytes: Uint8Array | undefined;
+    const outer = {
+      get first(): object {
+        // Encoded while `outer` is being walked: `inner` is met by both walks, once each.
+        innerBytes = codec.encode([inner, { again: 2 }]);
+        return inner;
+      },
+      second: { m: 2 },
+    };
+    expect(codec.encode(outer)[0]).toBe('J'.charCodeAt(0));
+    expect(innerBytes?.[0]).toBe('J'.charCodeAt(0));
+    // The walks forgot what they met: the same objects are plain in the next value too.
+    expect(codec.encode([inner, outer.second])[0]).toBe('J'.charCodeAt(0));
+  });
+
   test('a problem deep inside a large value is found and located', () => {
     const rows: unknown[] = Array.from({ length: 100 }, (_, i) => ({ i }));
     rows.push({ callback: () => 1 });

@@ -9,13 +9,30 @@ const MAX_LISTED = 32;
  * value that is not. Cheaper than a `ValueClassifier` walk: it tells nothing else.
  */
 export function isPlainJson(value: unknown): boolean {
-  // A walk per call: a getter of the value may encode another value meanwhile.
-  return new PlainJsonWalk().plain(value);
+  // One walk serves every call; a call made meanwhile (a getter of the value may encode
+  // another value) gets a walk of its own.
+  const walk = spareWalk ?? new PlainJsonWalk();
+  spareWalk = undefined;
+  try {
+    return walk.plain(value);
+  } finally {
+    walk.reset();
+    spareWalk = walk;
+  }
 }
 
+/** A walk of one value at a time: the objects it met, in a list that keeps its room between walks. */
 class PlainJsonWalk {
-  private readonly listed: object[] = [];
+  private readonly listed: (object | undefined)[] = new Array<object | undefined>(MAX_LISTED).fill(undefined);
+  private count = 0;
   private set: Set<object> | undefined;
+
+  /** Forgets the objects met, so that the walk holds on to none of them. */
+  reset(): void {
+    this.listed.fill(undefined, 0, this.count);
+    this.count = 0;
+    this.set = undefined;
+  }
 
   plain(value: unknown): boolean {
     switch (typeof value) {
@@ -52,9 +69,18 @@ class PlainJsonWalk {
       this.set.add(object);
       return false;
     }
-    if (this.listed.includes(object)) return true;
-    this.listed.push(object);
-    if (this.listed.length > MAX_LISTED) this.set = new Set(this.listed);
+    const { listed, count } = this;
+    for (let i = 0; i < count; i++) if (listed[i] === object) return true;
+    if (count === MAX_LISTED) {
+      this.set = new Set(listed as object[]);
+      this.set.add(object);
+      return false;
+    }
+    listed[count] = object;
+    this.count = count + 1;
     return false;
   }
 }
+
+/** The walk not in use, if any. */
+let spareWalk: PlainJsonWalk | undefined = new PlainJsonWalk();
