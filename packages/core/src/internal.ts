@@ -25,7 +25,12 @@ export {
   type ArgumentsEncoding,
 } from './codec/encodeOutcome';
 export { withCallerStack } from './errors/withCallerStack';
-export { cancelRuntimeImmediate, runtimeImmediate, runtimeMicrotask } from './scheduling/runtimeImmediate';
+export {
+  cancelRuntimeImmediate,
+  runtimeImmediate,
+  runtimeMicrotask,
+  runtimeNextTimers,
+} from './scheduling/runtimeImmediate';
 export {
   describeProtocolMismatch,
   methodSignature,

@@ -1,4 +1,4 @@
-import { runtimeImmediate, runtimeMicrotask } from '@nact-rpc/core/internal';
+import { runtimeImmediate, runtimeMicrotask, runtimeNextTimers } from '@nact-rpc/core/internal';
 
 /**
  * When mailboxes are delivered. A macrotask costs a turn of the event loop, a system call to
@@ -22,6 +22,13 @@ import { runtimeImmediate, runtimeMicrotask } from '@nact-rpc/core/internal';
  * started and the callbacks its answers trigger, and the second hop of callbacks of the batch
  * before it: a turn of local calls lasts about the budget plus one or two batches' worth of
  * callers' code before the event loop reads sockets and fires timers again.
+ *
+ * **I/O gets a budget of its own.** Deliveries past the budget are deferred to the check phase
+ * (`setImmediate`). A spent budget is also renewed in the timers phase of the next turn, so that
+ * what the poll phase then reads (a remote call) is delivered at once, from its own budget,
+ * and its answer written in the same turn, instead of waiting behind the deferred deliveries
+ * for a turn more. One turn of the event loop thus runs at most two budgets of deliveries: the
+ * poll phase's and the check phase's.
  *
  * Both kinds of task come from `runtimeImmediate`/`runtimeMicrotask`, which fake timers do
  * not replace: delivery never waits for a test to advance its clock. The state below is
@@ -59,6 +66,7 @@ let wokenHead = 0;
 let drainScheduled = false;
 let deferred: DeliveryTarget[] = [];
 let deferredScheduled = false;
+let renewalScheduled = false;
 
 function refill(): void {
   delivered = 0;
@@ -73,9 +81,23 @@ function overBudget(): boolean {
   if (exhausted) return true;
   if (delivered >= nextTimeCheck) {
     nextTimeCheck = delivered + TIME_CHECK_MESSAGES;
-    if (delivered >= MESSAGES_PER_TURN || performance.now() - turnStart >= TURN_BUDGET_MS) exhausted = true;
+    if (delivered >= MESSAGES_PER_TURN || performance.now() - turnStart >= TURN_BUDGET_MS) spend();
   }
   return exhausted;
+}
+
+/** Marks the budget spent, and has it renewed for the poll phase of the next turn. */
+function spend(): void {
+  exhausted = true;
+  if (!renewalScheduled) {
+    renewalScheduled = true;
+    runtimeNextTimers(renew);
+  }
+}
+
+function renew(): void {
+  renewalScheduled = false;
+  refill();
 }
 
 /** Delivers the next woken mailbox, then queues itself again while any is left. */
@@ -116,6 +138,11 @@ function deliverDeferred(): void {
   deferred = [];
   // Each goes through the budget again, so a long list still yields to the event loop.
   for (const target of targets) scheduleDelivery(target);
+}
+
+/** Whether this turn's budget is spent: woken mailboxes now wait for a renewal. For tests. */
+export function isBudgetSpent(): boolean {
+  return exhausted;
 }
 
 /** Schedules the delivery of a woken mailbox. */

@@ -1,4 +1,5 @@
 import {
+  isBudgetSpent,
   MESSAGES_PER_TURN,
   scheduleDelivery,
   TIME_CHECK_MESSAGES,
@@ -73,6 +74,45 @@ describe('the delivery budget of one turn of the event loop', () => {
     const first = slow.filter((each) => each.turns[0] === 0).length;
     expect(first).toBe(TURN_BUDGET_MS);
     expect(slow.every((each) => each.deliveries === 1)).toBe(true);
+  });
+
+  test("a spent budget is renewed for the next turn's timers and I/O: what they wake is delivered at once", async () => {
+    const batch = 1024;
+    // Enough full batches, each taking 50 µs, to keep the check phases of many turns busy.
+    const busy = Array.from({ length: (64 * MESSAGES_PER_TURN) / batch }, () => {
+      const each = target(batch);
+      const deliver = each.deliverNow.bind(each);
+      each.deliverNow = () => {
+        const until = performance.now() + 0.05;
+        while (performance.now() < until);
+        return deliver();
+      };
+      return each;
+    });
+    const deliveredBusy = (): number => busy.reduce((sum, each) => sum + each.deliveries, 0);
+    for (const each of busy) scheduleDelivery(each);
+    // Wait for a check phase in which deferred deliveries spent the budget.
+    while (!isBudgetSpent()) await nextMacrotask();
+    const woken = await new Promise<{ atWake: number; atDelivery: number; spent: boolean }>((resolve) => {
+      // A timer of the next turn (as a socket's data in its poll phase) wakes a mailbox.
+      setTimeout(() => {
+        const atWake = deliveredBusy();
+        const spent = isBudgetSpent();
+        scheduleDelivery({
+          deliverNow(): number {
+            resolve({ atWake, atDelivery: deliveredBusy(), spent });
+            return 1;
+          },
+        });
+      }, 0);
+    });
+    expect(woken.spent).toBe(false);
+    // Delivered right after the timer, not after the check phase's deferred batches.
+    expect(woken.atDelivery).toBe(woken.atWake);
+    expect(woken.atWake).toBeLessThan(busy.length);
+    // The rest is delivered too, a budget per turn; none of it outlives the test.
+    while (deliveredBusy() < busy.length) await nextMacrotask();
+    expect(busy.every((each) => each.deliveries === 1)).toBe(true);
   });
 
   test('each delivery runs after the promise callbacks the one before it triggered', async () => {

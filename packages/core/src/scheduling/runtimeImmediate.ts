@@ -1,4 +1,8 @@
-import { clearImmediate as nodeClearImmediate, setImmediate as nodeSetImmediate } from 'node:timers';
+import {
+  clearImmediate as nodeClearImmediate,
+  setImmediate as nodeSetImmediate,
+  setTimeout as nodeSetTimeout,
+} from 'node:timers';
 
 /**
  * The macrotask the runtime uses for its own plumbing: delivering mailboxes past the
@@ -12,6 +16,15 @@ import { clearImmediate as nodeClearImmediate, setImmediate as nodeSetImmediate 
  * heartbeats, reconnection backoff) use the global timers, so fake time drives them.
  */
 export const runtimeImmediate: (callback: () => void) => NodeJS.Immediate = nodeSetImmediate;
+
+/**
+ * Runs `callback` in the timers phase of a later turn of the event loop (after at least 1 ms),
+ * without keeping the process alive: runtime plumbing, like {@link runtimeImmediate}, that
+ * fake timers do not hold back.
+ */
+export function runtimeNextTimers(callback: () => void): void {
+  nodeSetTimeout(callback, 0).unref();
+}
 
 /** Cancels a {@link runtimeImmediate}. */
 export const cancelRuntimeImmediate: (immediate: NodeJS.Immediate) => void = nodeClearImmediate;
