@@ -8,6 +8,10 @@
  * `Object.prototype` (nor `Array.prototype`, `Function.prototype`, …), and a well-behaved
  * client calling its echo endpoint all along must see every call succeed.
  *
+ * The properties run against a service with the default codec, then against one with
+ * `TypedCodec`, whose own properties send hostile values in its tagged format ('T') and check
+ * every answer against what the test's own copy of the codec makes of the same bytes.
+ *
  * Environment:
  * - `NACT_RPC_FUZZ_RUNS`: inputs per property (default 250, a CI run of well under a minute;
  *   the full run is `NACT_RPC_FUZZ_RUNS=10000`, several minutes).
@@ -31,7 +35,6 @@ import {
   withFlippedBytes,
 } from '../support/fuzz/arbitraries';
 import {
-  codec,
   codecBytes,
   echoAsk,
   FORMAT_JSON,
@@ -45,7 +48,9 @@ import {
   validHelloBody,
 } from '../support/fuzz/frames';
 import { FuzzTarget, internalErrorIn, internalErrorInAnswer, type WellBehavedReport } from '../support/fuzz/FuzzTarget';
-import { destroyAllRawConnections, RawConnection } from '../support/fuzz/rawConnection';
+import { destroyAllRawConnections, RawConnection, type ReceivedFrame } from '../support/fuzz/rawConnection';
+import { hostileTypedArgs, typedCodecArgs, typedDecodeBudgetArgs } from '../support/fuzz/typedArbitraries';
+import type { FixtureCodecName } from '../fixtures/src/values';
 
 const RUNS = Number(process.env['NACT_RPC_FUZZ_RUNS'] ?? 250);
 const SEED = process.env['NACT_RPC_FUZZ_SEED'] === undefined ? undefined : Number(process.env['NACT_RPC_FUZZ_SEED']);
@@ -63,6 +68,8 @@ let target: FuzzTarget;
 let session: RawConnection | undefined;
 let syncCallId = MAX_FUZZ_CALL_ID;
 const budgetOutcomes = new Map<string, number>();
+/** How the typed-codec properties' asks were answered, by kind, for the report. */
+const typedOutcomes = new Map<string, number>();
 /** The longest a decode-budget input of each kind took, from sending it to the answer of the echo ask after it. */
 const budgetSlowest = new Map<string, number>();
 /** In a survey: distinct problems (numbers left out), with their count and the first input that showed each. */
@@ -70,7 +77,7 @@ const survey = new Map<string, { count: number; input: string; problem: string }
 
 /** The reused association of the properties that write on an open one. */
 async function associated(): Promise<RawConnection> {
-  if (session === undefined || session.closed) session = await RawConnection.associate(target.port);
+  if (session === undefined || session.closed) session = await RawConnection.associate(target.port, target.codec.name);
   return session;
 }
 
@@ -90,7 +97,7 @@ async function sendOnAssociation(payloads: readonly Buffer[], answerMs = ANSWER_
     problems.push(`the echo ask after the input was neither answered nor the connection closed`);
   const answer = connection.answer(syncId);
   if (answer !== undefined) {
-    const value = answer.kind === WireKind.ResponseOk ? codec.decode(answer.payload.subarray(5)) : undefined;
+    const value = answer.kind === WireKind.ResponseOk ? target.codec.decode(answer.payload.subarray(5)) : undefined;
     if (value !== syncId) problems.push(`the echo ask after the input was answered ${describeAnswer(answer.payload)}`);
   }
   for (const payload of payloads) {
@@ -105,7 +112,7 @@ async function sendOnAssociation(payloads: readonly Buffer[], answerMs = ANSWER_
     if (answer?.kind !== WireKind.ResponseError) continue;
     let internal: string | undefined;
     try {
-      internal = internalErrorInAnswer(codec.decode(answer.payload.subarray(5)));
+      internal = internalErrorInAnswer(target.codec.decode(answer.payload.subarray(5)));
     } catch (error) {
       internal = `its error envelope does not decode (${String(error)})`;
     }
@@ -123,7 +130,7 @@ function sendArgs(args: Uint8Array, ask: boolean): Promise<string[]> {
 
 function describeAnswer(payload: Buffer): string {
   try {
-    const value = codec.decode(payload.subarray(5));
+    const value = target.codec.decode(payload.subarray(5));
     const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
     return `${payload[0] === WireKind.ResponseOk ? 'ok' : 'error'} ${text.slice(0, 1_000)}`;
   } catch (error) {
@@ -133,7 +140,9 @@ function describeAnswer(payload: Buffer): string {
 
 /** Writes `bytes` on a fresh connection (after a valid hello if `afterHello`), half-closes it, and expects the server to close. */
 async function sendOnFreshConnection(bytes: Uint8Array, afterHello: boolean): Promise<string[]> {
-  const connection = afterHello ? await RawConnection.associate(target.port) : await RawConnection.connect(target.port);
+  const connection = afterHello
+    ? await RawConnection.associate(target.port, target.codec.name)
+    : await RawConnection.connect(target.port);
   connection.write(bytes);
   const closed = await connection.finish(ANSWER_MS);
   return [
@@ -206,17 +215,169 @@ async function fuzz<T>(
   }
 }
 
-describe('fuzzing a live service in a child process', () => {
+/**
+ * Sends decode-budget arguments (`what` describes them) to the echo endpoint, as an ask or a
+ * tell; an ask must be answered `ok`, or refused with `RpcDecodeLimitError` or
+ * `RpcSerializationError`, within {@link BUDGET_ANSWER_MS}. With the typed codec the answer must
+ * also be the one the test's own codec predicts (see {@link checkTypedAnswer}).
+ */
+async function sendBudgetArgs(what: string, args: Buffer, ask: boolean): Promise<string[]> {
+  const callId = ask ? 1 + (syncCallId % 1_000) : 0;
+  const request = requestPayload(callId, 'echo', 'EchoGateway', ask ? 'echo' : 'note', undefined, args);
+  const started = Date.now();
+  const problems = await sendOnAssociation([request], BUDGET_ANSWER_MS);
+  const kind = what.replace(/\d+/g, 'N');
+  budgetSlowest.set(kind, Math.max(budgetSlowest.get(kind) ?? 0, Date.now() - started));
+  const answer = ask ? session?.answer(callId) : undefined;
+  if (answer !== undefined) {
+    const outcome = answer.kind === WireKind.ResponseOk ? 'ok' : errorName(answer.payload);
+    const key = `${kind}: ${outcome.slice(0, 60)}`;
+    budgetOutcomes.set(key, (budgetOutcomes.get(key) ?? 0) + 1);
+    if (outcome !== 'ok' && !/RpcDecodeLimitError|RpcSerializationError/.test(outcome)) {
+      problems.push(`${what} was answered with ${outcome}`);
+    }
+    if (target.codec.name === 'typed') problems.push(...checkTypedAnswer(args, answer));
+  }
+  return problems;
+}
+
+/** What the service must answer an ask of `echo` with: the result's bytes, or the error refusing the arguments. */
+type ExpectedAnswer =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly name: string; readonly message: string };
+
+/** The service's refusal of arguments that decode to something other than an array. */
+const NOT_AN_ARRAY = 'its arguments are not an array.';
+
+/**
+ * A refusal that says what was wrong: malformed input named by the codec (what it found where,
+ * or that the bytes end early), a format byte it does not know, or the decode limit exceeded.
+ */
+const CLEAR_REFUSAL =
+  /^(Cannot deserialize: (malformed typed input \(.+\)|unknown format byte \d+|malformed JSON \(.+\))|Refused to decode: .+ is over the decode limit (maxBigIntDigits|maxDepth|maxStringLength|maxCollectionSize) \(\d+\))$/s;
+
+/**
+ * What the fuzzed service must answer an ask of `echo(...args)` with, found by decoding `args`
+ * with the test's own copy of its codec: the encoding of the first argument (echo answers it),
+ * or the refusal of the arguments.
+ */
+function expectedAnswer(args: Uint8Array): ExpectedAnswer {
+  let decoded: unknown;
+  try {
+    decoded = target.codec.decode(args);
+  } catch (error) {
+    return { ok: false, name: (error as Error).name, message: (error as Error).message };
+  }
+  if (!Array.isArray(decoded)) return { ok: false, name: 'RpcSerializationError', message: NOT_AN_ARRAY };
+  return { ok: true, bytes: target.codec.encode(decoded[0]) };
+}
+
+/**
+ * Checks the answer to an ask of `echo` with `args` against {@link expectedAnswer}: the same
+ * result bytes, or an error of the same class whose message holds the codec's refusal, and a
+ * refusal that says clearly what was wrong ({@link CLEAR_REFUSAL}).
+ */
+function checkTypedAnswer(args: Uint8Array, answer: ReceivedFrame): string[] {
+  const expected = expectedAnswer(args);
+  const key = expected.ok
+    ? 'ok'
+    : `${expected.name}: ${expected.message
+        .replace(/"[^"]*"/g, '"…"')
+        .replace(/\d+/g, 'N')
+        .slice(0, 100)}`;
+  typedOutcomes.set(key, (typedOutcomes.get(key) ?? 0) + 1);
+  const problems: string[] = [];
+  if (!expected.ok && expected.message !== NOT_AN_ARRAY && !CLEAR_REFUSAL.test(expected.message)) {
+    problems.push(
+      `the codec refuses the arguments without saying clearly what is wrong: ${expected.name}: ${expected.message}`,
+    );
+  }
+  const body = answer.payload.subarray(5);
+  if (expected.ok) {
+    if (answer.kind !== WireKind.ResponseOk) {
+      problems.push(`arguments the codec decodes were answered ${describeAnswer(answer.payload)}`);
+    } else if (Buffer.compare(body, expected.bytes) !== 0) {
+      problems.push(
+        `echo answered ${body.toString('hex').slice(0, 400)}, not the argument it was sent (${Buffer.from(expected.bytes).toString('hex').slice(0, 400)})`,
+      );
+    }
+    return problems;
+  }
+  if (answer.kind !== WireKind.ResponseError) {
+    problems.push(`arguments the codec refuses (${expected.message}) were answered ${describeAnswer(answer.payload)}`);
+    return problems;
+  }
+  const envelope = target.codec.decode(body) as { name?: unknown; message?: unknown };
+  if (envelope.name !== expected.name || !String(envelope.message).includes(expected.message)) {
+    problems.push(
+      `arguments refused locally with ${expected.name}: ${expected.message} were answered ${describeAnswer(answer.payload)}`,
+    );
+  }
+  return problems;
+}
+
+/** Sends typed-codec arguments to the echo endpoint (an ask or a tell); an ask's answer is checked by {@link checkTypedAnswer}. */
+async function sendTypedArgs(args: Buffer, ask: boolean): Promise<string[]> {
+  const callId = ask ? 1 + (syncCallId % 1_000) : 0;
+  const problems = await sendOnAssociation([
+    requestPayload(callId, 'echo', 'EchoGateway', ask ? 'echo' : 'note', undefined, args),
+  ]);
+  if (!ask) return problems;
+  const answer = session?.answer(callId);
+  if (answer === undefined) {
+    problems.push('the ask was not answered: the service closed the association over bad arguments');
+    return problems;
+  }
+  return [...problems, ...checkTypedAnswer(args, answer)];
+}
+
+/**
+ * What the properties of one service saw: the well-behaved client's calls, the decode-budget
+ * answers, the service's log; fails on a failed call, a problem left in the log or (in a
+ * survey) any problem collected. Starts the next service's count afresh.
+ */
+async function finalReport(): Promise<void> {
+  const report: WellBehavedReport = await target.stopWellBehavedClient();
+  const problems = await target.check();
+  process.stdout.write(
+    `fuzz (${target.codec.name} codec): ${RUNS} inputs per property; well-behaved calls ${report.calls}, failures ${report.failures.length}, slowest ${report.slowestMs} ms\n` +
+      `fuzz: decode-budget answers ${JSON.stringify(Object.fromEntries(budgetOutcomes), null, 1)}\n` +
+      `fuzz: slowest decode-budget inputs (ms) ${JSON.stringify(Object.fromEntries(budgetSlowest), null, 1)}\n` +
+      (typedOutcomes.size > 0
+        ? `fuzz: typed arguments answered ${JSON.stringify(Object.fromEntries(typedOutcomes), null, 1)}\n`
+        : '') +
+      `fuzz: service log ${JSON.stringify(Object.fromEntries(target.logSummary), null, 1)}\n`,
+  );
+  if (survey.size > 0) process.stdout.write(`fuzz: survey ${JSON.stringify([...survey.values()], null, 1)}\n`);
+  const surveyed = [...survey.keys()];
+  budgetOutcomes.clear();
+  budgetSlowest.clear();
+  typedOutcomes.clear();
+  survey.clear();
+  expect(surveyed).toEqual([]);
+  expect(problems).toEqual([]);
+  expect(report.failures).toEqual([]);
+  expect(report.calls).toBeGreaterThan(0);
+}
+
+/** Starts the fuzzed service with the codec called `codecName` before a describe block's properties, and stops it after. */
+function fuzzedService(codecName: FixtureCodecName): void {
   beforeAll(async () => {
-    target = await FuzzTarget.start();
+    session = undefined;
+    target = await FuzzTarget.start(codecName);
     target.startWellBehavedClient();
   }, 30_000);
 
   afterAll(async () => {
     destroyAllRawConnections();
+    session = undefined;
     await target?.stop();
     await stopAllChildren();
   }, 30_000);
+}
+
+describe('fuzzing a live service in a child process', () => {
+  fuzzedService('superjson');
 
   test(
     'random bytes, before and after the hello',
@@ -342,43 +503,48 @@ describe('fuzzing a live service in a child process', () => {
 
   test(
     'decode-budget attacks: huge bigints, deep nesting, huge arrays; the service stays responsive and answers every ask',
+    () => fuzz(fc.tuple(decodeBudgetArgs, fc.boolean()), ([{ what, args }, ask]) => sendBudgetArgs(what, args, ask)),
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test('the well-behaved client saw every call succeed, and the log holds no internal error', () => finalReport());
+});
+
+/**
+ * The properties for a service that uses `TypedCodec`: hostile bytes in its tagged format ('T')
+ * and its JSON fast path ('J'). Each ask is checked against what the test's own copy of the codec
+ * makes of the same bytes: the echoed argument, byte for byte, or the same refusal, which must
+ * name what was wrong.
+ */
+describe('fuzzing a live service that uses TypedCodec', () => {
+  fuzzedService('typed');
+
+  test(
+    'typed arguments: hand-built from every tag, valid encodings mutated, random bytes, JSON pollution',
+    () => fuzz(fc.tuple(typedCodecArgs, fc.boolean()), ([args, ask]) => sendTypedArgs(args, ask)),
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    'typed arguments on fresh associations, several to a frame batch, and in truncated frames',
     () =>
-      fuzz(fc.tuple(decodeBudgetArgs, fc.boolean()), async ([{ what, args }, ask]) => {
-        const callId = ask ? 1 + (syncCallId % 1_000) : 0;
-        const request = requestPayload(callId, 'echo', 'EchoGateway', ask ? 'echo' : 'note', undefined, args);
-        const started = Date.now();
-        const problems = await sendOnAssociation([request], BUDGET_ANSWER_MS);
-        const kind = what.replace(/\d+/g, 'N');
-        budgetSlowest.set(kind, Math.max(budgetSlowest.get(kind) ?? 0, Date.now() - started));
-        const answer = ask ? session?.answer(callId) : undefined;
-        if (answer !== undefined) {
-          const outcome = answer.kind === WireKind.ResponseOk ? 'ok' : errorName(answer.payload);
-          const key = `${kind}: ${outcome.slice(0, 60)}`;
-          budgetOutcomes.set(key, (budgetOutcomes.get(key) ?? 0) + 1);
-          if (outcome !== 'ok' && !/RpcDecodeLimitError|RpcSerializationError/.test(outcome)) {
-            problems.push(`${what} was answered with ${outcome}`);
-          }
-        }
-        return problems;
+      fuzz(fc.tuple(fc.array(hostileTypedArgs, { minLength: 1, maxLength: 3 }), fc.nat()), async ([argsList, cut]) => {
+        const frames = Buffer.concat(
+          argsList.map((args, i) => frame(requestPayload(1 + i, 'echo', 'EchoGateway', 'echo', undefined, args))),
+        );
+        return sendOnFreshConnection(frames.subarray(0, frames.length - (cut % 8)), true);
       }),
     PROPERTY_TIMEOUT_MS,
   );
 
-  test('the well-behaved client saw every call succeed, and the log holds no internal error', async () => {
-    const report: WellBehavedReport = await target.stopWellBehavedClient();
-    const problems = await target.check();
-    process.stdout.write(
-      `fuzz: ${RUNS} inputs per property; well-behaved calls ${report.calls}, failures ${report.failures.length}, slowest ${report.slowestMs} ms\n` +
-        `fuzz: decode-budget answers ${JSON.stringify(Object.fromEntries(budgetOutcomes), null, 1)}\n` +
-        `fuzz: slowest decode-budget inputs (ms) ${JSON.stringify(Object.fromEntries(budgetSlowest), null, 1)}\n` +
-        `fuzz: service log ${JSON.stringify(Object.fromEntries(target.logSummary), null, 1)}\n`,
-    );
-    if (survey.size > 0) process.stdout.write(`fuzz: survey ${JSON.stringify([...survey.values()], null, 1)}\n`);
-    expect([...survey.keys()]).toEqual([]);
-    expect(problems).toEqual([]);
-    expect(report.failures).toEqual([]);
-    expect(report.calls).toBeGreaterThan(0);
-  });
+  test(
+    'typed decode-budget attacks: at and over every limit, deep nesting in every collection, huge counts',
+    () =>
+      fuzz(fc.tuple(typedDecodeBudgetArgs, fc.boolean()), ([{ what, args }, ask]) => sendBudgetArgs(what, args, ask)),
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test('the well-behaved client saw every call succeed, and the log holds no internal error', () => finalReport());
 });
 
 /** Handshake details with `text` (a pollution object) put at `at`. */
@@ -399,7 +565,7 @@ function pollutedDetails(text: string, at: string): string {
 
 function errorName(payload: Buffer): string {
   try {
-    const envelope = codec.decode(payload.subarray(5)) as { name?: unknown; code?: unknown; message?: unknown };
+    const envelope = target.codec.decode(payload.subarray(5)) as { name?: unknown; code?: unknown; message?: unknown };
     return `${String(envelope.name)} (${String(envelope.code)}): ${String(envelope.message).slice(0, 80)}`;
   } catch (error) {
     return `an undecodable error (${String(error)})`;

@@ -1,11 +1,12 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GatewayOf } from '@nact-rpc/core';
+import { inspect } from 'node:util';
+import type { Codec, GatewayOf } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import type { JsonLoggedError, JsonLogLine } from '../../fixtures/src/fuzzHooks';
 import { AdminProtocol, EchoProtocol } from '../../fixtures/src/protocols';
-import { fixtureCodec } from '../../fixtures/src/values';
+import { fixtureCodecNamed, type FixtureCodecName } from '../../fixtures/src/values';
 import { ChildService, type ChildExit } from '../ChildService';
 import { FUZZ_MAX_FRAME_SIZE } from './frames';
 
@@ -25,7 +26,8 @@ export interface WellBehavedReport {
  * one. Expected: protocol errors (`error`, "Protocol error on the connection …" naming what is
  * malformed), refused hellos and handshakes, dropped tells (`warn`), and a tell whose arguments
  * do not parse (`warn`, caused by the `SyntaxError` of `JSON.parse` of the peer's bytes, or the
- * codec's `TypeError` for an unknown format byte).
+ * codec's `TypeError` for an unknown format byte; the typed codec's refusal of a URL that does not
+ * parse, caused by the `TypeError` of `new URL`, or a class it does not know, named in quotes as sent).
  * Anything else at `error`, a crash marker, or an error named TypeError, RangeError,
  * ReferenceError or SyntaxError (or "Cannot read properties", a stack overflow) is internal.
  */
@@ -40,6 +42,12 @@ export function internalErrorIn(line: JsonLogLine): string | undefined {
     text = text.replace(/\bSyntaxError\b/g, 'parse error');
     // The codec's own refusal of an unknown format byte is a TypeError by design.
     if (/Cannot deserialize: unknown format byte \d+/.test(text)) text = text.replace(/\bTypeError\b/g, 'format error');
+  }
+  // The typed codec quotes the class name it does not know, which is the peer's text (`unknown class "RangeError"`).
+  text = text.replace(/unknown class "(?:[^"\\]|\\.)*"/g, 'unknown class "…"');
+  // The typed codec refuses a URL that does not parse, with the URL constructor's TypeError as the cause.
+  if (/malformed typed input \(a URL: Invalid URL\)/.test(text)) {
+    text = text.replace(/\bTypeError: Invalid URL\b/g, 'URL refusal: Invalid URL');
   }
   const internal = INTERNAL.exec(text);
   if (internal !== null) return `it shows an internal error (${internal[0]})`;
@@ -97,6 +105,8 @@ export class FuzzTarget {
   readonly logSummary = new Map<string, number>();
 
   private constructor(
+    /** A codec like the service's (same class, same registrations), for the test's own encoding and decoding. */
+    readonly codec: Codec,
     readonly server: ChildService,
     private readonly client: NactRpcService,
     private readonly echo: GatewayOf<typeof EchoProtocol>,
@@ -109,19 +119,25 @@ export class FuzzTarget {
     });
   }
 
-  /** Starts the server process and connects the well-behaved client. */
-  static async start(): Promise<FuzzTarget> {
+  /** Starts the server process, using the fixture codec called `codecName`, and connects the well-behaved client. */
+  static async start(codecName: FixtureCodecName = 'superjson'): Promise<FuzzTarget> {
     const directory = mkdtempSync(join(tmpdir(), 'nact-rpc-fuzz-'));
     const logFile = join(directory, 'server.jsonl');
     const server = await ChildService.start({
       name: 'fuzzed',
       logFile,
+      codec: codecName,
       transport: { maxFrameSize: FUZZ_MAX_FRAME_SIZE },
     });
-    const client = new NactRpcService({ name: 'well-behaved', codec: fixtureCodec(), askTimeoutMs: 10_000 });
+    const client = new NactRpcService({
+      name: 'well-behaved',
+      codec: fixtureCodecNamed(codecName),
+      askTimeoutMs: 10_000,
+    });
     const echo = await client.connect(server.address('echo'), EchoProtocol);
     const admin = await client.connect(server.address('admin'), AdminProtocol);
-    return new FuzzTarget(server, client, echo, admin, directory, openSync(logFile, 'r'));
+    const codec = fixtureCodecNamed(codecName);
+    return new FuzzTarget(codec, server, client, echo, admin, directory, openSync(logFile, 'r'));
   }
 
   /** The port the service listens on. */
@@ -178,14 +194,34 @@ export class FuzzTarget {
     rmSync(this.directory, { recursive: true, force: true });
   }
 
+  /**
+   * One loop of the well-behaved client. With the typed codec every other call echoes a rich
+   * value (a Date, a Map, a BigInt: the codec's tagged format) rather than a number (its JSON
+   * fast path), so that both of its decoders serve well-behaved calls while the fuzz runs.
+   */
   private async callLoop(loop: number): Promise<void> {
     let value = loop * 1_000_000_000;
+    const rich = this.codec.name === 'typed';
     while (this.calling) {
       value++;
       const started = Date.now();
       try {
-        const answer = await this.echo.echo(value);
-        if (answer !== value) this.wellBehavedFailures.push(`echo(${value}) answered ${String(answer)}`);
+        if (rich && value % 2 === 0) {
+          const sent = [value, new Date(value), new Map([[value, BigInt(value)]])] as const;
+          const answer = (await this.echo.echo(sent as never)) as unknown as typeof sent;
+          const [number, date, map] = answer;
+          if (
+            number !== value ||
+            !(date instanceof Date) ||
+            date.getTime() !== value ||
+            map.get(value) !== BigInt(value)
+          ) {
+            this.wellBehavedFailures.push(`echo([${value}, a Date, a Map]) answered ${inspect(answer)}`);
+          }
+        } else {
+          const answer = await this.echo.echo(value);
+          if (answer !== value) this.wellBehavedFailures.push(`echo(${value}) answered ${String(answer)}`);
+        }
         this.wellBehavedCalls++;
       } catch (error) {
         this.wellBehavedFailures.push(`echo(${value}) failed: ${String(error)}`);

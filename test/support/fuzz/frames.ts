@@ -35,15 +35,16 @@ let helloCount = 0;
 /**
  * The one valid hello of a fuzz connection: a peer that does not listen, with a fresh
  * incarnation per connection so that no two fuzz connections are taken for one peer.
+ * @param codecName - The codec of the fuzzed service (the hello must name it); default {@link codec}'s.
  */
-export function validHelloBody(): HelloBody {
+export function validHelloBody(codecName: string = codec.name): HelloBody {
   helloCount++;
   return {
     magic: WIRE_MAGIC,
     wireVersion: WIRE_VERSION,
     serviceName: 'fuzzer',
     incarnation: `fuzzer-run-${helloCount}`,
-    codec: codec.name,
+    codec: codecName,
     maxFrameSize: FUZZ_MAX_FRAME_SIZE,
   };
 }
@@ -62,9 +63,9 @@ export function frameDeclaring(declared: number, payload: Uint8Array): Buffer {
   return Buffer.concat([prefix, payload]);
 }
 
-/** The valid hello frame (see {@link validHelloBody}). */
-export function validHelloFrame(): Buffer {
-  return frame(encodeHello(WireKind.Hello, validHelloBody()));
+/** The valid hello frame (see {@link validHelloBody}) of a peer using the codec called `codecName`. */
+export function validHelloFrame(codecName: string = codec.name): Buffer {
+  return frame(encodeHello(WireKind.Hello, validHelloBody(codecName)));
 }
 
 /** A hello frame carrying `json` as its body text, valid or not. */

@@ -54,11 +54,12 @@ export class RawConnection {
    * Connects and opens an association: sends the one valid hello ({@link validHelloFrame}) and
    * waits for the server's HelloAccept. (Authentication, when the fuzzed service uses it, goes
    * here too.)
+   * @param codecName - The fuzzed service's codec, which the hello names (default superjson's).
    * @throws Error if the server does not accept the hello within `timeoutMs`.
    */
-  static async associate(port: number, timeoutMs = 5_000): Promise<RawConnection> {
+  static async associate(port: number, codecName?: string, timeoutMs = 5_000): Promise<RawConnection> {
     const connection = await RawConnection.connect(port);
-    connection.write(validHelloFrame());
+    connection.write(validHelloFrame(codecName));
     const outcome = await connection.waitFor((frame) => frame.kind === WireKind.HelloAccept, timeoutMs);
     if (outcome !== 'frame') {
       connection.destroy();
