@@ -1,5 +1,7 @@
 /**
- * The benchmark's entry point: `npm run bench` (full) or `npm run bench -- --quick`.
+ * The benchmark's entry point: `npm run bench` (full) or `npm run bench -- --quick`; the soak
+ * run, apart, with `--soak` (`--soak-minutes <n>`, default 10; `--soak-diagnose` for CPU
+ * profiles and heap snapshots; see soak/soak.ts).
  * `--rounds <n>` sets the number of measured rounds; `--only <name>[,<name>…]` runs only the
  * scenarios named, or whose names start with an entry that is not a whole scenario name (the
  * scale scenarios are named `memory` and `idle`; the fairness scenarios `fairness_local_burst`
@@ -9,7 +11,15 @@
  * scale scenarios once each; prints the tables and writes results/latest.json. Every child process is
  * killed at the end, even after an error, and the process exits by itself.
  */
-import { codecDefault, codecDefaultPlain, codecJson, codecJsonPlain, codecPayloadBytes, codecSuperjson } from './codec';
+import {
+  codecDefault,
+  codecDefaultPlain,
+  codecJson,
+  codecJsonPlain,
+  codecPayloadBytes,
+  codecSuperjson,
+  codecTyped,
+} from './codec';
 import { benchConfig, type BenchConfig } from './config';
 import {
   FAIRNESS_VARIANTS,
@@ -27,6 +37,8 @@ import { startRemoteBench } from './remote/remoteScenarios';
 import { resultFigures, runRounds, type ScenarioResult } from './rounds';
 import { measureIdleAssociations } from './scale/idle';
 import { measureMemory } from './scale/memory';
+import { runSoakCommand } from './soak/soakReport';
+import type { SoakOptions } from './soak/soak';
 import type { Scenario } from './scenario';
 import { commandLine, machineInfo, writeResults } from './results';
 import { baselinesTable, goalsTable, ratiosTable, resultsTable, type FigureRow } from './table';
@@ -44,29 +56,45 @@ const CODEC_SCENARIOS: readonly Scenario[] = [
   codecJson,
   codecSuperjson,
   codecDefault,
+  codecTyped,
   codecJsonPlain,
   codecDefaultPlain,
 ];
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const USAGE = 'usage: cli.js [--quick] [--rounds <n>] [--only <name or prefix>[,...]]';
+const USAGE =
+  'usage: cli.js [--quick] [--rounds <n>] [--only <name or prefix>[,...]] | --soak [--soak-minutes <n>] [--soak-diagnose]';
 
-/** The command line: `--quick`, `--rounds` and `--only` with the scenario names or name prefixes to run. */
+/**
+ * The command line: `--quick`, `--rounds` and `--only` with the scenario names or name prefixes
+ * to run; or the soak run, `soak`, with its options.
+ */
 interface BenchArgs {
   readonly quick: boolean;
   readonly rounds: number | undefined;
   readonly only: readonly string[] | undefined;
+  readonly soak: SoakOptions | undefined;
 }
 
 function parseArgs(args: readonly string[]): BenchArgs {
   let quick = false;
   let rounds: number | undefined;
   let only: string[] | undefined;
+  let soak = false;
+  let soakMinutes = 10;
+  let diagnose = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--quick') quick = true;
-    else if (arg === '--rounds') {
+    else if (arg === '--soak') soak = true;
+    else if (arg === '--soak-diagnose') diagnose = soak = true;
+    else if (arg === '--soak-minutes') {
+      soak = true;
+      soakMinutes = Number(args[++i]);
+      if (!Number.isInteger(soakMinutes) || soakMinutes < 2)
+        throw new Error(`--soak-minutes needs a whole number >= 2; ${USAGE}`);
+    } else if (arg === '--rounds') {
       rounds = Number(args[++i]);
       if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a whole number >= 1; ${USAGE}`);
     } else if (arg === '--only' || arg.startsWith('--only=')) {
@@ -76,11 +104,14 @@ function parseArgs(args: readonly string[]): BenchArgs {
       only = [...(only ?? []), ...prefixes];
     } else throw new Error(`unknown argument ${arg}; ${USAGE}`);
   }
-  return { quick, rounds, only };
+  if (soak && (quick || rounds !== undefined || only !== undefined))
+    throw new Error(`--soak takes no --quick, --rounds or --only; ${USAGE}`);
+  return { quick, rounds, only, soak: soak ? { minutes: soakMinutes, diagnose } : undefined };
 }
 
 async function main(args: readonly string[]): Promise<void> {
-  const { quick, rounds, only } = parseArgs(args);
+  const { quick, rounds, only, soak } = parseArgs(args);
+  if (soak !== undefined) return runSoakCommand(soak, commandLine(args), progress);
   const config = { ...benchConfig(quick), ...(rounds === undefined ? {} : { rounds }) };
   const startedAt = new Date();
   progress(

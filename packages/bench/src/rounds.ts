@@ -18,6 +18,8 @@ export interface ScenarioResult {
   readonly median: SampleStats;
   /** The session's anomaly counts, summed over every round (the warm-up round included). */
   readonly anomalies: Readonly<Record<string, number>>;
+  /** The scenario's derived figures (see {@link Scenario.derived}), from the median throughput. */
+  readonly derived: Readonly<Record<string, number>>;
 }
 
 /** The pause after each scenario, so that what its closing set off (a goodbye, a GC) is over. */
@@ -55,7 +57,9 @@ class RoundRunner {
   result(scenario: Scenario): ScenarioResult {
     const rounds = this.stats.get(scenario) ?? [];
     const { name, unit } = scenario;
-    return { name, unit, rounds, median: medianOf(rounds), anomalies: this.anomalies.get(scenario) ?? {} };
+    const median = medianOf(rounds);
+    const derived = rounds.length === 0 ? {} : (scenario.derived?.(median.perSecond) ?? {});
+    return { name, unit, rounds, median, anomalies: this.anomalies.get(scenario) ?? {}, derived };
   }
 
   private async withSession<T>(scenario: Scenario, use: (session: ScenarioSession) => Promise<T>): Promise<T> {
@@ -97,12 +101,13 @@ export async function runRounds(
 
 /**
  * The named figures of the results: `<name>_per_s`, `<name>_p50_us` / `_p99_us` when
- * measured, and `<name>_<anomaly>` for each anomaly count.
+ * measured, `<name>_<anomaly>` for each anomaly count, and the derived figures.
  */
 export function resultFigures(results: readonly ScenarioResult[]): Record<string, number> {
   const figures: Record<string, number> = {};
-  for (const { name, median: stats, anomalies: counts } of results) {
+  for (const { name, median: stats, anomalies: counts, derived } of results) {
     for (const [key, count] of Object.entries(counts)) figures[`${name}_${key}`] = count;
+    Object.assign(figures, derived);
     figures[`${name}_per_s`] = stats.perSecond;
     if (stats.p50Us !== undefined) figures[`${name}_p50_us`] = stats.p50Us;
     if (stats.p99Us !== undefined) figures[`${name}_p99_us`] = stats.p99Us;

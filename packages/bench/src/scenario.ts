@@ -21,6 +21,11 @@ export interface Scenario {
   readonly name: string;
   /** What one operation is, for the table: `calls/s`, `msgs/s` or `ops/s`. */
   readonly unit: string;
+  /**
+   * Figures derived from the median throughput (in `unit`), by name: e.g. the MB/s of a
+   * scenario whose operations each move a known number of bytes.
+   */
+  readonly derived?: (perSecond: number) => Record<string, number>;
   /** Sets the scenario up (not measured); the runner awaits what it returns. */
   open(config: BenchConfig): ScenarioSession | Promise<ScenarioSession>;
 }

@@ -27,14 +27,17 @@ const integer = (value: number): string =>
   Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);
 const micros = (value: number | undefined): string => (value === undefined ? '' : value.toFixed(1));
 
-/** The table of scenario medians (throughput, p50, p99) and scale figures. */
+/** The table of scenario medians (throughput, p50, p99), their derived figures (e.g. MB/s) and scale figures. */
 export function resultsTable(results: readonly ScenarioResult[], scale: readonly FigureRow[]): string {
-  const rows = results.map(({ name, unit, median }) => [
-    name,
-    integer(median.perSecond),
-    unit,
-    micros(median.p50Us),
-    micros(median.p99Us),
+  const rows = results.flatMap(({ name, unit, median, derived }) => [
+    [name, integer(median.perSecond), unit, micros(median.p50Us), micros(median.p99Us)],
+    ...Object.entries(derived).map(([figure, value]) => [
+      figure,
+      value >= 100 ? integer(value) : value.toFixed(1),
+      figure.endsWith('_mb_per_s') ? 'MB/s' : '',
+      '',
+      '',
+    ]),
   ]);
   for (const { name, value, unit } of scale) {
     rows.push([

@@ -6,6 +6,7 @@
  */
 import { BenchChild } from '../proc/ChildProcess';
 import type { Scenario } from '../scenario';
+import { rawBlobAskScenario, rawStreamScenario, rpcBlobAskScenario, rpcTellStreamScenario } from './bulk';
 import { grpcScenario } from './grpc';
 import { WRITE_MODES } from './frames';
 import { rawTcpScenario } from './rawTcp';
@@ -17,7 +18,7 @@ import type { RemoteServerReady } from './server';
 export const REMOTE_IN_FLIGHT = [1, 100, 1_000] as const;
 
 /** The in-flight counts at which every raw TCP write mode is measured (batched alone at the others). */
-export const RAW_TCP_VARIANT_IN_FLIGHT = [100, 1_000] as const;
+export const RAW_TCP_VARIANT_IN_FLIGHT = [1, 100, 1_000] as const;
 
 /** The in-flight counts of the secured scenarios (TLS and its raw baseline, shared secret). */
 export const SECURE_IN_FLIGHT = [100] as const;
@@ -31,7 +32,7 @@ export interface RemoteBench {
 /** Starts the server child and returns the remote scenarios. */
 export async function startRemoteBench(): Promise<RemoteBench> {
   const { child, ready } = await BenchChild.start('server', 'remote/server.js');
-  const { rawTcpPorts, grpcPort, rpcAddress, secure } = ready as RemoteServerReady;
+  const { rawTcpPorts, grpcPort, rpcAddress, rawBulkPorts, blobAddress, secure } = ready as RemoteServerReady;
   const scenarios: Scenario[] = [];
   for (const inFlight of REMOTE_IN_FLIGHT) {
     const variants: readonly number[] = RAW_TCP_VARIANT_IN_FLIGHT;
@@ -49,5 +50,7 @@ export async function startRemoteBench(): Promise<RemoteBench> {
       rpcAskScenario(inFlight, secretAddress, { prefix: 'remote_secret_ask', security: { sharedSecret } }),
     );
   }
+  scenarios.push(rawBlobAskScenario(rawBulkPorts.echo), rpcBlobAskScenario(blobAddress));
+  scenarios.push(rawStreamScenario(rawBulkPorts.stream), rpcTellStreamScenario(blobAddress));
   return { scenarios, server: child };
 }
