@@ -32,7 +32,8 @@ export interface DecodeLimits {
   readonly maxStringLength?: number | undefined;
   /**
    * The most elements of one array, object (its keys), Map (its entries) or Set. Default
-   * 1,000,000: a frame of the default maximum size holds at most about 5 million.
+   * 1,000,000: a frame of the default maximum size holds at most about 5 million. Typed
+   * arrays and Buffers are not counted: their bytes are in the frame, which bounds them.
    */
   readonly maxCollectionSize?: number | undefined;
 }

@@ -199,15 +199,8 @@ export class TypedDecoder extends ByteReader {
     const size = kind.BYTES_PER_ELEMENT;
     if (byteLength % size !== 0) throw malformed(`a typed array of ${byteLength} bytes`);
     const count = byteLength / size;
-    const { maxCollectionSize } = this.limits;
-    if (count > maxCollectionSize) {
-      throw RpcDecodeLimitError.refusing(
-        `a typed array of ${count} elements`,
-        'maxCollectionSize',
-        maxCollectionSize,
-        count,
-      );
-    }
+    // No count limit: its bytes are in the frame, so it costs no more than them (a 1 MiB Buffer
+    // is a million elements, and as legitimate as a 1 MiB string).
     const bytes = this.bytes.subarray(start, start + byteLength);
     if (kind === TYPED_ARRAY_KINDS[0]) return Buffer.from(bytes);
     const copy = new ArrayBuffer(byteLength);
