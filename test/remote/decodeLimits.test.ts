@@ -32,7 +32,7 @@ class BudgetEndpoint extends RpcEndpoint {
 const MILLION_DIGITS = -424_242n;
 
 /**
- * The default codec, except that arguments holding {@link MILLION_DIGITS} are sent as a BigInt
+ * The superjson codec, except that arguments holding {@link MILLION_DIGITS} are sent as a BigInt
  * of a million digits: written by hand, since converting such a BigInt to text takes the
  * sender most of a second, which is not what the test measures.
  */
@@ -48,14 +48,15 @@ function clientCodec(limits?: ConstructorParameters<typeof SuperJsonCodec>[0]): 
   };
 }
 
-describe('the decode budget across the wire', () => {
+// Both sides use SuperJsonCodec; TypedCodec's budget across processes is in fuzz.test.ts.
+describe('the decode budget of SuperJsonCodec across the wire', () => {
   const services: NactRpcService[] = [];
   afterEach(async () => {
     await Promise.all(services.splice(0).map((service) => service.closeAsync()));
   });
 
   async function serverAndClient(clientLimits?: ConstructorParameters<typeof SuperJsonCodec>[0]) {
-    const server = await NactRpcService.create({ name: 'server', listen: { port: 0 } });
+    const server = await NactRpcService.create({ name: 'server', codec: new SuperJsonCodec(), listen: { port: 0 } });
     services.push(server);
     const client = new NactRpcService({ name: 'client', codec: clientCodec(clientLimits), askTimeoutMs: 3_600_000 });
     services.push(client);

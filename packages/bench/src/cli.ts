@@ -12,7 +12,7 @@
  * killed at the end, even after an error, and the process exits by itself.
  */
 import {
-  codecDefault,
+  codecSuperjsonCodec,
   codecDefaultPlain,
   codecJson,
   codecJsonPlain,
@@ -55,7 +55,7 @@ const LOCAL_SCENARIOS: readonly Scenario[] = [
 const CODEC_SCENARIOS: readonly Scenario[] = [
   codecJson,
   codecSuperjson,
-  codecDefault,
+  codecSuperjsonCodec,
   codecTyped,
   codecJsonPlain,
   codecDefaultPlain,

@@ -4,8 +4,9 @@
  * Date comes back as a string and the Map as `{}`). The rich codecs round-trip the same
  * payload with a Set, a BigInt, an undefined field and an instance of a registered class
  * added (which JSON cannot represent): `codec_superjson` (superjson over a Buffer),
- * `codec_default` (nact-rpc's default codec, `new SuperJsonCodec()`) and `codec_typed`
- * (`new TypedCodec()`).
+ * `codec_superjson_codec` (nact-rpc's `SuperJsonCodec`: superjson behind its plain-JSON walk)
+ * and `codec_typed` (`new TypedCodec()`, the default codec). `codec_default_plain` is the
+ * default codec on the plain payload (its JSON fast path).
  */
 import { SuperJsonCodec, TypedCodec } from '@nact-rpc/core';
 import { SuperJSON } from 'superjson';
@@ -117,9 +118,9 @@ function codecScenario(
   };
 }
 
-/** nact-rpc's default codec, with the payload's class registered. */
-const defaultCodec = (): SuperJsonCodec => new SuperJsonCodec().registerClass(Price);
-/** The typed codec, with the payload's class registered. */
+/** nact-rpc's SuperJsonCodec, with the payload's class registered. */
+const superJsonCodec = (): SuperJsonCodec => new SuperJsonCodec().registerClass(Price);
+/** The typed codec (the default), with the payload's class registered. */
 const typedCodec = (): TypedCodec => new TypedCodec().registerClass(Price);
 
 /**
@@ -131,7 +132,7 @@ export function codecPayloadBytes(): Record<string, number> {
   return {
     codec_json_bytes: json.encode(codecPayload()).byteLength,
     codec_superjson_bytes: superjson().encode(rich).byteLength,
-    codec_default_bytes: defaultCodec().encode(rich).byteLength,
+    codec_superjson_codec_bytes: superJsonCodec().encode(rich).byteLength,
     codec_typed_bytes: typedCodec().encode(rich).byteLength,
   };
 }
@@ -140,11 +141,11 @@ export function codecPayloadBytes(): Record<string, number> {
 export const codecJson = codecScenario('codec_json', () => json);
 /** superjson stringify / parse over a Buffer, on the rich payload. */
 export const codecSuperjson = codecScenario('codec_superjson', superjson, richCodecPayload);
-/** nact-rpc's default codec, on the rich payload. */
-export const codecDefault = codecScenario('codec_default', defaultCodec, richCodecPayload);
+/** nact-rpc's SuperJsonCodec, on the rich payload. */
+export const codecSuperjsonCodec = codecScenario('codec_superjson_codec', superJsonCodec, richCodecPayload);
 /** The typed codec, on the rich payload: figure `codec_typed_per_s`. */
 export const codecTyped = codecScenario('codec_typed', typedCodec, richCodecPayload);
 /** JSON on the plain payload. */
 export const codecJsonPlain = codecScenario('codec_json_plain', () => json, plainCodecPayload);
-/** nact-rpc's default codec on the plain payload: its JSON fast path. */
-export const codecDefaultPlain = codecScenario('codec_default_plain', () => new SuperJsonCodec(), plainCodecPayload);
+/** nact-rpc's default codec (TypedCodec) on the plain payload: its JSON fast path. */
+export const codecDefaultPlain = codecScenario('codec_default_plain', () => new TypedCodec(), plainCodecPayload);

@@ -97,8 +97,7 @@ export const RATIOS: readonly RatioDefinition[] = [
   ratio('remote_ask_1000_vs_grpc', 'remote_rpc_ask_1000_per_s', 'remote_grpc_1000_per_s'),
   ratio('remote_p99_100_vs_raw_tcp', 'remote_rpc_ask_100_p99_us', 'remote_raw_tcp_100_p99_us'),
   ratio('remote_tell_vs_local_tell', 'remote_rpc_tell_per_s', 'local_rpc_tell_per_s'),
-  ratio('codec_default_vs_json', 'codec_default_per_s', 'codec_json_per_s'),
-  ratio('codec_default_vs_superjson', 'codec_default_per_s', 'codec_superjson_per_s'),
+  ratio('codec_superjson_codec_vs_superjson', 'codec_superjson_codec_per_s', 'codec_superjson_per_s'),
   ratio('codec_default_plain_vs_json', 'codec_default_plain_per_s', 'codec_json_plain_per_s'),
   // The typed codec (scenario codec_typed, codec.ts) on the rich payload, against bare superjson.
   ratio('codec_typed_vs_superjson', 'codec_typed_per_s', 'codec_superjson_per_s'),

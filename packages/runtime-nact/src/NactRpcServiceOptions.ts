@@ -2,7 +2,7 @@ import type { ActorSystemRef, Ref } from 'nact';
 import {
   consoleLogger,
   RpcInvalidOptionError,
-  SuperJsonCodec,
+  TypedCodec,
   type Codec,
   type Logger,
   type RemoteErrorStacks,
@@ -31,7 +31,10 @@ export interface NactRpcServiceOptions {
    * Local-only methods are exempt. Default `false`.
    */
   readonly forceSerialization?: boolean | undefined;
-  /** The codec for values that cross the wire. Default: a new {@link SuperJsonCodec}. */
+  /**
+   * The codec for values that cross the wire. Default: a new {@link TypedCodec}; pass a
+   * `SuperJsonCodec` to talk to services that use superjson.
+   */
   readonly codec?: Codec | undefined;
   /** Where the service logs what it cannot report to a caller. Default: the console, level `warn`. */
   readonly logger?: Logger | undefined;
@@ -119,7 +122,7 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
   if (typeof askTimeoutMs !== 'number' || !(askTimeoutMs > 0)) {
     throw RpcInvalidOptionError.forValue('askTimeoutMs', askTimeoutMs, 'a positive number of milliseconds');
   }
-  const codec = options.codec ?? new SuperJsonCodec();
+  const codec = options.codec ?? new TypedCodec();
   if (!hasMethods(codec, CODEC_METHODS) || typeof codec.name !== 'string' || codec.name === '') {
     throw RpcInvalidOptionError.forValue(
       'codec',

@@ -85,7 +85,7 @@ describe('the log line of a dropped tell', () => {
     const entry = theDroppedTell(logger);
     expect(entry.level).toBe('error');
     expect(entry.message).toBe(
-      `Dropped tell NotesGateway.note to ${endpoint.getAddress()}: the superjson codec cannot serialize its arguments: ` +
+      `Dropped tell NotesGateway.note to ${endpoint.getAddress()}: the typed codec cannot serialize its arguments: ` +
         'Cannot serialize a function at [0]',
     );
     expect(occurrences(entry.message, endpoint.getAddress())).toBe(1);

@@ -1,9 +1,9 @@
-import { RpcSerializationError, SuperJsonCodec } from '@nact-rpc/core';
+import { RpcSerializationError } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { encodeRequestHeader } from '@nact-rpc/transport/internal';
 import { rejectionOf } from '../../../test/support/failures';
 import { RecordingLogger } from '../../../test/support/RecordingLogger';
-import { AdderEndpoint, rawPeer } from './support/rawPeer';
+import { AdderEndpoint, rawPeer, rawPeerCodec } from './support/rawPeer';
 
 describe('a request that does not follow the protocol', () => {
   let service: NactRpcService;
@@ -18,7 +18,7 @@ describe('a request that does not follow the protocol', () => {
     await endpoint.start();
     const peer = await rawPeer(service.getPort());
     try {
-      const codec = new SuperJsonCodec();
+      const codec = rawPeerCodec;
       const { callId, promise } = peer.pendingCalls.register({
         target: 'Adder.add',
         recipient: endpoint.getAddress(),

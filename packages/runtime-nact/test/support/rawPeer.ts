@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { ask, defineProtocol, RpcEndpoint, serves, SuperJsonCodec } from '@nact-rpc/core';
+import { ask, defineProtocol, RpcEndpoint, serves, TypedCodec } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import { Association, resolveTransportOptions, WIRE_MAGIC, WIRE_VERSION } from '@nact-rpc/transport/internal';
 import { RecordingLogger } from '../../../../test/support/RecordingLogger';
@@ -21,8 +21,8 @@ export class AdderEndpoint extends RpcEndpoint {
   }
 }
 
-/** The codec of every raw peer. */
-export const rawPeerCodec = new SuperJsonCodec();
+/** The codec of every raw peer: the one services use by default. */
+export const rawPeerCodec = new TypedCodec();
 
 /** The hello a raw peer sends. */
 export const RAW_PEER_HELLO = {
