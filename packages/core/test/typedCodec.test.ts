@@ -129,6 +129,15 @@ describe('TypedCodec', () => {
     });
   });
 
+  test('a large value is handed over in its own buffer: the next encode does not overwrite it', () => {
+    const codec = new TypedCodec();
+    const first = codec.encode([Buffer.alloc(200 * 1024, 1)]);
+    const second = codec.encode([Buffer.alloc(200 * 1024, 2)]);
+    expect(first.buffer).not.toBe(second.buffer);
+    expect(codec.decode(first)).toEqual([Buffer.alloc(200 * 1024, 1)]);
+    expect(codec.decode(second)).toEqual([Buffer.alloc(200 * 1024, 2)]);
+  });
+
   test('an encode re-entered from a getter of the value uses another buffer', () => {
     const inner = { a: 1 };
     const value = {

@@ -36,6 +36,52 @@ describe('FrameWriter', () => {
     expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['one', 'two', '', 'four']);
   });
 
+  describe('a call with a large body (64 KiB or more) between small frames', () => {
+    const header = Buffer.from([1, 0, 0, 0, 0, 9]);
+    const large = Buffer.alloc(100 * 1024, 0x61);
+    /** The frames written: the large call's body goes out without a copy into the batch. */
+    function writeMixed(writer: FrameWriter): void {
+      writer.write(text('before'));
+      writer.writeCall(header, 7, large);
+      writer.write(text('after'));
+    }
+    function expectMixed(bytes: Buffer): void {
+      const frames: Buffer[] = [];
+      const decoder = new FrameDecoder(1024 * 1024);
+      decoder.push(bytes, (payload) => frames.push(Buffer.from(payload)));
+      expect(frames.map((frame) => frame.length)).toEqual([6, header.length + large.length, 5]);
+      expect(frames[0]?.toString()).toBe('before');
+      expect(frames[1]?.readUInt32BE(1)).toBe(7);
+      expect(frames[1]?.subarray(header.length).equals(large)).toBe(true);
+      expect(frames[2]?.toString()).toBe('after');
+    }
+
+    test('is sent in one corked write of its parts, in order, to a sink that corks', async () => {
+      const events: string[] = [];
+      const sink = Object.assign(new RecordingSink(events), {
+        cork: () => events.push('cork'),
+        uncork: () => events.push('uncork'),
+      });
+      const writer = new FrameWriter(sink);
+      writeMixed(writer);
+      await eventLoopTurns();
+      expect(events[0]).toBe('cork');
+      expect(events.at(-1)).toBe('uncork');
+      expect(sink.writes.some((part) => part.length === large.length)).toBe(true);
+      expectMixed(Buffer.concat(sink.writes));
+    });
+
+    test('is sent in one write to a sink that does not cork', async () => {
+      const sink = new RecordingSink();
+      const writer = new FrameWriter(sink);
+      writeMixed(writer);
+      expect(writer.bufferedBytes).toBe(3 * FRAME_HEADER_BYTES + 6 + header.length + large.length + 5);
+      await eventLoopTurns();
+      expect(sink.writes).toHaveLength(1);
+      expectMixed(sink.writes[0] as Buffer);
+    });
+  });
+
   test('joins frames written by promise callbacks of the same turn', async () => {
     const sink = new RecordingSink();
     const writer = new FrameWriter(sink);

@@ -10,6 +10,10 @@ export interface ByteSink {
   readonly writableLength?: number;
   /** Whether the sink is destroyed: its `writableLength` no longer says what was sent. */
   readonly destroyed?: boolean;
+  /** Holds writes back until {@link ByteSink.uncork}, to send them together (a socket's `writev`). */
+  cork?(): void;
+  /** Sends the writes held back since {@link ByteSink.cork}. */
+  uncork?(): void;
 }
 
 /**
@@ -26,6 +30,11 @@ const MIN_FIRST_CHUNK_BYTES = 64;
 /** The size of the further buffers of a busy batch; a larger frame gets a buffer of its own. */
 const CHUNK_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+/**
+ * A body this large is not copied into the batch: the batch refers to it, and it goes out with
+ * the frames around it in one corked write. Below it, a copy costs less than a buffer more.
+ */
+const LARGE_BODY_BYTES = 64 * 1024;
 
 /**
  * Writes length-prefixed frames. Frames are copied into a buffer as they are written, and
@@ -40,7 +49,7 @@ export class FrameWriter {
   /** Where the next frame goes in `chunk`. */
   private offset = 0;
   /** Regions of earlier chunks that filled up before the flush. */
-  private filled: Buffer[] = [];
+  private filled: Uint8Array[] = [];
   private filledBytes = 0;
   /** The size of the next batch's first buffer: twice the last batch, within bounds. */
   private firstChunkBytes = MIN_FIRST_CHUNK_BYTES;
@@ -92,10 +101,27 @@ export class FrameWriter {
     if (this.closed) return;
     if (this.overBound(FRAME_HEADER_BYTES + header.length + body.length, callId === 0)) return;
     if (callId === 0) this.unflushedTells++;
+    if (body.length >= LARGE_BODY_BYTES) {
+      this.writeLargeCall(header, callId, body);
+      return;
+    }
     const at = this.reserve(header.length + body.length);
     this.chunk.set(header, at);
     stampCallId(this.chunk, at, callId);
     this.chunk.set(body, at + header.length);
+  }
+
+  /**
+   * A call whose body is not copied: the length prefix and header go into the batch, the body
+   * is queued as it is (the codec made it for this frame alone, and nothing writes to it again).
+   */
+  private writeLargeCall(header: Uint8Array, callId: number, body: Uint8Array): void {
+    const at = this.reserve(header.length + body.length, header.length);
+    this.chunk.set(header, at);
+    stampCallId(this.chunk, at, callId);
+    this.filled.push(this.chunk.subarray(this.start, this.offset), body);
+    this.filledBytes += this.offset - this.start + body.length;
+    this.start = this.offset;
   }
 
   /** Writes everything queued now. */
@@ -103,22 +129,28 @@ export class FrameWriter {
     this.flushScheduled = false;
     if (this.closed || this.bufferedBytes === 0) return;
     const current = this.chunk.subarray(this.start, this.offset);
-    let data: Buffer;
-    if (this.filled.length === 0) {
-      data = current;
-    } else {
-      data = Buffer.concat([...this.filled, current], this.filledBytes + current.length);
-      this.filled = [];
-      this.filledBytes = 0;
-    }
+    const length = this.filledBytes + current.length;
+    const { filled } = this;
     // The sink may hold on to the bytes until they are sent: the next batch gets a new buffer.
     this.chunk = EMPTY;
     this.start = 0;
     this.offset = 0;
-    this.firstChunkBytes = Math.min(FIRST_CHUNK_BYTES, Math.max(MIN_FIRST_CHUNK_BYTES, 2 * data.length));
-    this.sink.write(data);
+    this.filled = [];
+    this.filledBytes = 0;
+    this.firstChunkBytes = Math.min(FIRST_CHUNK_BYTES, Math.max(MIN_FIRST_CHUNK_BYTES, 2 * length));
+    if (filled.length === 0) {
+      this.sink.write(current);
+    } else if (this.sink.cork !== undefined && this.sink.uncork !== undefined) {
+      // One system call for every part, without copying them into one buffer.
+      this.sink.cork();
+      for (const part of filled) this.sink.write(part);
+      if (current.length > 0) this.sink.write(current);
+      this.sink.uncork();
+    } else {
+      this.sink.write(Buffer.concat([...filled, current], length));
+    }
     this.sinkWaiting = this.sink.writableLength ?? 0;
-    this.tellBatches?.flushed(data.length, this.unflushedTells, this.sinkWaiting);
+    this.tellBatches?.flushed(length, this.unflushedTells, this.sinkWaiting);
     this.unflushedTells = 0;
     this.onFlush();
   }
@@ -163,11 +195,12 @@ export class FrameWriter {
   }
 
   /**
-   * Makes room for a frame of `length` payload bytes, writes its length prefix, schedules a
+   * Makes room for a frame of `length` payload bytes, of which the first `inBatch` go into the
+   * batch (all of them, unless the rest is queued apart), writes its length prefix, schedules a
    * flush, and returns where the payload goes.
    */
-  private reserve(length: number): number {
-    const size = FRAME_HEADER_BYTES + length;
+  private reserve(length: number, inBatch = length): number {
+    const size = FRAME_HEADER_BYTES + inBatch;
     if (this.offset + size > this.chunk.length) {
       if (this.offset > this.start) {
         this.filled.push(this.chunk.subarray(this.start, this.offset));
@@ -180,7 +213,7 @@ export class FrameWriter {
     }
     writeLengthPrefix(this.chunk, this.offset, length);
     const payloadAt = this.offset + FRAME_HEADER_BYTES;
-    this.offset = payloadAt + length;
+    this.offset = payloadAt + inBatch;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // A macrotask, not nextTick: frames produced by promise callbacks of this turn join too.

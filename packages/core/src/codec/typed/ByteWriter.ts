@@ -3,6 +3,8 @@ import { FIXSTR, MAX_FIXSTR_BYTES, STR8, STR16, STR32, STR_UTF16 } from './tags'
 /** The size of a writer's buffer at first, and the most it keeps between values. */
 const INITIAL_BYTES = 8 * 1024;
 const KEPT_BYTES = 1024 * 1024;
+/** A value larger than this is handed over in the buffer it was written in, not copied out. */
+const HANDED_OVER_BYTES = 64 * 1024;
 
 /**
  * A growable buffer that the typed codec writes a value into: bytes, LEB128 lengths, numbers
@@ -32,8 +34,19 @@ export class ByteWriter {
     this.buffer[this.pos++] = format;
   }
 
-  /** A copy of what was written since {@link ByteWriter.start}; the buffer is then reused. */
+  /**
+   * What was written since {@link ByteWriter.start}, and the buffer is then reused: a copy, or
+   * for a large value the buffer itself (the writer takes a new one), since copying a large
+   * value costs more than a buffer.
+   */
   protected finish(): Buffer {
+    if (this.pos > HANDED_OVER_BYTES) {
+      const whole = this.buffer.subarray(0, this.pos);
+      this.pos = 0;
+      this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+      this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+      return whole;
+    }
     const out = Buffer.allocUnsafe(this.pos);
     this.buffer.copy(out, 0, 0, this.pos);
     this.pos = 0;
