@@ -73,7 +73,7 @@ export class InboundRequests implements TransportHost {
         ? invocation
         : { kind: 'fenced', token: request.fencingToken, payload: invocation };
     const server = this.lookup(request.endpointId);
-    if (server?.post(message) === true) {
+    if (server?.post(message, true) === true) {
       if (server.backlog.size > this.maxInboundBacklog) this.backpressure.overLimit(server, association);
       return;
     }

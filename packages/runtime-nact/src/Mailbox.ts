@@ -1,7 +1,10 @@
 /** What a {@link Mailbox} needs from the actor it belongs to. */
 export interface MailboxOwner<TMessage> {
-  /** Arranges for {@link Mailbox.deliver} to be called soon (never synchronously). */
-  wakeUp(): void;
+  /**
+   * Arranges for {@link Mailbox.deliver} to be called soon (never synchronously).
+   * @param fromNetwork - The message that woke it is a call from another process.
+   */
+  wakeUp(fromNetwork?: boolean): void;
   /**
    * Handles one message; returns a promise while the message holds the mailbox (no later
    * message is delivered until it settles).
@@ -71,13 +74,16 @@ export class Mailbox<TMessage> implements MailboxBacklog {
     return this.messages.length - this.head;
   }
 
-  /** Adds a message, waking the actor if it is not already due to deliver. */
-  enqueue(message: TMessage): void {
+  /**
+   * Adds a message, waking the actor if it is not already due to deliver.
+   * @param fromNetwork - The message is a call from another process (see `deliveryScheduler`).
+   */
+  enqueue(message: TMessage, fromNetwork = false): void {
     if (this.messages === NO_MESSAGES) this.messages = [message];
     else this.messages.push(message);
     if (!this.wakeUpPending) {
       this.wakeUpPending = true;
-      this.owner.wakeUp();
+      this.owner.wakeUp(fromNetwork);
     }
   }
 

@@ -120,8 +120,8 @@ export class NactRpcServer
   }
 
   /** @see MailboxOwner.wakeUp */
-  wakeUp(): void {
-    scheduleDelivery(this);
+  wakeUp(fromNetwork?: boolean): void {
+    scheduleDelivery(this, fromNetwork);
   }
 
   /** @see MailboxOwner.process */
@@ -141,12 +141,12 @@ export class NactRpcServer
   }
 
   /**
-   * Puts a message into the endpoint's mailbox.
+   * Puts a message into the endpoint's mailbox; `fromNetwork` for a call from another process.
    * @returns `false` if the endpoint has terminated and the message was not posted.
    */
-  post(message: RpcMessage): boolean {
+  post(message: RpcMessage, fromNetwork = false): boolean {
     if (this.actor.getState() === 'TERMINATED') return false;
-    this.mailbox.enqueue(message);
+    this.mailbox.enqueue(message, fromNetwork);
     return true;
   }
 

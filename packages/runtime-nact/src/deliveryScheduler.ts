@@ -30,6 +30,11 @@ import { runtimeImmediate, runtimeMicrotask, runtimeNextTimers } from '@nact-rpc
  * for a turn more. One turn of the event loop thus runs at most two budgets of deliveries: the
  * poll phase's and the check phase's.
  *
+ * **Calls from other processes go first.** A mailbox woken by a call read from the network
+ * while the budget is spent waits at the front of the deferred ones, not behind every local
+ * mailbox deferred before it: a remote caller waits at most for the turn in progress, however
+ * many local mailboxes have work.
+ *
  * Both kinds of task come from `runtimeImmediate`/`runtimeMicrotask`, which fake timers do
  * not replace: delivery never waits for a test to advance its clock. The state below is
  * process-wide (the budget is the event loop's, shared by every service) and cannot be left
@@ -65,6 +70,8 @@ let woken: (DeliveryTarget | undefined)[] = [];
 let wokenHead = 0;
 let drainScheduled = false;
 let deferred: DeliveryTarget[] = [];
+/** Deferred mailboxes woken by calls from other processes: delivered before {@link deferred}. */
+let urgent: DeliveryTarget[] = [];
 let deferredScheduled = false;
 let renewalScheduled = false;
 
@@ -123,8 +130,8 @@ function drain(): void {
   drainScheduled = false;
 }
 
-function defer(targets: DeliveryTarget[]): void {
-  for (const target of targets) deferred.push(target);
+function defer(targets: DeliveryTarget[], first = false): void {
+  for (const target of targets) (first ? urgent : deferred).push(target);
   if (!deferredScheduled) {
     deferredScheduled = true;
     runtimeImmediate(deliverDeferred);
@@ -134,9 +141,12 @@ function defer(targets: DeliveryTarget[]): void {
 function deliverDeferred(): void {
   deferredScheduled = false;
   refill();
+  const first = urgent;
   const targets = deferred;
+  urgent = [];
   deferred = [];
   // Each goes through the budget again, so a long list still yields to the event loop.
+  for (const target of first) scheduleDelivery(target, true);
   for (const target of targets) scheduleDelivery(target);
 }
 
@@ -145,10 +155,14 @@ export function isBudgetSpent(): boolean {
   return exhausted;
 }
 
-/** Schedules the delivery of a woken mailbox. */
-export function scheduleDelivery(target: DeliveryTarget): void {
+/**
+ * Schedules the delivery of a woken mailbox.
+ * @param fromNetwork - It was woken by a call from another process: if it must wait for the
+ *   next turn, it goes before the mailboxes deferred already.
+ */
+export function scheduleDelivery(target: DeliveryTarget, fromNetwork = false): void {
   if (overBudget()) {
-    defer([target]);
+    defer([target], fromNetwork);
     return;
   }
   if (!refillScheduled) {

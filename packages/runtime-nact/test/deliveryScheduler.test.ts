@@ -115,6 +115,32 @@ describe('the delivery budget of one turn of the event loop', () => {
     expect(busy.every((each) => each.deliveries === 1)).toBe(true);
   });
 
+  test('a mailbox woken by a call from another process waits before the local ones deferred already', async () => {
+    countTurns();
+    const batch = 1024;
+    // More local work than one turn holds: the last three wait for the next turn.
+    const local = Array.from({ length: MESSAGES_PER_TURN / batch + 3 }, () => target(batch));
+    for (const each of local) scheduleDelivery(each);
+    await Promise.resolve();
+    const order: string[] = [];
+    for (const each of local.slice(-3)) {
+      const deliver = each.deliverNow.bind(each);
+      each.deliverNow = () => {
+        order.push('local');
+        return deliver();
+      };
+    }
+    const remote = {
+      deliverNow(): number {
+        order.push('remote');
+        return 1;
+      },
+    };
+    scheduleDelivery(remote, true);
+    await settle();
+    expect(order).toEqual(['remote', 'local', 'local', 'local']);
+  });
+
   test('each delivery runs after the promise callbacks the one before it triggered', async () => {
     const order: string[] = [];
     const answering = (name: string): DeliveryTarget => ({
