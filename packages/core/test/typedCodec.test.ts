@@ -129,6 +129,18 @@ describe('TypedCodec', () => {
     });
   });
 
+  test('a received Buffer of 64 KiB or more is a view of the received bytes; a smaller one a copy', () => {
+    const codec = new TypedCodec();
+    const large = codec.encode([Buffer.alloc(64 * 1024, 3)]);
+    const [view] = codec.decode(large) as [Buffer];
+    expect(view.equals(Buffer.alloc(64 * 1024, 3))).toBe(true);
+    expect(view.buffer).toBe(large.buffer);
+    const small = codec.encode([Buffer.alloc(1024, 4)]);
+    const [copy] = codec.decode(small) as [Buffer];
+    (small as Buffer).fill(0);
+    expect(copy.equals(Buffer.alloc(1024, 4))).toBe(true);
+  });
+
   test('a large value is handed over in its own buffer: the next encode does not overwrite it', () => {
     const codec = new TypedCodec();
     const first = codec.encode([Buffer.alloc(200 * 1024, 1)]);

@@ -28,6 +28,9 @@ import {
   URL_TAG,
 } from './tags';
 
+/** A received Buffer this large is returned as a view of the bytes it came in, not a copy. */
+const VIEWED_BUFFER_BYTES = 64 * 1024;
+
 /** What a decoder needs of its codec. */
 export interface DecoderOptions {
   readonly limits: ResolvedDecodeLimits;
@@ -202,7 +205,13 @@ export class TypedDecoder extends ByteReader {
     // No count limit: its bytes are in the frame, so it costs no more than them (a 1 MiB Buffer
     // is a million elements, and as legitimate as a 1 MiB string).
     const bytes = this.bytes.subarray(start, start + byteLength);
-    if (kind === TYPED_ARRAY_KINDS[0]) return Buffer.from(bytes);
+    if (kind === TYPED_ARRAY_KINDS[0]) {
+      // A large Buffer is a view of the received bytes, which nothing writes to again: copying
+      // it would cost more than the little of the frame it keeps alive besides.
+      return byteLength >= VIEWED_BUFFER_BYTES
+        ? Buffer.from(bytes.buffer, bytes.byteOffset, byteLength)
+        : Buffer.from(bytes);
+    }
     const copy = new ArrayBuffer(byteLength);
     new Uint8Array(copy).set(bytes);
     return new kind(copy, 0, count);
