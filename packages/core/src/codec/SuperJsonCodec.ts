@@ -9,6 +9,7 @@ import { checkJsonValue } from './checkJsonValue';
 import { checkSuperJsonShape } from './checkSuperJsonShape';
 import { textAfterFormat, withFormat } from './formatBytes';
 import { isPlainJson } from './isPlainJson';
+import { NATIVE_CLASSES } from './nativeClasses';
 import { scanJsonText } from './scanJsonText';
 
 /** A class the codec can rebuild: instances are recreated with its prototype. */
@@ -33,28 +34,6 @@ export interface SuperJsonCodecOptions {
    */
   readonly limits?: DecodeLimits | undefined;
 }
-
-/** Classes superjson represents faithfully without registration. */
-const NATIVE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
-  Date,
-  RegExp,
-  URL,
-  Error,
-  Map,
-  Set,
-  Buffer,
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-]);
 
 /**
  * The default codec: superjson, which keeps `Date`, `Map`, `Set`, `BigInt`, `undefined`,

@@ -6,7 +6,7 @@ import { TypedDecoder } from './TypedDecoder';
 import { TypedEncoder } from './TypedEncoder';
 import { isPlainJson } from '../isPlainJson';
 import { FORMAT_JSON, decodeJson, encodeJson } from './jsonFormat';
-import { TYPED_ARRAY_KINDS } from './tags';
+import { NATIVE_CLASSES } from '../nativeClasses';
 
 /** Options of a {@link TypedCodec}. */
 export interface TypedCodecOptions {
@@ -18,24 +18,14 @@ export interface TypedCodecOptions {
   readonly strict?: boolean | undefined;
   /**
    * The decode budget: how many digits a BigInt, how deep the nesting, how long a string and
-   * how large an array, object, Map, Set or typed array a received value may have. A value
+   * how large an array, object, Map or Set (not a typed array or Buffer, which the frame
+   * bounds) a received value may have. A value
    * over any of them is refused with an `RpcDecodeLimitError` naming the limit, before it is
    * built. In this codec's format a Map level counts as one level of nesting, and its entries
    * as its elements. Defaults: see {@link DecodeLimits}.
    */
   readonly limits?: DecodeLimits | undefined;
 }
-
-/** Classes the codec writes without registration. */
-const NATIVE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
-  Date,
-  RegExp,
-  URL,
-  Error,
-  Map,
-  Set,
-  ...TYPED_ARRAY_KINDS,
-]);
 
 /**
  * A binary codec that keeps the types superjson keeps (`Date`, invalid ones included, `Map`,

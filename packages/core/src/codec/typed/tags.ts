@@ -23,6 +23,8 @@
  * - {@link REF}: an index (LEB128) into the objects decoded so far, in the order their tags
  *   were read: a shared reference or a cycle.
  */
+
+import { TYPED_ARRAY_CLASSES } from '../nativeClasses';
 export const FORMAT_TYPED = 0x54; // 'T'
 
 export const MAX_FIXINT = 0x7f;
@@ -57,20 +59,7 @@ export type TypedArrayClass = (new (buffer: ArrayBuffer, byteOffset: number, len
 };
 
 /** The typed arrays the codec writes, by their kind byte; `Buffer` is written as kind 0. */
-export const TYPED_ARRAY_KINDS: readonly TypedArrayClass[] = [
-  Buffer as unknown as TypedArrayClass,
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-];
+export const TYPED_ARRAY_KINDS = TYPED_ARRAY_CLASSES as readonly TypedArrayClass[];
 
 /** The kind byte of each typed array class. */
 export const TYPED_ARRAY_KIND: ReadonlyMap<unknown, number> = new Map(
