@@ -1,38 +1,21 @@
-import { resolveTransportOptions } from '@nact-rpc/transport/internal';
-import { AssociationHeartbeat, type HeartbeatTarget } from '../src/association/AssociationHeartbeat';
+import type { AssociationHeartbeat } from '../src/association/AssociationHeartbeat';
 import { HeartbeatWheel, heartbeatTickMs, type WheelMember } from '../src/association/HeartbeatWheel';
-import { FrameWriter } from '../src/framing/FrameWriter';
-import { encodeSignal } from '../src/wire/wireFormat';
-import { WireKind } from '../src/wire/WireMessage';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
 import { eventLoopTurns } from '../../../test/support/settling';
+import { heartbeatUnderTest, type HeartbeatUnderTest } from './support/heartbeatUnderTest';
 
 const INTERVAL_MS = 40;
 const TIMEOUT_MS = 200;
 const TICK_MS = heartbeatTickMs(INTERVAL_MS);
-const PING = encodeSignal(WireKind.Ping);
 
 /** The heartbeats a test made: every one is stopped after the test, so none is left in the wheel. */
 const made: AssociationHeartbeat[] = [];
 
 /** An open association's heartbeat on a recording target; `pings` counts the Pings it sent. */
-function openHeartbeat(): {
-  heartbeat: AssociationHeartbeat;
-  close: jest.Mock<void, [string, boolean]>;
-  pings: () => number;
-} {
-  const close = jest.fn<void, [string, boolean]>();
-  const target: HeartbeatTarget = { describePeer: () => 'peer P', close };
-  const writer = new FrameWriter({ write: () => true });
-  const write = jest.spyOn(writer, 'write');
-  const options = resolveTransportOptions({ heartbeatIntervalMs: INTERVAL_MS, heartbeatTimeoutMs: TIMEOUT_MS });
-  const heartbeat = new AssociationHeartbeat(target, writer, options, new RecordingLogger());
-  close.mockImplementation(() => heartbeat.stop());
-  made.push(heartbeat);
-  heartbeat.opened();
-  const pings = (): number =>
-    write.mock.calls.filter(([frame]) => frame !== undefined && Buffer.from(frame).equals(PING)).length;
-  return { heartbeat, close, pings };
+function openHeartbeat(): HeartbeatUnderTest {
+  const underTest = heartbeatUnderTest({ heartbeatIntervalMs: INTERVAL_MS, heartbeatTimeoutMs: TIMEOUT_MS });
+  made.push(underTest.heartbeat);
+  underTest.heartbeat.opened();
+  return underTest;
 }
 
 function wheel(): HeartbeatWheel {

@@ -1,34 +1,12 @@
-import { encodeRequestHeader, resolveTransportOptions } from '@nact-rpc/transport/internal';
-import { AssociationHeartbeat, type HeartbeatTarget } from '../src/association/AssociationHeartbeat';
-import { FrameWriter } from '../src/framing/FrameWriter';
-import { encodeSignal } from '../src/wire/wireFormat';
-import { WireKind } from '../src/wire/WireMessage';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { encodeRequestHeader } from '@nact-rpc/transport/internal';
 import { eventLoopTurns } from '../../../test/support/settling';
 import { AssociationFixture, type Side } from './support/associationFixture';
+import { heartbeatUnderTest } from './support/heartbeatUnderTest';
 
 /** Sends a tell of `Protocol.method` from `side`. */
 function sendTell(side: Side, method: string): void {
   const header = encodeRequestHeader(0, 'endpoint-1', 'Protocol', method, undefined);
   side.association.sendRequest(0, header, side.codec.encode([]), `Protocol.${method}`);
-}
-
-/** A heartbeat on a recording target, driven by jest's fake clock; `pings` counts the Pings it sends. */
-function heartbeatUnderTest(options: Parameters<typeof resolveTransportOptions>[0]): {
-  heartbeat: AssociationHeartbeat;
-  close: jest.Mock<void, [string, boolean]>;
-  pings: () => number;
-} {
-  const close = jest.fn<void, [string, boolean]>();
-  const target: HeartbeatTarget = { describePeer: () => 'peer P', close };
-  const writer = new FrameWriter({ write: () => true });
-  const write = jest.spyOn(writer, 'write');
-  const ping = encodeSignal(WireKind.Ping);
-  const heartbeat = new AssociationHeartbeat(target, writer, resolveTransportOptions(options), new RecordingLogger());
-  close.mockImplementation(() => heartbeat.stop());
-  const pings = (): number =>
-    write.mock.calls.filter(([frame]) => frame !== undefined && Buffer.from(frame).equals(ping)).length;
-  return { heartbeat, close, pings };
 }
 
 describe('the heartbeat while this side does not read (fake clock)', () => {

@@ -1,0 +1,29 @@
+import { resolveTransportOptions } from '@nact-rpc/transport/internal';
+import { AssociationHeartbeat, type HeartbeatTarget } from '../../src/association/AssociationHeartbeat';
+import { FrameWriter } from '../../src/framing/FrameWriter';
+import { encodeSignal } from '../../src/wire/wireFormat';
+import { WireKind } from '../../src/wire/WireMessage';
+import { RecordingLogger } from '../../../../test/support/RecordingLogger';
+
+const PING = encodeSignal(WireKind.Ping);
+
+/** A heartbeat under test, the target it closes, and how many Pings it has sent. */
+export interface HeartbeatUnderTest {
+  readonly heartbeat: AssociationHeartbeat;
+  /** The target's `close`: the heartbeat's verdict; it stops the heartbeat. */
+  readonly close: jest.Mock<void, [string, boolean]>;
+  readonly pings: () => number;
+}
+
+/** A heartbeat with `options` on a recording target, writing to a writer that counts its Pings. */
+export function heartbeatUnderTest(options: Parameters<typeof resolveTransportOptions>[0]): HeartbeatUnderTest {
+  const close = jest.fn<void, [string, boolean]>();
+  const target: HeartbeatTarget = { describePeer: () => 'peer P', close };
+  const writer = new FrameWriter({ write: () => true });
+  const write = jest.spyOn(writer, 'write');
+  const heartbeat = new AssociationHeartbeat(target, writer, resolveTransportOptions(options), new RecordingLogger());
+  close.mockImplementation(() => heartbeat.stop());
+  const pings = (): number =>
+    write.mock.calls.filter(([frame]) => frame !== undefined && Buffer.from(frame).equals(PING)).length;
+  return { heartbeat, close, pings };
+}
