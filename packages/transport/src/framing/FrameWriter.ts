@@ -39,8 +39,10 @@ const LARGE_BODY_BYTES = 64 * 1024;
 /**
  * Writes length-prefixed frames. Frames are copied into a buffer as they are written, and
  * frames written in the same turn of the event loop go out in one write of the sink: under
- * load, many small frames cost one system call and no allocation each. Between batches the
- * writer holds no buffer, so an idle connection costs no memory for it.
+ * load, many small frames cost one system call and no allocation each. A call's body of
+ * {@link LARGE_BODY_BYTES} or more is not copied but queued as it is, and the batch then goes
+ * out in one corked write of its parts. Between batches the writer holds no buffer, so an
+ * idle connection costs no memory for it.
  */
 export class FrameWriter {
   private chunk: Buffer = EMPTY;
@@ -95,7 +97,9 @@ export class FrameWriter {
    * Queues one frame whose payload is `header` with `callId` written into it, followed by
    * `body`: a request or response, whose header differs from call to call only by its call
    * id, so one header serves every call and is copied straight into the batch. Call id 0 is a
-   * tell, counted among the tells a dead connection could not deliver (see {@link close}).
+   * tell, counted among the tells a dead connection could not deliver (see {@link close}). A
+   * body of {@link LARGE_BODY_BYTES} or more is kept until it is flushed, not copied: the caller
+   * must not write to it again (a codec's output, made for this frame).
    */
   writeCall(header: Uint8Array, callId: number, body: Uint8Array): void {
     if (this.closed) return;
