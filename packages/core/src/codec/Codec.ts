@@ -9,9 +9,18 @@ export type ErrorClass = abstract new (...args: never[]) => Error;
 export interface Codec {
   /** A short name, exchanged in the connection handshake: both sides must use the same codec. */
   readonly name: string;
-  /** Serializes a value. Throws if the value cannot be represented. */
+  /**
+   * Serializes a value. Throws if the value cannot be represented. The bytes returned are the
+   * caller's: the transport may send a large result as it is, after `encode` returns, so the
+   * codec must not write to them again (a codec that reuses a buffer returns a copy, or hands
+   * the buffer over and takes a new one).
+   */
   encode(value: unknown): Uint8Array;
-  /** Deserializes bytes produced by {@link Codec.encode}. Throws on malformed input. */
+  /**
+   * Deserializes bytes produced by {@link Codec.encode}. Throws on malformed input. The value
+   * may keep views of `bytes` (a large `Buffer` does, with `TypedCodec`): they are not written
+   * to again.
+   */
   decode(bytes: Uint8Array): unknown;
   /** The error class registered under `name`, used to rebuild remote errors as instances of it. */
   errorClass(name: string): ErrorClass | undefined;
