@@ -6,7 +6,8 @@ import { messageOf } from './messageOf';
  * Sends the outcome of an invocation to its caller: by reference for a local invocation,
  * serialized for a serialized one (a result over the maximum frame size becomes an
  * `RpcSerializationError`, see `encodeOutcome`; errors lose their stacks if the message says
- * so, see `errorStacks`). A tell has no caller to answer: its failure
+ * so, see `errorStacks`; not at all once the caller's connection has ended, see
+ * `ReplySink.ended`). A tell has no caller to answer: its failure
  * is logged instead, and its success is not reported at all.
  */
 export function answerInvocation(scope: ActorScope, message: InvocationMessage, outcome: Outcome): void {
@@ -23,6 +24,8 @@ export function answerInvocation(scope: ActorScope, message: InvocationMessage, 
     message.replyTo.sink.complete(message.replyTo.callId, outcome);
     return;
   }
+  // The caller's connection has ended: encoding the answer would only make garbage.
+  if (message.replyTo.sink.ended?.() === true) return;
   const { codec, maxFrameSize } = scope.context;
   const target = `${message.protocol}.${message.method}`;
   const encoded = encodeOutcome(codec, outcome, target, maxFrameSize, message.errorStacks ?? true);

@@ -34,6 +34,11 @@ export type EncodedOutcome = Outcome<Uint8Array, Uint8Array>;
 export interface ReplySink<TOutcome extends Outcome = Outcome> {
   /** Delivers the outcome of call `callId`. Called at most once per call; late calls are ignored. */
   readonly complete: (callId: number, outcome: TOutcome) => void;
+  /**
+   * Whether no answer can be delivered any more (the caller's connection has ended): an
+   * endpoint then does not serialize its answer at all. Absent for sinks that never end.
+   */
+  readonly ended?: () => boolean;
 }
 
 /** The address of one pending ask's answer. */

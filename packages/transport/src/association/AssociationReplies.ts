@@ -37,6 +37,8 @@ export class AssociationReplies {
     complete: (callId, outcome) => {
       if (this.canAnswer(callId)) this.respond(callId, outcome);
     },
+    // A peer cut for not reading (or gone) gets no answer: the endpoint need not encode one.
+    ended: () => this.association.getState() !== 'open',
   };
   /** Where plain answers (handshakes) go; they are encoded here. */
   readonly plain: ReplySink = {

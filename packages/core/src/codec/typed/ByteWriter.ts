@@ -36,11 +36,13 @@ export class ByteWriter {
 
   /**
    * What was written since {@link ByteWriter.start}, and the buffer is then reused: a copy, or
-   * for a large value the buffer itself (the writer takes a new one), since copying a large
-   * value costs more than a buffer.
+   * for a large value that fills its buffer to within a quarter the buffer itself (the writer
+   * takes a new one), since copying a large value costs more than a buffer. A buffer much
+   * larger than its value (a string's room for three bytes a character) is not handed over:
+   * whoever keeps the value, a connection's queued output say, would keep all of it.
    */
   protected finish(): Buffer {
-    if (this.pos > HANDED_OVER_BYTES) {
+    if (this.pos > HANDED_OVER_BYTES && this.buffer.length - this.pos <= this.pos >>> 2) {
       const whole = this.buffer.subarray(0, this.pos);
       this.pos = 0;
       this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
