@@ -8,6 +8,7 @@ import { ValueClassifier } from './classifyValue';
 import { checkJsonValue } from './checkJsonValue';
 import { checkSuperJsonShape } from './checkSuperJsonShape';
 import { textAfterFormat, withFormat } from './formatBytes';
+import { FORMAT_JSON, encodeJson, uncheckedJsonBytes } from './jsonFormat';
 import { isPlainJson } from './isPlainJson';
 import { NATIVE_CLASSES } from './nativeClasses';
 import { scanJsonText } from './scanJsonText';
@@ -16,7 +17,6 @@ import { scanJsonText } from './scanJsonText';
 export type SerializableClass = new (...args: never[]) => object;
 
 /** The first byte of an encoded value: how the rest is written. */
-const FORMAT_JSON = 0x4a; // 'J': plain JSON, the fast path
 const FORMAT_SUPERJSON = 0x53; // 'S': superjson
 
 /** Options of a {@link SuperJsonCodec}. */
@@ -83,11 +83,9 @@ export class SuperJsonCodec implements Codec {
     }
     this.strict = options.strict ?? true;
     this.limits = resolveDecodeLimits(options.limits, 'SuperJsonCodec');
-    // Nesting N + 1 deep takes more than N bytes, a string of over N characters more than N
-    // bytes, N + 1 elements more than N bytes, and so does a BigInt of over N digits.
-    const { maxDepth, maxStringLength, maxCollectionSize, maxBigIntDigits } = this.limits;
-    this.uncheckedJsonBytes = Math.min(maxDepth, maxStringLength, maxCollectionSize);
-    this.uncheckedSuperJsonBytes = Math.min(this.uncheckedJsonBytes, maxBigIntDigits);
+    // A BigInt of over N digits takes more than N bytes too.
+    this.uncheckedJsonBytes = uncheckedJsonBytes(this.limits);
+    this.uncheckedSuperJsonBytes = Math.min(this.uncheckedJsonBytes, this.limits.maxBigIntDigits);
     this.serializer.registerCustom<Buffer, string>(
       {
         isApplicable: (value): value is Buffer => Buffer.isBuffer(value),
@@ -124,10 +122,10 @@ export class SuperJsonCodec implements Codec {
 
   encode(value: unknown): Uint8Array {
     // The cheaper walk first: most values are plain.
-    if (isPlainJson(value)) return withFormat(FORMAT_JSON, JSON.stringify(value));
+    if (isPlainJson(value)) return encodeJson(value);
     const classifier = this.classifier.busy ? new ValueClassifier(this.knownClass) : this.classifier;
     const { kind, problem } = classifier.classify(value) as { kind: string; problem?: string };
-    if (kind === 'plain') return withFormat(FORMAT_JSON, JSON.stringify(value));
+    if (kind === 'plain') return encodeJson(value);
     if (kind === 'unserializable' && this.strict) throw new TypeError(`Cannot serialize ${problem}`);
     return withFormat(FORMAT_SUPERJSON, this.serializer.stringify(value));
   }

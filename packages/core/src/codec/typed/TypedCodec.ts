@@ -5,7 +5,7 @@ import type { SerializableClass } from '../SuperJsonCodec';
 import { TypedDecoder } from './TypedDecoder';
 import { TypedEncoder } from './TypedEncoder';
 import { isPlainJson } from '../isPlainJson';
-import { FORMAT_JSON, decodeJson, encodeJson } from './jsonFormat';
+import { FORMAT_JSON, decodeJson, encodeJson, uncheckedJsonBytes } from '../jsonFormat';
 import { NATIVE_CLASSES } from '../nativeClasses';
 
 /** Options of a {@link TypedCodec}. */
@@ -82,9 +82,7 @@ export class TypedCodec implements Codec {
     }
     this.strict = options.strict ?? true;
     this.limits = resolveDecodeLimits(options.limits, 'TypedCodec');
-    // Nesting N + 1 deep takes more than N bytes, and so do a string of over N characters and N + 1 elements.
-    const { maxDepth, maxStringLength, maxCollectionSize } = this.limits;
-    this.uncheckedJsonBytes = Math.min(maxDepth, maxStringLength, maxCollectionSize);
+    this.uncheckedJsonBytes = uncheckedJsonBytes(this.limits);
     this.encoder = this.newEncoder();
     this.decoder = new TypedDecoder({
       limits: this.limits,

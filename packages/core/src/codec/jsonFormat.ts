@@ -1,9 +1,9 @@
-import { RpcSerializationError } from '../../errors/RpcSerializationError';
-import type { ResolvedDecodeLimits } from '../DecodeLimits';
-import { checkJsonValue } from '../checkJsonValue';
-import { textAfterFormat, withFormat } from '../formatBytes';
+import { RpcSerializationError } from '../errors/RpcSerializationError';
+import type { ResolvedDecodeLimits } from './DecodeLimits';
+import { checkJsonValue } from './checkJsonValue';
+import { textAfterFormat, withFormat } from './formatBytes';
 
-/** The format byte of a value written as plain JSON: the fast path. */
+/** The format byte of a value written as plain JSON: the fast path of both built-in codecs. */
 export const FORMAT_JSON = 0x4a; // 'J'
 
 /** {@link FORMAT_JSON} followed by `value` as JSON in UTF-8; `value` must be plain (see `isPlainJson`). */
@@ -26,4 +26,13 @@ export function decodeJson(bytes: Uint8Array, limits: ResolvedDecodeLimits, unch
   }
   if (bytes.length - 1 > uncheckedBytes) checkJsonValue(value, limits, bytes.length - 1);
   return value;
+}
+
+/**
+ * How many bytes of JSON text cannot hold a value over the depth, string or collection limits
+ * of `limits`: nesting N + 1 deep takes more than N bytes, and so do a string of over N
+ * characters and N + 1 elements. Text no longer than this is not checked.
+ */
+export function uncheckedJsonBytes(limits: ResolvedDecodeLimits): number {
+  return Math.min(limits.maxDepth, limits.maxStringLength, limits.maxCollectionSize);
 }
