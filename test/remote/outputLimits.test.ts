@@ -103,9 +103,9 @@ describe('output limits across processes', () => {
     const after: MemoryProbe = await admin.memoryUsage(false);
     // 256 MiB of answers would stay in the socket's buffer without the limit; with it the peak
     // stays within the limit plus a margin for answers encoded and not yet collected. Answers
-    // to the peer once it is cut are not encoded at all: 13.7 MiB of growth measured alone
-    // (41 to 132 MiB before, when all 256 were encoded), more under parallel load.
-    const margin = 48 * MiB;
+    // to the peer once it is cut are not encoded at all; the peak still depends on when the
+    // collector runs (13.7 MiB of growth measured alone, 72 MiB once in a loaded CI run).
+    const margin = 96 * MiB;
     const growth = after.maxRss - before.rss;
     process.stdout.write(
       `slow reader: RSS before ${mib(before.rss)}, peak after ${mib(after.maxRss)} (growth ${mib(growth)}), ` +
