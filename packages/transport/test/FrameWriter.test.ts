@@ -97,13 +97,35 @@ describe('FrameWriter', () => {
     const sink = new RecordingSink();
     const writer = new FrameWriter(sink);
     writer.write(text('first'));
+    writer.write(text('also first'));
     await eventLoopTurns();
     writer.write(text('second'));
     writer.write(text('third'));
     await eventLoopTurns();
-    expect(sink.writes).toHaveLength(2);
-    expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['first']);
-    expect(decodeFrames(sink.writes[1] as Buffer)).toEqual(['second', 'third']);
+    expect(sink.writes.map(decodeFrames)).toEqual([
+      ['first', 'also first'],
+      ['second', 'third'],
+    ]);
+  });
+
+  test("after a turn of one frame, sends the next turn's first frame at once and batches the rest", async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    writer.write(text('alone'));
+    expect(sink.writes).toHaveLength(0);
+    await eventLoopTurns();
+    writer.write(text('at once'));
+    expect(sink.writes.map(decodeFrames)).toEqual([['alone'], ['at once']]);
+    writer.write(text('joins'));
+    writer.write(text('the batch'));
+    expect(writer.bufferedBytes).toBeGreaterThan(0);
+    await eventLoopTurns();
+    expect(sink.writes.map(decodeFrames)).toEqual([['alone'], ['at once'], ['joins', 'the batch']]);
+    // That turn wrote three frames: the next turn batches from its first frame on.
+    writer.write(text('batched'));
+    expect(sink.writes).toHaveLength(3);
+    await eventLoopTurns();
+    expect(sink.writes.map(decodeFrames)).toEqual([['alone'], ['at once'], ['joins', 'the batch'], ['batched']]);
   });
 
   test('prefixes a frame of several parts with the length of their concatenation', async () => {

@@ -41,8 +41,10 @@ const LARGE_BODY_BYTES = 64 * 1024;
  * frames written in the same turn of the event loop go out in one write of the sink: under
  * load, many small frames cost one system call and no allocation each. A call's body of
  * {@link LARGE_BODY_BYTES} or more is not copied but queued as it is, and the batch then goes
- * out in one corked write of its parts. Between batches the writer holds no buffer, so an
- * idle connection costs no memory for it.
+ * out in one corked write of its parts. A connection that carries one call at a time (its
+ * last turn wrote at most one frame) sends a turn's first frame at once, as it is written, and
+ * batches the rest: a lone call does not wait for the end of the turn. Between batches the
+ * writer holds no buffer, so an idle connection costs no memory for it.
  */
 export class FrameWriter {
   private chunk: Buffer = EMPTY;
@@ -56,6 +58,15 @@ export class FrameWriter {
   /** The size of the next batch's first buffer: twice the last batch, within bounds. */
   private firstChunkBytes = MIN_FIRST_CHUNK_BYTES;
   private flushScheduled = false;
+  /** Frames written since the last scheduled flush: the size of this turn's batch so far. */
+  private framesThisTurn = 0;
+  /**
+   * Whether the next turn's first frame goes out at once: the turn before wrote at most one
+   * frame, so the connection is carrying one call at a time and a batch would only add a hop.
+   */
+  private sendFirstAtOnce = false;
+  /** Set by {@link reserve} when the frame being written is to be sent as soon as it is written. */
+  private sendWhenWritten = false;
   private closed = false;
   /** The sink's `writableLength` when last read: at each flush, and when the limit seems reached. */
   private sinkWaiting = 0;
@@ -91,6 +102,7 @@ export class FrameWriter {
       this.chunk.set(part, at);
       at += part.length;
     }
+    if (this.sendWhenWritten) this.sendNow();
   }
 
   /**
@@ -107,12 +119,13 @@ export class FrameWriter {
     if (callId === 0) this.unflushedTells++;
     if (body.length >= LARGE_BODY_BYTES) {
       this.writeLargeCall(header, callId, body);
-      return;
+    } else {
+      const at = this.reserve(header.length + body.length);
+      this.chunk.set(header, at);
+      stampCallId(this.chunk, at, callId);
+      this.chunk.set(body, at + header.length);
     }
-    const at = this.reserve(header.length + body.length);
-    this.chunk.set(header, at);
-    stampCallId(this.chunk, at, callId);
-    this.chunk.set(body, at + header.length);
+    if (this.sendWhenWritten) this.sendNow();
   }
 
   /**
@@ -128,9 +141,21 @@ export class FrameWriter {
     this.start = this.offset;
   }
 
-  /** Writes everything queued now. */
+  /**
+   * Writes everything queued now. The scheduled flush at the end of a turn calls it too, and
+   * notes how many frames the turn wrote: a turn of at most one frame makes the next turn send
+   * its first frame at once.
+   */
   flush(): void {
     this.flushScheduled = false;
+    this.sendFirstAtOnce = this.framesThisTurn <= 1;
+    this.framesThisTurn = 0;
+    this.sendNow();
+  }
+
+  /** Sends what is queued (the turn's flush stays scheduled, for frames written after it). */
+  private sendNow(): void {
+    this.sendWhenWritten = false;
     if (this.closed || this.bufferedBytes === 0) return;
     const current = this.chunk.subarray(this.start, this.offset);
     const length = this.filledBytes + current.length;
@@ -218,10 +243,13 @@ export class FrameWriter {
     writeLengthPrefix(this.chunk, this.offset, length);
     const payloadAt = this.offset + FRAME_HEADER_BYTES;
     this.offset = payloadAt + inBatch;
+    this.framesThisTurn++;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // A macrotask, not nextTick: frames produced by promise callbacks of this turn join too.
       runtimeImmediate(() => this.flush());
+      // One call at a time: the turn's first frame leaves now, later ones join the batch.
+      this.sendWhenWritten = this.sendFirstAtOnce;
     }
     return payloadAt;
   }
