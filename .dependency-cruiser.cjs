@@ -1,6 +1,6 @@
 /**
  * What may import what (`npm run deps`; part of `npm test`). Packages depend one way:
- * core <- transport <- runtime-nact <- examples, bench. Tests may use their own package, the
+ * core <- transport <- runtime-nact <- testing <- examples, bench. Tests may use their own package, the
  * packages it depends on and the shared test/support, never another package's tests.
  * No runtime import cycles anywhere.
  *
@@ -22,7 +22,7 @@ module.exports = {
       from: { path: '^packages/core/src' },
       to: {
         path: [
-          '^packages/(transport|runtime-nact|examples|bench)/',
+          '^packages/(transport|runtime-nact|testing|examples|bench)/',
           '^node_modules/nact/',
           '^(node:)?(net|tls|dgram|http|https)$',
         ],
@@ -33,13 +33,20 @@ module.exports = {
       severity: 'error',
       comment: 'transport may use core only, and no actor library.',
       from: { path: '^packages/transport/src' },
-      to: { path: ['^packages/(runtime-nact|examples|bench)/', '^node_modules/nact/'] },
+      to: { path: ['^packages/(runtime-nact|testing|examples|bench)/', '^node_modules/nact/'] },
     },
     {
       name: 'runtime-below-applications',
       severity: 'error',
-      comment: 'runtime-nact may use core and transport, never the examples or the benchmarks.',
+      comment: 'runtime-nact may use core and transport, never the testing kit, the examples or the benchmarks.',
       from: { path: '^packages/runtime-nact/src' },
+      to: { path: '^packages/(testing|examples|bench)/' },
+    },
+    {
+      name: 'testing-below-applications',
+      severity: 'error',
+      comment: 'The testing kit may use core, transport and runtime-nact, never the examples or the benchmarks.',
+      from: { path: '^packages/testing/src' },
       to: { path: '^packages/(examples|bench)/' },
     },
     {

@@ -7,7 +7,7 @@ import type { Config } from 'jest';
  */
 const esmOnlyPackages = ['superjson', 'copy-anything', 'is-what'];
 
-const packages = ['core', 'transport', 'runtime-nact', 'examples'];
+const packages = ['core', 'transport', 'runtime-nact', 'testing', 'examples'];
 
 function project(name: string): Config {
   return {

@@ -42,6 +42,7 @@ export type { MainThreadExecutor } from './endpoint/MainThreadExecutor';
 export type { RpcService, FencedConnectOptions } from './service/RpcService';
 export type { RpcServer, SelfFencing } from './service/RpcServer';
 export type { ScheduledTask } from './service/ScheduledTask';
+export { systemClock, type Clock, type ClockTimer } from './scheduling/Clock';
 
 export { formatRpcAddress, parseRpcAddress, RPC_SCHEME, RPC_TLS_SCHEME, type RpcAddress } from './address/RpcAddress';
 

@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+import { packageDeclarations } from '../../tsup.shared';
+
+export default defineConfig(packageDeclarations());
