@@ -2,6 +2,7 @@ import {
   HandshakeError,
   RecipientUnreachableError,
   type Codec,
+  type Clock,
   type Logger,
   type RemoteErrorStacks,
 } from '@nact-rpc/core';
@@ -33,6 +34,7 @@ export class InboundRequests implements TransportHost {
   readonly incarnation: string;
   readonly codec: Codec;
   readonly logger: Logger;
+  readonly clock: Clock;
   readonly pendingCalls: PendingCalls;
   readonly remoteErrorStacks: RemoteErrorStacks;
   private readonly backpressure: InboundBackpressure;
@@ -54,6 +56,7 @@ export class InboundRequests implements TransportHost {
     this.incarnation = service.incarnation;
     this.codec = service.codec;
     this.logger = service.logger;
+    this.clock = service.clock;
     this.pendingCalls = service.pendingCalls;
     this.remoteErrorStacks = service.remoteErrorStacks ?? 'loopback';
   }

@@ -229,7 +229,7 @@ export class NactRpcServer
       return { cancel: () => false };
     }
     if (this.actor.getState() === 'TERMINATED') return { cancel: () => false };
-    this.timers ??= new ScheduledTimers();
+    this.timers ??= new ScheduledTimers(this.context.clock);
     return this.timers.schedule(() => this.post(message), delayMs);
   }
 

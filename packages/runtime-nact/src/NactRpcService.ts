@@ -105,10 +105,12 @@ export class NactRpcService implements RpcService {
     this.location = new ServiceLocation(this.serviceName);
     this.endpoints = new ServiceEndpoints(this.serviceName);
     this.termination = new ServiceTermination(this.serviceName);
-    this.tasks = new ServiceTasks(this.logger);
-    this.pendingCalls = new PendingCalls(this.options.askTimeoutMs, this.options.captureAskCallStack);
+    const { clock } = this.options;
+    this.tasks = new ServiceTasks(this.logger, clock);
+    this.pendingCalls = new PendingCalls(this.options.askTimeoutMs, this.options.captureAskCallStack, clock);
     this.context = {
       logger: this.logger,
+      clock,
       codec: this.options.codec,
       forceSerialization: this.options.forceSerialization,
       maxFrameSize: this.options.transport.maxFrameSize,
@@ -123,6 +125,7 @@ export class NactRpcService implements RpcService {
         incarnation,
         codec: this.options.codec,
         logger: this.logger,
+        clock,
         pendingCalls: this.pendingCalls,
         remoteErrorStacks: this.options.remoteErrorStacks,
       },

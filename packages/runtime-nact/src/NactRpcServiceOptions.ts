@@ -2,7 +2,9 @@ import type { ActorSystemRef, Ref } from 'nact';
 import {
   consoleLogger,
   RpcInvalidOptionError,
+  systemClock,
   TypedCodec,
+  type Clock,
   type Codec,
   type Logger,
   type RemoteErrorStacks,
@@ -81,6 +83,13 @@ export interface NactRpcServiceOptions {
    * stopping it closes the service too. Default: the system itself.
    */
   readonly parent?: Ref<unknown> | undefined;
+  /**
+   * Where the service reads the time and sets its timers: ask and `callAsync` timeouts,
+   * `scheduleRunAsync` and `scheduleRunnable`, and its transport's heartbeats, deadlines and
+   * reconnect backoff. Default {@link systemClock}, the process's own time (which jest's fake
+   * timers drive too). A test passes a `VirtualClock` of `@nact-rpc/testing` to move time itself.
+   */
+  readonly clock?: Clock | undefined;
 }
 
 /** {@link NactRpcServiceOptions} with every default applied. */
@@ -96,13 +105,14 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
 
 const CODEC_METHODS = ['encode', 'decode', 'errorClass'] as const;
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+const CLOCK_METHODS = ['now', 'setTimeout', 'setInterval', 'clearTimeout'] as const;
 
 /**
  * Applies the defaults and checks every option of the constructor, which makes local-only
  * services: `listen` is refused there ({@link NactRpcService.create} makes a service listen,
  * since binding is asynchronous, and checks `listen` when it binds).
  * @throws RpcInvalidOptionError naming the option that is wrong (`name`, `askTimeoutMs`,
- *   `codec`, `logger`, `remoteErrorStacks`, `transport.maxFrameSize`, `security.tls`, `listen`, …), the value received and what
+ *   `codec`, `logger`, `clock`, `remoteErrorStacks`, `transport.maxFrameSize`, `security.tls`, `listen`, …), the value received and what
  *   is accepted.
  */
 export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNactRpcServiceOptions {
@@ -138,9 +148,18 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
       'a Logger: an object with debug, info, warn and error methods',
     );
   }
+  const clock = options.clock ?? systemClock;
+  if (!hasMethods(clock, CLOCK_METHODS)) {
+    throw RpcInvalidOptionError.forValue(
+      'clock',
+      clock,
+      'a Clock: an object with now, setTimeout, setInterval and clearTimeout methods',
+    );
+  }
   return {
     name,
     askTimeoutMs,
+    clock,
     forceSerialization: flag(options, 'forceSerialization'),
     codec,
     logger,

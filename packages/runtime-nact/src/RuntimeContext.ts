@@ -1,9 +1,11 @@
-import type { Codec, Logger } from '@nact-rpc/core';
+import type { Clock, Codec, Logger } from '@nact-rpc/core';
 import type { PendingCalls } from '@nact-rpc/core/internal';
 
 /** What a service shares with its servers, actors and gateways. */
 export interface RuntimeContext {
   readonly logger: Logger;
+  /** Where timeouts and scheduled work read the time and set their timers. */
+  readonly clock: Clock;
   readonly codec: Codec;
   /** Round-trip local arguments and results through the codec, as if they crossed the wire. */
   readonly forceSerialization: boolean;

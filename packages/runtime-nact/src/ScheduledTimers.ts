@@ -1,15 +1,18 @@
-import type { ScheduledTask } from '@nact-rpc/core';
+import { systemClock, type Clock, type ClockTimer, type ScheduledTask } from '@nact-rpc/core';
 
 /**
  * The timers an owner (a service, an endpoint) has scheduled and not yet run, so that they
  * can all be cancelled when the owner closes.
  */
 export class ScheduledTimers {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<ClockTimer>();
+
+  /** @param clock - Where the timers are set; default the system clock. */
+  constructor(private readonly clock: Clock = systemClock) {}
 
   /** Runs `fn` after `delayMs` unless cancelled first. */
   schedule(fn: () => void, delayMs: number): ScheduledTask {
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
       fn();
     }, delayMs);
@@ -17,7 +20,7 @@ export class ScheduledTimers {
     return {
       cancel: () => {
         if (!this.timers.delete(timer)) return false;
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         return true;
       },
     };
@@ -25,7 +28,7 @@ export class ScheduledTimers {
 
   /** Cancels every timer that has not run yet. */
   cancelAll(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.clock.clearTimeout(timer);
     this.timers.clear();
   }
 }

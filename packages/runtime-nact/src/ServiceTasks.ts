@@ -1,4 +1,4 @@
-import type { Logger, ScheduledTask } from '@nact-rpc/core';
+import type { Clock, Logger, ScheduledTask } from '@nact-rpc/core';
 import { ScheduledTimers } from './ScheduledTimers';
 import { validateDelay } from './validateDelay';
 
@@ -8,10 +8,16 @@ import { validateDelay } from './validateDelay';
  * rejects with) is logged, and whatever has not run yet is cancelled when the service closes.
  */
 export class ServiceTasks {
-  private readonly timers = new ScheduledTimers();
+  private readonly timers: ScheduledTimers;
   private readonly immediates = new Set<NodeJS.Immediate>();
 
-  constructor(private readonly logger: Logger) {}
+  /** @param clock - Where scheduled work is timed. */
+  constructor(
+    private readonly logger: Logger,
+    clock: Clock,
+  ) {
+    this.timers = new ScheduledTimers(clock);
+  }
 
   /** Runs `fn` in a later macrotask. */
   execute(fn: () => unknown): void {

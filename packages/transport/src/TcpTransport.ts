@@ -46,11 +46,15 @@ export class TcpTransport {
     private readonly security: ResolvedSecurity = resolveSecurityOptions(),
   ) {
     this.options = resolveTransportOptions(options);
-    this.refusals = new RefusalLog(host.logger);
-    this.gate = new ConnectionGate(this.options, security, this.refusals, (socket, connectedAt) =>
-      this.associate('inbound', socket, connectedAt),
+    this.refusals = new RefusalLog(host.logger, undefined, undefined, host.clock);
+    this.gate = new ConnectionGate(
+      this.options,
+      security,
+      this.refusals,
+      (socket, connectedAt) => this.associate('inbound', socket, connectedAt),
+      host.clock,
     );
-    this.tellLosses = new TellLosses(host.logger);
+    this.tellLosses = new TellLosses(host.logger, undefined, host.clock);
   }
 
   /**

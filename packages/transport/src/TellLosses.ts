@@ -1,4 +1,4 @@
-import type { Logger } from '@nact-rpc/core';
+import { systemClock, type Clock, type ClockTimer, type Logger } from '@nact-rpc/core';
 
 /**
  * Why a tell was not delivered:
@@ -47,11 +47,12 @@ export class TellLosses {
   private total = 0;
   /** Drops counted since the last line, by reason; `undefined` while no window is open. */
   private window: Map<TellLossReason, number> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
 
   constructor(
     private readonly logger: Logger,
     private readonly summaryIntervalMs = SUMMARY_INTERVAL_MS,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -93,7 +94,7 @@ export class TellLosses {
 
   /** Logs the summary of the drops not logged yet now, and stops the timer: the transport closes. */
   flush(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.summarize();
     this.window = undefined;
@@ -105,7 +106,7 @@ export class TellLosses {
   }
 
   private armSummary(): void {
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       // While drops go on, one line per interval; after a quiet one, the next drop is logged at once.
       if (this.summarize()) this.armSummary();

@@ -1,4 +1,4 @@
-import type { Codec, Logger, RemoteErrorStacks } from '@nact-rpc/core';
+import type { Clock, Codec, Logger, RemoteErrorStacks } from '@nact-rpc/core';
 import type { PendingCalls } from '@nact-rpc/core/internal';
 import type { Association } from './association/Association';
 import type { HandshakeRequestMessage, RequestMessage } from './wire/WireMessage';
@@ -13,6 +13,8 @@ export interface TransportHost {
   readonly incarnation: string;
   readonly codec: Codec;
   readonly logger: Logger;
+  /** Where the transport reads the time and sets its timers (heartbeats, deadlines, backoff). */
+  readonly clock: Clock;
   /** The service's table of pending asks: answers that arrive on associations complete it. */
   readonly pendingCalls: PendingCalls;
   /** Which peers the errors the transport answers with keep their stacks for. Default `'loopback'`. */

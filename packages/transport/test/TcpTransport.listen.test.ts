@@ -1,4 +1,4 @@
-import { RpcBindError, RpcInvalidOptionError, SuperJsonCodec } from '@nact-rpc/core';
+import { RpcBindError, RpcInvalidOptionError, SuperJsonCodec, systemClock } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import type { ListenOptions } from '@nact-rpc/transport';
 import { TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
@@ -23,6 +23,7 @@ function transport(): TcpTransport {
     incarnation: 'listener-run-1',
     codec: new SuperJsonCodec(),
     logger: new RecordingLogger(),
+    clock: systemClock,
     pendingCalls: new PendingCalls(10_000, false),
     onRequest: () => undefined,
     onHandshake: () => undefined,

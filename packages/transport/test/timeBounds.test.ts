@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { RecipientUnreachableError, SuperJsonCodec } from '@nact-rpc/core';
+import { RecipientUnreachableError, SuperJsonCodec, systemClock } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import { resolveTransportOptions, TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
 import { AssociationHeartbeat, type HeartbeatTarget } from '../src/association/AssociationHeartbeat';
@@ -119,6 +119,7 @@ describe('time bounds on real connections', () => {
       incarnation: 'server-run-1',
       codec: new SuperJsonCodec(),
       logger,
+      clock: systemClock,
       pendingCalls: new PendingCalls(10_000, false),
       onRequest: () => {},
       onHandshake: () => {},

@@ -1,6 +1,8 @@
+import { systemClock, type Clock, type ClockTimer } from '../scheduling/Clock';
+
 /** An entry with a deadline, kept by {@link DeadlineLists} until it is done or expires. */
 export interface DeadlineEntry {
-  /** When the entry expires, in `Date.now()` milliseconds. */
+  /** When the entry expires, in milliseconds of the lists' clock. */
   readonly deadline: number;
   /** Set by the owner when the entry ended otherwise; it is then dropped without expiring. */
   done: boolean;
@@ -10,7 +12,7 @@ export interface DeadlineEntry {
 class DeadlineList<TEntry extends DeadlineEntry> {
   entries: (TEntry | undefined)[] = [];
   head = 0;
-  timer: NodeJS.Timeout | undefined;
+  timer: ClockTimer | undefined;
   live = 0;
 }
 
@@ -24,8 +26,14 @@ class DeadlineList<TEntry extends DeadlineEntry> {
 export class DeadlineLists<TEntry extends DeadlineEntry> {
   private readonly lists = new Map<number, DeadlineList<TEntry>>();
 
-  /** @param expire - Called for each entry whose deadline passed while it was not done. */
-  constructor(private readonly expire: (entry: TEntry) => void) {}
+  /**
+   * @param expire - Called for each entry whose deadline passed while it was not done.
+   * @param clock - Where the time is read and the timers set; default the system clock.
+   */
+  constructor(
+    private readonly expire: (entry: TEntry) => void,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Adds an entry whose deadline is `timeoutMs` from now; returns the list to pass to {@link DeadlineLists.finish}. */
   add(entry: TEntry, timeoutMs: number): object {
@@ -52,18 +60,18 @@ export class DeadlineLists<TEntry extends DeadlineEntry> {
 
   /** Stops every timer and forgets every entry. */
   clear(): void {
-    for (const list of this.lists.values()) clearTimeout(list.timer);
+    for (const list of this.lists.values()) this.clock.clearTimeout(list.timer);
     this.lists.clear();
   }
 
   private arm(list: DeadlineList<TEntry>, timeoutMs: number, deadline: number): void {
-    list.timer = setTimeout(() => this.fire(list, timeoutMs), Math.max(0, deadline - Date.now()));
+    list.timer = this.clock.setTimeout(() => this.fire(list, timeoutMs), Math.max(0, deadline - this.clock.now()));
     if (list.live === 0) list.timer.unref();
   }
 
   private fire(list: DeadlineList<TEntry>, timeoutMs: number): void {
     list.timer = undefined;
-    const now = Date.now();
+    const now = this.clock.now();
     for (;;) {
       this.dropDoneHead(list);
       const entry = list.entries[list.head];

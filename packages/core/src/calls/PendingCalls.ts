@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../scheduling/Clock';
 import type { Codec } from '../codec/Codec';
 import { fromErrorEnvelope, type ErrorEnvelope } from '../codec/errorEnvelope';
 import { checkErrorEnvelope } from '../codec/checkErrorEnvelope';
@@ -95,12 +96,16 @@ export class PendingCalls implements ReplySink {
   private readonly calls = new Map<number, PendingCall>();
   /** Ids of sent asks that ended unanswered and that their carrier's peer may still answer. */
   private readonly reserved = new Set<number>();
-  private readonly deadlines = new DeadlineLists<PendingCall>((call) => this.timeOut(call));
+  private readonly deadlines: DeadlineLists<PendingCall>;
 
+  /** @param clock - Where call deadlines are read and timed; default the system clock. */
   constructor(
     private readonly defaultTimeoutMs: number,
     private readonly captureCallerStack: boolean,
-  ) {}
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.deadlines = new DeadlineLists<PendingCall>((call) => this.timeOut(call), clock);
+  }
 
   /** The number of calls waiting for an answer. */
   get size(): number {
@@ -125,7 +130,7 @@ export class PendingCalls implements ReplySink {
     const pending = new PendingCall(
       this,
       id,
-      Date.now() + timeoutMs,
+      this.clock.now() + timeoutMs,
       call.target,
       call.recipient,
       timeoutMs,

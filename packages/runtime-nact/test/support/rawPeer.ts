@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { ask, defineProtocol, RpcEndpoint, serves, TypedCodec } from '@nact-rpc/core';
+import { ask, defineProtocol, RpcEndpoint, serves, TypedCodec, systemClock } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import { Association, resolveTransportOptions, WIRE_MAGIC, WIRE_VERSION } from '@nact-rpc/transport/internal';
 import { RecordingLogger } from '../../../../test/support/RecordingLogger';
@@ -54,6 +54,7 @@ export async function rawPeer(port: number): Promise<RawPeer> {
     incarnation: RAW_PEER_HELLO.incarnation,
     codec: rawPeerCodec,
     logger: new RecordingLogger(),
+    clock: systemClock,
     pendingCalls,
     onRequest: () => undefined,
     onHandshake: () => undefined,

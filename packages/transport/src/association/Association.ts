@@ -62,7 +62,7 @@ export class Association {
       maxOutputBytes: options.maxOutputBytes,
       onOverflow: (waiting) => this.close(describeOverflow(waiting, options.maxOutputBytes), false),
     });
-    this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger, setup.connectedAt);
+    this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger, setup.connectedAt, host.clock);
     this.readPause = new ReadPause(socket, this.heartbeat, host.logger, () => this.describePeer());
     this.opening = new AssociationOpening(role, socket, this.writer, setup, {
       opened: (peer, identity) => this.opened(peer, identity),
@@ -73,6 +73,7 @@ export class Association {
     this.retirement = new AssociationRetirement(
       { inFlight: () => this.inFlight.size, sendGoodbye, finish },
       options.heartbeatIntervalMs,
+      host.clock,
     );
     const replies = new AssociationReplies(this, this.writer, host);
     this.encodedReplies = replies.encoded;
@@ -189,7 +190,7 @@ export class Association {
 
   /** Resolves when the socket has fully closed (see {@link whenSocketClosed}). */
   whenSocketClosed(destroyAfterMs?: number): Promise<void> {
-    return whenSocketClosed(this.socket, destroyAfterMs);
+    return whenSocketClosed(this.socket, destroyAfterMs, this.host.clock);
   }
 
   private opened(peer: HelloBody, identity: PeerIdentity): void {
@@ -215,7 +216,7 @@ export class Association {
     this.logRefusal(`Refused an association with ${this.describePeer()}: ${reason}`);
     this.end(`refused: ${reason}`, false);
     // The HelloReject is written: the connection ends once it is sent (TLS would drop it if cut).
-    endOnceSent(this.socket, this.options.connectTimeoutMs);
+    endOnceSent(this.socket, this.options.connectTimeoutMs, this.host.clock);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Logger } from '@nact-rpc/core';
+import { systemClock, type Clock, type ClockTimer, type Logger } from '@nact-rpc/core';
 import { MAX_DELAY_MS } from '@nact-rpc/core/internal';
 import type { FrameWriter } from '../framing/FrameWriter';
 import type { ResolvedTransportOptions } from '../TransportOptions';
@@ -47,9 +47,11 @@ export class AssociationHeartbeat implements WheelMember {
   private lastSentAt: number;
   private helloDone = false;
   /** When the first byte of the partial frame being received arrived, or -1 if none is partial. */
+  /** When the connection was made: the opening deadline counts from it. */
+  private readonly startedAt: number;
   private frameStartedAt = -1;
   /** The deadline timer: armed while the association opens or a frame is partial. */
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   /** When the deadline timer fires, or `Infinity` if it is not armed. */
   private armedFor = Number.POSITIVE_INFINITY;
   private stopped = false;
@@ -64,23 +66,25 @@ export class AssociationHeartbeat implements WheelMember {
     private readonly writer: FrameWriter,
     private readonly options: ResolvedTransportOptions,
     private readonly logger: Logger,
-    /** When the connection was made (a `Date.now()`): the opening deadline counts from it. */
-    private readonly startedAt: number = Date.now(),
+    /** When the connection was made (the clock's time; default now): the opening deadline counts from it. */
+    startedAt?: number,
+    private readonly clock: Clock = systemClock,
   ) {
-    this.lastReceivedAt = startedAt;
-    this.lastSentAt = startedAt;
-    this.wheel = HeartbeatWheel.withTick(heartbeatTickMs(options.heartbeatIntervalMs));
+    this.startedAt = startedAt ?? clock.now();
+    this.lastReceivedAt = this.startedAt;
+    this.lastSentAt = this.startedAt;
+    this.wheel = HeartbeatWheel.withTick(heartbeatTickMs(options.heartbeatIntervalMs), clock);
     this.arm(this.startedAt + options.connectTimeoutMs);
   }
 
-  /** Notes that bytes arrived at `now` (a `Date.now()`). */
+  /** Notes that bytes arrived at `now` (the clock's time). */
   received(now: number): void {
     this.lastReceivedAt = now;
   }
 
   /** Notes that bytes went out: no Ping is needed for another interval. */
   sent(): void {
-    this.lastSentAt = Date.now();
+    this.lastSentAt = this.clock.now();
   }
 
   /** The first byte of a frame not complete yet arrived at `now`: its deadline starts. */
@@ -110,8 +114,8 @@ export class AssociationHeartbeat implements WheelMember {
     this.paused = true;
   }
 
-  /** This side reads again from `now` (a `Date.now()`): silence, and a partial frame's wait, count from now. */
-  readingResumed(now: number): void {
+  /** This side reads again from `now` (default the clock's time): silence, and a partial frame's wait, count from now. */
+  readingResumed(now: number = this.clock.now()): void {
     this.paused = false;
     this.lastReceivedAt = now;
     if (this.frameStartedAt >= 0) this.frameStartedAt = now;
@@ -145,15 +149,15 @@ export class AssociationHeartbeat implements WheelMember {
   /** Arms the deadline timer for `at`, unless it is already armed for that time or earlier, or `at` is never. */
   private arm(at: number): void {
     if (this.stopped || at >= this.armedFor || at === Number.POSITIVE_INFINITY) return;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.armedFor = at;
     // A deadline past the longest timer delay is checked again when the clamped timer fires.
-    this.timer = setTimeout(this.onDeadline, Math.min(MAX_DELAY_MS, Math.max(1, at - Date.now())));
+    this.timer = this.clock.setTimeout(this.onDeadline, Math.min(MAX_DELAY_MS, Math.max(1, at - this.clock.now())));
     this.timer.unref();
   }
 
   private disarm(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
   }
@@ -178,7 +182,7 @@ export class AssociationHeartbeat implements WheelMember {
     setImmediate(() => {
       this.judging = false;
       if (this.stopped || this.lastReceivedAt !== silentSince || this.paused) return;
-      const silentFor = Date.now() - silentSince;
+      const silentFor = this.clock.now() - silentSince;
       this.logger.warn(
         `${this.association.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${this.options.heartbeatTimeoutMs} ms): ` +
           `declaring it dead and closing the connection.`,
@@ -192,7 +196,7 @@ export class AssociationHeartbeat implements WheelMember {
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.paused) return; // resuming arms the timer again
-    const now = Date.now();
+    const now = this.clock.now();
     const { options } = this;
     if (this.frameStartedAt >= 0 && now - this.frameStartedAt >= options.frameTimeoutMs) {
       const reason = `a frame was still incomplete ${now - this.frameStartedAt} ms after its first byte (frameTimeoutMs ${options.frameTimeoutMs})`;

@@ -52,7 +52,7 @@ export class AssociationInbound {
   /** Takes a chunk read from the socket and dispatches the frames it completes. */
   receive(chunk: Buffer): void {
     const { decoder, wiring } = this;
-    const now = Date.now();
+    const now = wiring.host.clock.now();
     wiring.heartbeat.received(now);
     const wasPartial = decoder.bufferedBytes > 0;
     let frames: number;

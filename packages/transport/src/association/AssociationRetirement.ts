@@ -1,3 +1,4 @@
+import { systemClock, type Clock, type ClockTimer } from '@nact-rpc/core';
 /** What a retirement needs from its association. */
 export interface RetirementHooks {
   /** How many of this side's asks on the association still wait for their answers. */
@@ -18,12 +19,13 @@ export class AssociationRetirement {
   private reason: string | undefined;
   private sentGoodbye = false;
   private peerGoodbye = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
 
   constructor(
     private readonly hooks: RetirementHooks,
     /** How often to check again: asks that time out leave the in-flight set without an answer. */
     private readonly checkEveryMs: number,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Whether the association is retiring. */
@@ -40,7 +42,7 @@ export class AssociationRetirement {
   start(reason: string): boolean {
     if (this.reason !== undefined) return false;
     this.reason = reason;
-    this.timer = setInterval(() => this.settle(), this.checkEveryMs);
+    this.timer = this.clock.setInterval(() => this.settle(), this.checkEveryMs);
     this.timer.unref();
     return true;
   }
@@ -65,6 +67,6 @@ export class AssociationRetirement {
 
   /** Stops checking (the association ended). */
   stop(): void {
-    clearInterval(this.timer);
+    this.clock.clearTimeout(this.timer);
   }
 }

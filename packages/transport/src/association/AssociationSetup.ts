@@ -33,7 +33,7 @@ export interface AssociationSetup {
   readonly validatePeer?: ((peer: HelloBody) => string | undefined) | undefined;
   /** TLS and shared-secret authentication; default none. */
   readonly security?: ResolvedSecurity | undefined;
-  /** When the connection was made (a `Date.now()`), if before now: the opening deadline counts from it. */
+  /** When the connection was made (the clock's time), if before now: the opening deadline counts from it. */
   readonly connectedAt?: number | undefined;
   /** Where a refused peer is logged (one line, naming it and the reason). Default: the host's logger, as a warning. */
   readonly logRefusal?: ((line: string) => void) | undefined;

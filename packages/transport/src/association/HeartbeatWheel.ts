@@ -1,8 +1,9 @@
+import { systemClock, type Clock, type ClockTimer } from '@nact-rpc/core';
 import { MAX_DELAY_MS } from '@nact-rpc/core/internal';
 
 /** What a {@link HeartbeatWheel} checks at each tick: the heartbeat of one open association. */
 export interface WheelMember {
-  /** Sends a Ping if one is due and checks the peer's silence, at `now` (a `Date.now()`). */
+  /** Sends a Ping if one is due and checks the peer's silence, at `now` (the wheel's clock's time). */
   beat(now: number): void;
 }
 
@@ -17,7 +18,7 @@ export function heartbeatTickMs(heartbeatIntervalMs: number): number {
 
 /**
  * One timer for the heartbeats of every open association in the process whose heartbeat
- * interval has the same tick (see {@link heartbeatTickMs}): instead of a timer per association,
+ * interval has the same tick and that runs on the same {@link Clock} (see {@link heartbeatTickMs}): instead of a timer per association,
  * armed again and again, one interval timer checks them all at each tick. Associations whose
  * Pings fall due in the same tick send them in the same event-loop turn, and so their peers'
  * answers come back together too: the process wakes up a few times per interval, not once
@@ -27,27 +28,34 @@ export function heartbeatTickMs(heartbeatIntervalMs: number): number {
  * members: the last one to leave stops it.
  */
 export class HeartbeatWheel {
-  private static readonly wheels = new Map<number, HeartbeatWheel>();
+  private static readonly wheels = new WeakMap<Clock, Map<number, HeartbeatWheel>>();
 
   private readonly members = new Set<WheelMember>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   /**
-   * The `setInterval` the timer was made with. A test that swaps the clock (fake timers)
-   * between associations gets a timer on the clock of its time, not one left on the old clock.
+   * What the timer was made with: the system clock's `setInterval` global at the time, or the
+   * clock. A test that swaps the global timers (fake timers) between associations gets a
+   * timer on the timers of its time, not one left on the old ones.
    */
-  private timerMadeWith: typeof setInterval | undefined;
+  private timerMadeWith: unknown;
 
   private constructor(
     /** How often the members are checked, in ms. */
     readonly tickMs: number,
+    private readonly clock: Clock,
   ) {}
 
-  /** The process's wheel with this tick, made on first use. */
-  static withTick(tickMs: number): HeartbeatWheel {
-    let wheel = HeartbeatWheel.wheels.get(tickMs);
+  /** The process's wheel with this tick on `clock` (default the system clock), made on first use. */
+  static withTick(tickMs: number, clock: Clock = systemClock): HeartbeatWheel {
+    let ofClock = HeartbeatWheel.wheels.get(clock);
+    if (ofClock === undefined) {
+      ofClock = new Map();
+      HeartbeatWheel.wheels.set(clock, ofClock);
+    }
+    let wheel = ofClock.get(tickMs);
     if (wheel === undefined) {
-      wheel = new HeartbeatWheel(tickMs);
-      HeartbeatWheel.wheels.set(tickMs, wheel);
+      wheel = new HeartbeatWheel(tickMs, clock);
+      ofClock.set(tickMs, wheel);
     }
     return wheel;
   }
@@ -65,17 +73,18 @@ export class HeartbeatWheel {
   /** Adds a member, checked from the next tick on; starts the timer if it was stopped. */
   add(member: WheelMember): void {
     this.members.add(member);
-    if (this.timer !== undefined && this.timerMadeWith === setInterval) return;
-    clearInterval(this.timer);
-    this.timerMadeWith = setInterval;
-    this.timer = setInterval(this.tick, this.tickMs);
+    const maker = this.clock === systemClock ? setInterval : this.clock;
+    if (this.timer !== undefined && this.timerMadeWith === maker) return;
+    this.clock.clearTimeout(this.timer);
+    this.timerMadeWith = maker;
+    this.timer = this.clock.setInterval(this.tick, this.tickMs);
     this.timer.unref();
   }
 
   /** Removes a member (nothing if it is not one); the last one out stops the timer. */
   remove(member: WheelMember): void {
     if (!this.members.delete(member) || this.members.size > 0) return;
-    clearInterval(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerMadeWith = undefined;
   }
@@ -85,7 +94,7 @@ export class HeartbeatWheel {
    * not keep the others from their check: the first failure is thrown after all were checked.
    */
   private readonly tick = (): void => {
-    const now = Date.now();
+    const now = this.clock.now();
     let failure: { readonly error: unknown } | undefined;
     for (const member of this.members) {
       try {

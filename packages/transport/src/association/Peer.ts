@@ -1,6 +1,6 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, type SecureContext } from 'node:tls';
-import { RpcConnectionError } from '@nact-rpc/core';
+import { RpcConnectionError, type ClockTimer } from '@nact-rpc/core';
 import { TellLosses, type TellLossReason } from '../TellLosses';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
@@ -33,7 +33,7 @@ export class Peer {
   private queue: OutboundMessage[] = [];
   private backoffMs = 0;
   private nextAttemptAt = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: ClockTimer | undefined;
   private closed = false;
 
   constructor(
@@ -44,7 +44,7 @@ export class Peer {
     /** Opens an outbound association on a connected socket. */
     private readonly openAssociation: (socket: Socket) => Association,
     /** Where the tells this peer could not deliver are counted and logged, once per burst. */
-    readonly tellLosses: TellLosses = new TellLosses(transportHost.logger),
+    readonly tellLosses: TellLosses = new TellLosses(transportHost.logger, undefined, transportHost.clock),
     /** TLS, for a peer at a `nact-rpcs` address: the context of this side's key, certificate and CAs, if configured. */
     private readonly tls: { readonly context: SecureContext | undefined } | undefined = undefined,
   ) {}
@@ -115,15 +115,16 @@ export class Peer {
   /** Stops opening associations and fails what is queued. */
   close(): void {
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.transportHost.clock.clearTimeout(this.retryTimer);
     this.failQueue(new RpcConnectionError(`Cannot reach ${this.describe()}: this service is closed.`), 'serviceClosed');
   }
 
   private ensureConnecting(): void {
     if (this.connecting || this.retryTimer !== undefined) return;
-    const wait = this.nextAttemptAt - Date.now();
+    const { clock } = this.transportHost;
+    const wait = this.nextAttemptAt - clock.now();
     if (wait > 0) {
-      this.retryTimer = setTimeout(() => {
+      this.retryTimer = clock.setTimeout(() => {
         this.retryTimer = undefined;
         this.ensureConnecting();
       }, wait);
@@ -150,7 +151,7 @@ export class Peer {
           this.backoffMs === 0 ? this.options.reconnectBackoffMs : this.backoffMs * 2,
           this.options.maxReconnectBackoffMs,
         );
-        this.nextAttemptAt = Date.now() + this.backoffMs;
+        this.nextAttemptAt = this.transportHost.clock.now() + this.backoffMs;
         // The error names the peer already: "Could not connect to the service at host:port: …".
         this.transportHost.logger.info(`${error.message}. The next attempt waits ${this.backoffMs} ms.`);
         this.failQueue(error, 'notConnected');
@@ -160,15 +161,16 @@ export class Peer {
 
   /** Opens a TCP connection and an association on it, within the connect timeout. */
   private connect(): Promise<Association> {
+    const { clock } = this.transportHost;
     return new Promise<Association>((resolve, reject) => {
       const socket = this.dial();
       let association: Association | undefined;
       const fail = (reason: string): void => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         socket.destroy();
         reject(new RpcConnectionError(`Could not connect to the service at ${this.describe()}: ${reason}`));
       };
-      const timer = setTimeout(
+      const timer = clock.setTimeout(
         () => fail(`no association within ${this.options.connectTimeoutMs} ms (connectTimeoutMs)`),
         this.options.connectTimeoutMs,
       );
@@ -180,7 +182,7 @@ export class Peer {
         association = opened;
         opened.whenOpen().then(
           () => {
-            clearTimeout(timer);
+            clock.clearTimeout(timer);
             resolve(opened);
           },
           (error: RpcConnectionError) => fail(error.message),

@@ -37,7 +37,7 @@ export class ReadPause {
   resume(open: boolean): void {
     if (this.pauses === 0 || --this.pauses > 0 || !open) return;
     this.socket.resume();
-    this.heartbeat.readingResumed(Date.now());
+    this.heartbeat.readingResumed();
     this.logger.debug(`Resumed reading from ${this.describePeer()}.`);
   }
 

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { systemClock, type Clock } from '@nact-rpc/core';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Association } from '../association/Association';
 import { endOnceSent } from '../association/socketClosing';
@@ -47,6 +48,7 @@ export class ConnectionGate {
     private readonly refusals: RefusalLog,
     /** Makes an inbound association on a connection made at `connectedAt`. */
     private readonly associate: (socket: Socket, connectedAt: number) => Association,
+    private readonly clock: Clock = systemClock,
   ) {
     const tls = security.tls;
     if (tls === undefined) return;
@@ -82,7 +84,8 @@ export class ConnectionGate {
       socket.destroy();
       return;
     }
-    const connectedAt = Date.now();
+    const { clock } = this;
+    const connectedAt = clock.now();
     this.connections++;
     this.unauthenticated++;
     let opening = true;
@@ -90,10 +93,10 @@ export class ConnectionGate {
       if (opening) this.unauthenticated--;
       opening = false;
     };
-    const timer = setTimeout(() => socket.destroy(), connectTimeoutMs);
+    const timer = clock.setTimeout(() => socket.destroy(), connectTimeoutMs);
     timer.unref();
     socket.once('close', () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       leaveOpening();
       this.handshaking.delete(from);
       this.connections--;
@@ -104,7 +107,7 @@ export class ConnectionGate {
     };
     socket.on('error', beforeAssociation);
     socket.once('data', (chunk: Buffer) => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       socket.pause();
       socket.unshift(chunk);
       const speaksTls = chunk[0] === TLS_HANDSHAKE_RECORD;
@@ -122,7 +125,7 @@ export class ConnectionGate {
       } else if (!speaksTls) {
         const reason = 'this service listens with TLS only: address it with the nact-rpcs:// scheme';
         this.refusals.refused(`Refused a plaintext connection from ${from}: ${reason}.`);
-        refuse(socket, reason, connectTimeoutMs);
+        refuse(socket, reason, connectTimeoutMs, clock);
       } else {
         this.handshaking.set(from, { connectedAt, from, leaveOpening });
         // TLS takes the socket over, with the chunk put back into it.
@@ -149,6 +152,7 @@ export class ConnectionGate {
         socket,
         `this service requires a client certificate from a CA it trusts (${why})`,
         this.options.connectTimeoutMs,
+        this.clock,
       );
       return;
     }
@@ -162,11 +166,11 @@ function keyOf(socket: Socket): string {
 }
 
 /** Tells the client why it is refused (a HelloReject, outside any association) and closes once it is sent. */
-function refuse(socket: Socket, reason: string, destroyAfterMs: number): void {
+function refuse(socket: Socket, reason: string, destroyAfterMs: number, clock: Clock): void {
   const payload = encodeHelloReject(reason);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   writeLengthPrefix(frame, 0, payload.length);
   payload.copy(frame, FRAME_HEADER_BYTES);
   socket.write(frame);
-  endOnceSent(socket, destroyAfterMs);
+  endOnceSent(socket, destroyAfterMs, clock);
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@nact-rpc/core';
+import { systemClock, type Clock, type ClockTimer, type Logger } from '@nact-rpc/core';
 
 /**
  * Logs refused connections without letting a flood of them flood the log: each refusal is a
@@ -9,17 +9,18 @@ export class RefusalLog {
   private windowStart = Number.NEGATIVE_INFINITY;
   private logged = 0;
   private suppressed = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
 
   constructor(
     private readonly logger: Logger,
     private readonly maxPerWindow = 10,
     private readonly windowMs = 10_000,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Logs (or counts) one refusal, `line` saying whom and why. */
   refused(line: string): void {
-    const now = Date.now();
+    const now = this.clock.now();
     if (now - this.windowStart >= this.windowMs) {
       this.flush();
       this.windowStart = now;
@@ -32,14 +33,14 @@ export class RefusalLog {
     }
     this.suppressed++;
     if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.flush(), Math.max(1, this.windowStart + this.windowMs - now));
+      this.timer = this.clock.setTimeout(() => this.flush(), Math.max(1, this.windowStart + this.windowMs - now));
       this.timer.unref();
     }
   }
 
   /** Logs the count of refusals not logged yet; called when the window ends and on close. */
   flush(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (this.suppressed === 0) return;
     this.logger.warn(

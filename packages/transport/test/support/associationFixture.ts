@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { SuperJsonCodec } from '@nact-rpc/core';
+import { SuperJsonCodec, systemClock } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import type { TransportOptions } from '@nact-rpc/transport';
 import {
@@ -97,6 +97,7 @@ export class AssociationFixture {
       incarnation: `${name}-run-1`,
       codec,
       logger,
+      clock: systemClock,
       pendingCalls,
       onRequest,
       onHandshake,
