@@ -8,6 +8,7 @@ import {
   type FencedGatewayOf,
   type FencingToken,
   type GatewayOf,
+  type Clock,
   type Logger,
   type RpcEndpoint,
   type RpcServer,
@@ -156,6 +157,10 @@ export class NactRpcService implements RpcService {
 
   getPort(): number {
     return this.location.port;
+  }
+
+  getClock(): Clock {
+    return this.options.clock;
   }
 
   getLogger(): Logger {

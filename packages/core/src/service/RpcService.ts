@@ -1,6 +1,7 @@
 import type { RpcEndpoint } from '../endpoint/RpcEndpoint';
 import type { FencingToken } from '../endpoint/FencingToken';
 import type { Logger } from '../log/Logger';
+import type { Clock } from '../scheduling/Clock';
 import type { AnyProtocol } from '../protocol/Protocol';
 import type { FencedGatewayOf, GatewayOf } from '../protocol/types';
 import type { RpcServer } from './RpcServer';
@@ -24,6 +25,11 @@ export interface RpcService {
   getPort(): number;
   /** The logger the service and its endpoints write to. */
   getLogger(): Logger;
+  /**
+   * The clock the service reads the time from and sets its timers on (its `clock` option).
+   * Endpoint code that reads the time through it runs on a test's virtual time too.
+   */
+  getClock(): Clock;
   /**
    * Creates the server of an endpoint; called by the `RpcEndpoint` constructor.
    * @throws RpcInvalidStateError if the service is closed or the endpoint id is taken.
