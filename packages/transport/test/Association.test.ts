@@ -1,5 +1,6 @@
 import { type ProtocolIdentity, encodeError } from '@nact-rpc/core/internal';
 import { RecipientUnreachableError, RpcConnectionError, RpcSerializationError } from '@nact-rpc/core';
+import { VirtualClock } from '@nact-rpc/testing';
 import {
   decodeWireMessage,
   encodeRequestHeader,
@@ -334,9 +335,10 @@ describe('Association', () => {
     const heartbeats = { heartbeatIntervalMs: 20, heartbeatTimeoutMs: 100 };
 
     test('keep an idle, healthy pair open', async () => {
-      const { a, b } = await fixture.openPair({ transport: heartbeats }, { transport: heartbeats });
-      // Heartbeats run on real time: three heartbeat timeouts of idleness.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const clock = new VirtualClock();
+      const { a, b } = await fixture.openPair({ transport: heartbeats, clock }, { transport: heartbeats, clock });
+      // Three heartbeat timeouts of idleness, on the clock both sides share.
+      await clock.advance(3 * heartbeats.heartbeatTimeoutMs);
       expect(a.association.getState()).toBe('open');
       expect(b.association.getState()).toBe('open');
       expect(a.closed).not.toHaveBeenCalled();
@@ -356,16 +358,18 @@ describe('Association', () => {
           received.push(kind);
         }),
       );
-      const a = fixture.side('A', 'outbound', client, { transport: heartbeats });
+      const clock = new VirtualClock();
+      const a = fixture.side('A', 'outbound', client, { transport: heartbeats, clock });
       await a.association.whenOpen();
-      const openedAt = Date.now();
       const pending = sendAsk(a, 'neverAnswered');
+      await clock.advance(heartbeats.heartbeatTimeoutMs - 1);
+      expect(a.closed).not.toHaveBeenCalled();
+      // The verdict comes at the first tick of the wheel (a quarter interval) from the timeout on.
+      await clock.advance(heartbeats.heartbeatIntervalMs / 4);
+      expect(a.closed).toHaveBeenCalledTimes(1);
       const closed = await a.whenClosedEvent;
-      const elapsed = Date.now() - openedAt;
       expect(closed.clean).toBe(false);
-      expect(closed.reason).toContain('no heartbeat');
-      expect(elapsed).toBeGreaterThanOrEqual(heartbeats.heartbeatTimeoutMs - 5);
-      expect(elapsed).toBeLessThan(1_000);
+      expect(closed.reason).toMatch(/no heartbeat for 10\d ms/);
       expect(await expectUnreachable(pending)).toContain('no heartbeat');
       expect(a.logger.find('warn', 'declaring it dead')).toHaveLength(1);
       // The association did ping the silent peer before giving up.

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { SuperJsonCodec, systemClock } from '@nact-rpc/core';
+import { SuperJsonCodec, systemClock, type Clock } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import type { TransportOptions } from '@nact-rpc/transport';
 import {
@@ -58,6 +58,8 @@ export interface SideOptions {
   readonly validatePeer?: (peer: HelloBody) => string | undefined;
   /** TLS and shared-secret authentication of this side. */
   readonly security?: ResolvedSecurity;
+  /** The clock of this side's host; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** Opens sockets, servers and associations, and closes them all in {@link cleanUp}. */
@@ -97,7 +99,7 @@ export class AssociationFixture {
       incarnation: `${name}-run-1`,
       codec,
       logger,
-      clock: systemClock,
+      clock: options.clock ?? systemClock,
       pendingCalls,
       onRequest,
       onHandshake,
