@@ -15,6 +15,7 @@ import type {
   InvocationMessage,
   RpcMessage,
 } from '@nact-rpc/core/internal';
+import { runtimeImmediate } from '@nact-rpc/core/internal';
 import type { ActorScope } from './ActorScope';
 import { answer } from './answer';
 import { answerHandshake } from './answerHandshake';
@@ -62,7 +63,10 @@ export class EndpointActor extends EndpointLifecycle implements ActorScope {
 
   /**
    * Handles one message. Returns a promise only while the mailbox must stay closed: during
-   * an asynchronous `onStart`.
+   * an asynchronous `onStart`, and after each message delivered while an asynchronous `onStop`
+   * is pending, until the next turn of the event loop: if that message let `onStop` settle,
+   * the endpoint has terminated before the next one, which is refused (as Flink's actor stops
+   * at once when its stop future completes).
    */
   receive(message: RpcMessage): void | Promise<void> {
     switch (message.kind) {
@@ -78,7 +82,7 @@ export class EndpointActor extends EndpointLifecycle implements ActorScope {
       case 'fenced':
       case 'unfenced':
         this.deliver(message);
-        return;
+        return this.awaitingStop ? nextTurn() : undefined;
       default:
         this.context.logger.warn(`${this.describe()} dropped a message of unknown kind`, { message });
     }
@@ -190,4 +194,9 @@ export class EndpointActor extends EndpointLifecycle implements ActorScope {
       answer(message.replyTo, { ok: true, value: result });
     }
   }
+}
+
+/** Settles in the next turn of the event loop, after every promise callback queued now. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => runtimeImmediate(resolve));
 }

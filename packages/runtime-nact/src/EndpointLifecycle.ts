@@ -28,6 +28,8 @@ export type EndpointState = 'STOPPED' | 'STARTED' | 'TERMINATING' | 'TERMINATED'
 export abstract class EndpointLifecycle {
   private state: EndpointState = 'STOPPED';
   private startedOnce = false;
+  /** Whether an asynchronous `onStop` has been called and has not settled yet. */
+  private stopPending = false;
 
   constructor(
     protected readonly hooks: EndpointHooks,
@@ -133,7 +135,8 @@ export abstract class EndpointLifecycle {
       this.finishTermination(undefined);
       return;
     }
-    // Messages keep being processed while onStop is pending.
+    // Messages keep being processed while onStop is pending (see awaitingStop).
+    this.stopPending = true;
     Promise.resolve(onStopResult).then(
       () => this.finishTermination(undefined),
       (error: unknown) => this.finishTermination(error),
@@ -141,12 +144,22 @@ export abstract class EndpointLifecycle {
   }
 
   private finishTermination(failure: unknown): void {
+    this.stopPending = false;
     this.state = 'TERMINATED';
     this.host.terminated(failure);
   }
 
   private invalidTransition(target: EndpointState): RpcInvalidStateError {
     return new RpcInvalidStateError(`${this.describe()} is ${this.state} and cannot go into state ${target}.`);
+  }
+
+  /**
+   * Whether an asynchronous `onStop` is still pending. A message delivered meanwhile may be
+   * the one that lets it settle, and the endpoint terminates when it does: not one message
+   * later. So the actor lets the promise callbacks run before it delivers the next message.
+   */
+  protected get awaitingStop(): boolean {
+    return this.stopPending;
   }
 
   /** Names the endpoint in log and error messages. */

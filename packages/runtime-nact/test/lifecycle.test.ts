@@ -20,6 +20,7 @@ const LifecycleProtocol = defineProtocol('LifecycleGateway', {
   setValue: tell<[value: number]>(),
   isRunningNow: ask<[], boolean>(),
   answerLater: ask<[], string>(),
+  finishStop: ask<[], number>(),
 });
 
 type Hook = () => void | Promise<void>;
@@ -56,6 +57,14 @@ class LifecycleEndpoint extends RpcEndpoint {
 
   setValue(value: number): void {
     this.value = value;
+  }
+
+  /** What {@link finishStop} does before it answers: set by a test. */
+  completeStop: () => void = () => undefined;
+
+  finishStop(): number {
+    this.completeStop();
+    return 42;
   }
 
   isRunningNow(): boolean {
@@ -323,6 +332,46 @@ describe('RpcEndpoint lifecycle', () => {
     await expect(endpoint.getTerminationFuture()).rejects.toBe(original);
     expect(endpoint.stopCalls).toBe(1);
   });
+
+  test.each([
+    [
+      'returns the promise the call resolves',
+      (stopping: Deferred<void>): Hook =>
+        () =>
+          stopping.promise,
+    ],
+    [
+      'awaits it in an async function',
+      (stopping: Deferred<void>): Hook =>
+        async () => {
+          await stopping.promise;
+          await Promise.resolve();
+        },
+    ],
+  ])(
+    'testOnStopFutureCompletionDirectlyTerminatesRpcActor: when onStop %s, asks queued behind the call that completes it are refused',
+    async (_how, onStopOf) => {
+      const stopping = deferred();
+      const endpoint = new LifecycleEndpoint(service, { onStop: onStopOf(stopping) });
+      endpoint.completeStop = () => stopping.resolve();
+      const gateway = endpoint.getSelfGateway(LifecycleProtocol);
+      await endpoint.start();
+      const termination = endpoint.closeAsync();
+      await endpoint.stopCalled.promise;
+
+      // One batch: the first call completes onStop, the endpoint terminates, the others are refused.
+      const first = gateway.finishStop();
+      const queued = [gateway.getValue(), gateway.getValue()];
+      gateway.setValue(7);
+
+      await expect(first).resolves.toBe(42);
+      for (const answer of queued) await expect(answer).rejects.toBeInstanceOf(RecipientUnreachableError);
+      await termination;
+      expect(endpoint.invocations).toBe(0);
+      expect(endpoint.value).toBe(0);
+      expect(logger.find('warn', 'setValue')).toHaveLength(1);
+    },
+  );
 
   test('terminates a never-started endpoint without calling onStop', async () => {
     const endpoint = new LifecycleEndpoint(service);
