@@ -170,7 +170,11 @@ export class PendingCalls implements ReplySink {
   }
 
   /**
-   * Delivers the answer of call `callId`. Answers of calls that already ended are ignored.
+   * Delivers the answer of call `callId`. Answers of calls that already ended are ignored. An
+   * answer that comes after the call's deadline fails it with `RpcTimeoutError`, as the timer
+   * would have if it had fired first: it did not because the event loop was busy (the method
+   * blocked it past the deadline, or the caller's own code did). A deadline holds whatever the
+   * thread was doing.
    * @param from - The carrier the answer came through, if any: it forgot the call already.
    */
   complete(callId: number, outcome: Outcome, from?: CallCarrier): void {
@@ -178,6 +182,10 @@ export class PendingCalls implements ReplySink {
     if (call === undefined) return;
     this.end(call);
     if (call.carrier !== from) this.abandon(call);
+    if (this.clock.now() > call.deadline) {
+      call.reject(timeoutError(call));
+      return;
+    }
     if (call.codec === undefined) {
       if (outcome.ok) call.resolve(outcome.value);
       else call.reject(outcome.error);
@@ -279,13 +287,15 @@ export class PendingCalls implements ReplySink {
     this.calls.delete(call.callId);
     call.done = true;
     this.abandon(call);
-    call.reject(
-      new RpcTimeoutError(
-        `Invocation of ${call.target} at recipient ${call.recipient} timed out after ${call.timeoutMs} ms. ` +
-          `The endpoint may be busy or overloaded, its method may not have settled, or the recipient may be ` +
-          `gone. Raise the timeout with the method's timeout argument or the service's askTimeoutMs option.`,
-        { timeoutMs: call.timeoutMs, callerStack: call.callerStack?.stack },
-      ),
-    );
+    call.reject(timeoutError(call));
   }
+}
+
+function timeoutError(call: PendingCall): RpcTimeoutError {
+  return new RpcTimeoutError(
+    `Invocation of ${call.target} at recipient ${call.recipient} timed out after ${call.timeoutMs} ms. ` +
+      `The endpoint may be busy or overloaded, its method may not have settled, or the recipient may be ` +
+      `gone. Raise the timeout with the method's timeout argument or the service's askTimeoutMs option.`,
+    { timeoutMs: call.timeoutMs, callerStack: call.callerStack?.stack },
+  );
 }
