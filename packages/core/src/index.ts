@@ -59,6 +59,7 @@ export { HandshakeError } from './errors/HandshakeError';
 export { RecipientUnreachableError } from './errors/RecipientUnreachableError';
 export { EndpointNotStartedError } from './errors/EndpointNotStartedError';
 export { RpcTimeoutError, type RpcTimeoutErrorOptions } from './errors/RpcTimeoutError';
+export { RpcCancelledError } from './errors/RpcCancelledError';
 export { FencingTokenError } from './errors/FencingTokenError';
 export { RpcSerializationError } from './errors/RpcSerializationError';
 export {

@@ -14,6 +14,7 @@ import type {
   HandshakeMessage,
   InvocationMessage,
   RpcMessage,
+  RunAsyncMessage,
 } from '@nact-rpc/core/internal';
 import { runtimeImmediate } from '@nact-rpc/core/internal';
 import type { ActorScope } from './ActorScope';
@@ -125,7 +126,7 @@ export class EndpointActor extends EndpointLifecycle implements ActorScope {
         this.invoke(message);
         return;
       case 'runAsync':
-        this.runAsync(message.fn);
+        this.runAsync(message);
         return;
       case 'callAsync':
         this.callAsync(message);
@@ -166,12 +167,18 @@ export class EndpointActor extends EndpointLifecycle implements ActorScope {
     invokeMethod(this, method.fn, message);
   }
 
-  private runAsync(fn: () => unknown): void {
-    const report = (error: unknown): void =>
+  /** Runs the work; an error it throws (or rejects with) is logged. Its `settled` hears how it ended. */
+  private runAsync(message: RunAsyncMessage): void {
+    const { settled } = message;
+    const report = (error: unknown): void => {
       this.context.logger.error(`Work run with runAsync in ${this.describe()} failed: ${messageOf(error)}`, { error });
+      settled?.({ ok: false, error });
+    };
     try {
-      const result = runInTurn(this.turnOwner, fn);
-      if (isPromiseLike(result)) result.then(undefined, report);
+      const result = runInTurn(this.turnOwner, message.fn);
+      if (isPromiseLike(result))
+        result.then(settled === undefined ? undefined : (value) => settled({ ok: true, value }), report);
+      else settled?.({ ok: true, value: result });
     } catch (error) {
       report(error);
     }

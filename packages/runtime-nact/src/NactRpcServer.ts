@@ -1,9 +1,8 @@
 import { stop, type Ref } from 'nact';
 import {
-  RecipientUnreachableError,
-  RpcInvalidOptionError,
   RpcInvalidStateError,
   type AnyProtocol,
+  type Clock,
   type FencedGatewayOf,
   type FencingToken,
   type GatewayOf,
@@ -13,14 +12,7 @@ import {
   type ScheduledTask,
   type SelfFencing,
 } from '@nact-rpc/core';
-import {
-  type EndpointHooks,
-  type FenceableMessage,
-  type RpcMessage,
-  assertServes,
-  createGatewayProxy,
-  withCallerStack,
-} from '@nact-rpc/core/internal';
+import { type EndpointHooks, type RpcMessage, assertServes, createGatewayProxy } from '@nact-rpc/core/internal';
 import type { ActorInvocation } from './ActorInvocation';
 import { EndpointActor } from './EndpointActor';
 import type { EndpointActorHost } from './EndpointActorHost';
@@ -32,6 +24,9 @@ import { scheduleDelivery, type DeliveryTarget } from './deliveryScheduler';
 import { isInTurnOf } from './mainThread';
 import { OneShotReply } from './OneShotReply';
 import { ScheduledTimers } from './ScheduledTimers';
+import { scheduleOnce, type SelfFence } from './scheduledWork';
+import { callAsyncIn } from './callAsyncIn';
+import { createMainThreadExecutor } from './createMainThreadExecutor';
 import type { RuntimeContext } from './RuntimeContext';
 import type { EndpointActorOwner } from './ServiceActors';
 import { validateDelay } from './validateDelay';
@@ -90,7 +85,8 @@ export class NactRpcServer
   private termination: LazyFuture | undefined;
   private timers: ScheduledTimers | undefined;
   private selfGateways: Map<AnyProtocol, object> | undefined;
-  private executors: Map<SelfFencing, MainThreadExecutor> | undefined;
+  /** Each executor with the fencing token it was made for (a fenced one serves that token only). */
+  private executors: Map<SelfFencing, { token: FencingToken | undefined; executor: MainThreadExecutor }> | undefined;
   private terminationFailure: unknown;
   private closeRequested = false;
 
@@ -192,10 +188,18 @@ export class NactRpcServer
     return gateway as GatewayOf<TProtocol>;
   }
 
+  /** @see SchedulingHost.clock */
+  get clock(): Clock {
+    return this.context.clock;
+  }
+
   runAsync(fn: () => unknown, fencing: SelfFencing): void {
-    if (!this.post(this.selfMessage({ kind: 'runAsync', fn }, fencing))) {
-      this.context.logger.debug(`Dropped runAsync work: the endpoint at ${this.address} has terminated.`);
-    }
+    if (!this.post(this.selfFence(fencing)({ kind: 'runAsync', fn }))) this.droppedAfterTermination('runAsync work');
+  }
+
+  /** @see ExecutorHost.droppedAfterTermination */
+  droppedAfterTermination(what: string): void {
+    this.context.logger.debug(`Dropped ${what}: the endpoint at ${this.address} has terminated.`);
   }
 
   callAsync<TResult>(
@@ -203,53 +207,39 @@ export class NactRpcServer
     timeoutMs: number,
     fencing: SelfFencing,
   ): Promise<TResult> {
-    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      return Promise.reject(
-        RpcInvalidOptionError.forValue('timeoutMs', timeoutMs, 'a number of milliseconds from 0', 'callAsync'),
-      );
-    }
-    const { pendingCalls } = this.context;
-    const { callId, promise } = pendingCalls.register({ target: 'callAsync', recipient: this.address, timeoutMs });
-    const message = this.selfMessage({ kind: 'callAsync', fn, replyTo: { sink: pendingCalls, callId } }, fencing);
-    if (!this.post(message)) {
-      pendingCalls.fail(
-        callId,
-        new RecipientUnreachableError(`Could not run callAsync: the endpoint at ${this.address} has terminated.`),
-      );
-    }
-    return withCallerStack(promise as Promise<TResult>);
+    return callAsyncIn(this, this.context.pendingCalls, fn, timeoutMs, this.selfFence(fencing));
   }
 
-  scheduleRunAsync(fn: () => unknown, delayMs: number, fencing: SelfFencing): ScheduledTask {
+  scheduleRunAsync<TResult>(
+    fn: () => TResult | PromiseLike<TResult>,
+    delayMs: number,
+    fencing: SelfFencing,
+  ): ScheduledTask<TResult> {
     validateDelay('scheduleRunAsync', delayMs);
-    // Fenced work belongs to the token current now, when it is scheduled, not when it runs.
-    const message = this.selfMessage({ kind: 'runAsync', fn }, fencing);
-    if (delayMs === 0) {
-      this.post(message);
-      return { cancel: () => false };
-    }
-    if (this.actor.getState() === 'TERMINATED') return { cancel: () => false };
-    this.timers ??= new ScheduledTimers(this.context.clock);
-    return this.timers.schedule(() => this.post(message), delayMs);
+    return scheduleOnce(this, fn, delayMs, this.selfFence(fencing));
+  }
+
+  /** @see SchedulingHost.scheduledTimers */
+  scheduledTimers(): ScheduledTimers | undefined {
+    if (this.actor.getState() === 'TERMINATED') return undefined;
+    return (this.timers ??= new ScheduledTimers(this.context.clock));
+  }
+
+  /** @see SchedulingHost.selfFence */
+  selfFence(fencing: SelfFencing): SelfFence {
+    if (!this.hooks.fenced) return (payload) => payload;
+    if (fencing === 'unfenced') return (payload) => ({ kind: 'unfenced', payload });
+    const token = this.hooks.fencingToken();
+    return (payload) => ({ kind: 'fenced', token, payload, self: true });
   }
 
   getMainThreadExecutor(fencing: SelfFencing): MainThreadExecutor {
+    const token = this.hooks.fenced && fencing === 'fenced' ? this.hooks.fencingToken() : undefined;
     this.executors ??= new Map();
-    let executor = this.executors.get(fencing);
-    if (executor === undefined) {
-      executor = {
-        execute: (fn) => this.runAsync(fn, fencing),
-        schedule: (fn, delayMs) => this.scheduleRunAsync(fn, delayMs, fencing),
-        assertRunningInMainThread: () => {
-          if (!this.isInMainThread()) {
-            throw new RpcInvalidStateError(
-              `Expected to run in the main thread of the endpoint at ${this.address}, but runs outside it.`,
-            );
-          }
-        },
-      };
-      this.executors.set(fencing, executor);
-    }
+    const made = this.executors.get(fencing);
+    if (made !== undefined && made.token === token) return made.executor;
+    const executor = createMainThreadExecutor(this, fencing);
+    this.executors.set(fencing, { token, executor });
     return executor;
   }
 
@@ -290,11 +280,5 @@ export class NactRpcServer
       reply.complete(0, { ok: false, error });
     }
     return reply.promise;
-  }
-
-  private selfMessage(payload: FenceableMessage, fencing: SelfFencing): RpcMessage {
-    if (!this.hooks.fenced) return payload;
-    if (fencing === 'unfenced') return { kind: 'unfenced', payload };
-    return { kind: 'fenced', token: this.hooks.fencingToken(), payload, self: true };
   }
 }

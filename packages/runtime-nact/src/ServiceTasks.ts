@@ -1,6 +1,15 @@
-import type { Clock, Logger, ScheduledTask } from '@nact-rpc/core';
+import {
+  RecipientUnreachableError,
+  RpcCancelledError,
+  type Clock,
+  type Logger,
+  type ScheduledTask,
+} from '@nact-rpc/core';
+import type { Outcome } from '@nact-rpc/core/internal';
+import { TaskResult } from './TaskResult';
 import { ScheduledTimers } from './ScheduledTimers';
 import { validateDelay } from './validateDelay';
+import { isPromiseLike } from './isPromiseLike';
 
 /**
  * The work a service runs outside every endpoint's main thread (`execute`,
@@ -29,12 +38,26 @@ export class ServiceTasks {
   }
 
   /**
-   * Runs `fn` after at least `delayMs`.
+   * Runs `fn` after at least `delayMs`; the task's `result` gives what it returned.
    * @throws RpcInvalidOptionError if `delayMs` is not a valid delay.
    */
-  schedule(fn: () => unknown, delayMs: number): ScheduledTask {
+  schedule<TResult>(fn: () => TResult | PromiseLike<TResult>, delayMs: number): ScheduledTask<TResult> {
     validateDelay('scheduleRunnable', delayMs);
-    return this.timers.schedule(() => this.runLogged('scheduleRunnable', fn), delayMs);
+    const result = new TaskResult<TResult>();
+    const timer = this.timers.schedule(
+      () => this.runLogged('scheduleRunnable', fn, result.settle),
+      delayMs,
+      () =>
+        result.fail(new RecipientUnreachableError('Could not run scheduled work: the service closed before it ran.')),
+    );
+    return {
+      cancel: () => {
+        if (!timer.cancel()) return false;
+        result.fail(new RpcCancelledError('Work given to scheduleRunnable was cancelled.'));
+        return true;
+      },
+      result: result.promise,
+    };
   }
 
   /** Cancels everything that has not run yet. */
@@ -44,12 +67,16 @@ export class ServiceTasks {
     this.immediates.clear();
   }
 
-  private runLogged(operation: string, fn: () => unknown): void {
-    const report = (error: unknown): void =>
+  /** Runs `fn`, logging an error it throws or rejects with; `settled` is told how it ended. */
+  private runLogged(operation: string, fn: () => unknown, settled?: (outcome: Outcome) => void): void {
+    const report = (error: unknown): void => {
       this.logger.error(`Work given to ${operation} failed: ${String(error)}`, { error });
+      settled?.({ ok: false, error });
+    };
     try {
       const result = fn();
-      if (result instanceof Promise) result.catch(report);
+      if (isPromiseLike(result)) result.then((value) => settled?.({ ok: true, value }), report);
+      else settled?.({ ok: true, value: result });
     } catch (error) {
       report(error);
     }

@@ -29,6 +29,8 @@ export function refuse(
     answer(inner.replyTo, failure());
   } else {
     scope.context.logger[level](`Dropped ${subject}: ${reason}`, cause === undefined ? undefined : { error: cause });
+    // Scheduled work whose task waits for its outcome: the task's result rejects too.
+    if (inner.kind === 'runAsync') inner.settled?.(failure());
   }
 }
 

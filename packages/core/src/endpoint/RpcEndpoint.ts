@@ -169,10 +169,15 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
   }
 
   /**
-   * Runs `fn` in the main thread after at least `delayMs`.
+   * Runs `fn` in the main thread after at least `delayMs`. The task cancels it, and its
+   * `result` gives what `fn` returned (see {@link ScheduledTask}). For work that repeats, see
+   * the main thread executor's `scheduleAtFixedRate` and `scheduleWithFixedDelay`.
    * @throws RpcInvalidOptionError if `delayMs` is negative, not a number, or longer than a timer supports.
    */
-  protected scheduleRunAsync(fn: () => unknown, delayMs: number): ScheduledTask {
+  protected scheduleRunAsync<TResult>(
+    fn: () => TResult | PromiseLike<TResult>,
+    delayMs: number,
+  ): ScheduledTask<TResult> {
     return this.rpcServer.scheduleRunAsync(fn, delayMs, this.selfFencing());
   }
 

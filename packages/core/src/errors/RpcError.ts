@@ -11,7 +11,8 @@ export type RpcErrorCode =
   | 'RPC_DECODE_LIMIT'
   | 'RPC_INVALID_STATE'
   | 'RPC_INVALID_OPTION'
-  | 'RPC_BIND';
+  | 'RPC_BIND'
+  | 'RPC_CANCELLED';
 
 /** Marks nact-rpc errors so that errors from another copy of the package are recognised too. */
 const RPC_ERROR_BRAND = Symbol.for('nact-rpc.RpcError');

@@ -110,6 +110,11 @@ export interface SerializedInvocationMessage extends InvocationFields {
 export interface RunAsyncMessage {
   readonly kind: 'runAsync';
   readonly fn: () => unknown;
+  /**
+   * Told how the work ended: its result (awaited), the error it threw (which is logged too),
+   * or the error it was refused with (an outdated fencing token, a terminated endpoint).
+   */
+  readonly settled?: ((outcome: Outcome) => void) | undefined;
 }
 
 /** Runs a function in the endpoint's main thread and answers with its result. */

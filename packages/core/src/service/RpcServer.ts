@@ -41,8 +41,12 @@ export interface RpcServer {
     timeoutMs: number,
     fencing: SelfFencing,
   ): Promise<TResult>;
-  /** Runs `fn` in the main thread after `delayMs`. */
-  scheduleRunAsync(fn: () => unknown, delayMs: number, fencing: SelfFencing): ScheduledTask;
+  /** Runs `fn` in the main thread after `delayMs`; the task's `result` gives what it returned. */
+  scheduleRunAsync<TResult>(
+    fn: () => TResult | PromiseLike<TResult>,
+    delayMs: number,
+    fencing: SelfFencing,
+  ): ScheduledTask<TResult>;
   /** The executor form of the three methods above. */
   getMainThreadExecutor(fencing: SelfFencing): MainThreadExecutor;
   /** Whether the caller runs in a turn of this endpoint's main thread. */
