@@ -73,10 +73,51 @@ describe('describeProtocolMismatch', () => {
     expect(describeProtocolMismatch(protocolIdentity(older), protocolIdentity(Jobs))).toBeUndefined();
   });
 
-  test('finds a caller whose method differs only in its timeout position compatible, as documented', () => {
+  test('refuses a method whose timeout argument differs: caller and endpoint disagree on what an argument means', () => {
     const caller = defineProtocol('Jobs', { wait: ask<[number, number], void>({ timeoutArg: 0 }) });
     const endpoint = defineProtocol('Jobs', { wait: ask<[number, number], void>({ timeoutArg: 1 }) });
-    expect(describeProtocolMismatch(protocolIdentity(caller), protocolIdentity(endpoint))).toBeUndefined();
+    expect(describeProtocolMismatch(protocolIdentity(caller), protocolIdentity(endpoint))).toBe(
+      'protocol Jobs differs between caller and endpoint ' +
+        '(changed: wait (caller: ask(timeout@0), endpoint: ask(timeout@1); differs in timeout argument))',
+    );
+  });
+
+  test('refuses a method whose local-only flag differs', () => {
+    const caller = defineProtocol('Jobs', { log: tell<[string]>() });
+    const endpoint = defineProtocol('Jobs', { log: tell<[string]>({ local: true }) });
+    expect(describeProtocolMismatch(protocolIdentity(caller), protocolIdentity(endpoint))).toContain(
+      'changed: log (caller: tell(), endpoint: tell(local); differs in local-only flag)',
+    );
+  });
+
+  test('compares declared shapes: equal ones connect, different ones (or one missing) are refused', () => {
+    const v2 = defineProtocol('Jobs', { submit: ask<[string], number>({ shape: '(Spec) => JobId v2' }) });
+    const v2again = defineProtocol('Jobs', { submit: ask<[string], number>({ shape: '(Spec) => JobId v2' }) });
+    const v1 = defineProtocol('Jobs', { submit: ask<[string], number>({ shape: '(Spec) => JobId v1' }) });
+    const none = defineProtocol('Jobs', { submit: ask<[string], number>() });
+    expect(describeProtocolMismatch(protocolIdentity(v2), protocolIdentity(v2again))).toBeUndefined();
+    expect(describeProtocolMismatch(protocolIdentity(v2), protocolIdentity(v1))).toBe(
+      'protocol Jobs differs between caller and endpoint (changed: submit ' +
+        '(caller: ask(shape="(Spec) => JobId v2"), endpoint: ask(shape="(Spec) => JobId v1"); differs in shape))',
+    );
+    expect(describeProtocolMismatch(protocolIdentity(none), protocolIdentity(v1))).toContain('differs in shape');
+    expect(v2.fingerprint).not.toBe(v1.fingerprint);
+    expect(none.fingerprint).toBe(defineProtocol('Jobs', { submit: ask<[string], number>() }).fingerprint);
+  });
+
+  test('lists every differing method with everything that differs in it, after crossing the wire too', () => {
+    const caller = defineProtocol('Jobs', {
+      a: ask<[number], void>({ timeoutArg: 0, shape: 'x' }),
+      b: tell<[number]>({ local: true }),
+      c: ask<[], void>(),
+    });
+    const endpoint = defineProtocol('Jobs', { a: tell<[number]>(), b: tell<[number]>(), c: ask<[], void>() });
+    const message = describeProtocolMismatch(overTheWire(protocolIdentity(caller)), protocolIdentity(endpoint));
+    expect(message).toBe(
+      'protocol Jobs differs between caller and endpoint (changed: ' +
+        'a (caller: ask(timeout@0,shape="x"), endpoint: tell(); differs in kind, timeout argument, shape); ' +
+        'b (caller: tell(local), endpoint: tell(); differs in local-only flag))',
+    );
   });
 
   test('names a method the endpoint lacks, and the methods only the endpoint has', () => {
@@ -94,7 +135,8 @@ describe('describeProtocolMismatch', () => {
     const endpoint = defineProtocol('Jobs', { status: tell<[string]>() });
     const message = describeProtocolMismatch(protocolIdentity(caller), protocolIdentity(endpoint));
     expect(message).toBe(
-      'protocol Jobs differs between caller and endpoint (changed: status (caller: ask(local), endpoint: tell()))',
+      'protocol Jobs differs between caller and endpoint ' +
+        '(changed: status (caller: ask(local), endpoint: tell(); differs in kind, local-only flag))',
     );
   });
 
@@ -105,7 +147,9 @@ describe('describeProtocolMismatch', () => {
     expect(message).toBeDefined();
     expect(message).toContain('protocol Jobs');
     expect(message).toContain('missing at the endpoint: b');
-    expect(message).toContain('changed: a (caller: ask(), endpoint: tell()); d (caller: tell(), endpoint: ask())');
+    expect(message).toContain(
+      'changed: a (caller: ask(), endpoint: tell(); differs in kind); d (caller: tell(), endpoint: ask(); differs in kind)',
+    );
     expect(message).toContain('only at the endpoint: e');
     expect(message).not.toMatch(/\bc\b/);
   });
@@ -140,6 +184,16 @@ describe('checkProtocolIdentity', () => {
       { name: 'P', fingerprint: 'f', methods: { a: { kind: 'ask', timeoutArg: 0.5 } } },
       'protocol.methods["a"].timeoutArg is 0.5',
     ],
+    [
+      'an empty shape',
+      { name: 'P', fingerprint: 'f', methods: { a: { kind: 'ask', shape: '' } } },
+      'protocol.methods["a"].shape is ""',
+    ],
+    [
+      'a numeric shape',
+      { name: 'P', fingerprint: 'f', methods: { a: { kind: 'tell', shape: 2 } } },
+      'protocol.methods["a"].shape is 2',
+    ],
   ])('names the malformed field of %s', (_, value, expected) => {
     expect(checkProtocolIdentity(value)).toContain(expected);
   });
@@ -153,5 +207,30 @@ describe('checkProtocolIdentity', () => {
     expect(describeProtocolMismatch(withConstructor, protocolIdentity(Jobs))).toContain(
       'missing at the endpoint: constructor',
     );
+  });
+});
+
+describe('shape declarations', () => {
+  test('refuses a shape that is empty, too long or not a string, naming the option', () => {
+    let thrown: unknown;
+    try {
+      ask({ shape: '' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'RPC_INVALID_OPTION', option: 'shape' });
+    expect(() => tell({ shape: 'x'.repeat(513) })).toThrow(/shape/);
+    expect(() => ask({ shape: 3 as unknown as string })).toThrow(/shape/);
+  });
+
+  test('keeps a declared shape on the method and in its identity, and adds no key without one', () => {
+    expect(ask({ shape: 'v1' })).toMatchObject({ kind: 'ask', shape: 'v1' });
+    expect(Object.keys(ask())).not.toContain('shape');
+    const identity = protocolIdentity(defineProtocol('P', { a: ask({ shape: 'v1' }), b: tell() }));
+    expect(identity.methods).toEqual({
+      a: { kind: 'ask', timeoutArg: undefined, local: false, shape: 'v1' },
+      b: { kind: 'tell', timeoutArg: undefined, local: false },
+    });
+    expect(Object.keys(identity.methods['b'] ?? {})).not.toContain('shape');
   });
 });

@@ -12,7 +12,7 @@ import {
   tell,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { freePort } from '../../../test/support/freePort';
+import { freePort } from '@nact-rpc/testing';
 
 // Two protocols of the same name whose method sets differ: the endpoint serves the first.
 const Shared = defineProtocol('SharedGateway', { read: ask<[], number>(), extra: ask<[], string>() });
@@ -102,7 +102,47 @@ describe('connect and handshake', () => {
       .connect(endpoint.getAddress(), SharedWithChangedKind)
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HandshakeError);
-    expect((failure as Error).message).toContain('changed: extra (caller: tell(), endpoint: ask())');
+    expect((failure as Error).message).toContain('changed: extra (caller: tell(), endpoint: ask(); differs in kind)');
+  });
+
+  test('testHandshake per method: a refusal lists every method declared differently and how, locally and over the wire', async () => {
+    const served = defineProtocol('Versioned', {
+      status: ask<[id: string], string>(),
+      submit: ask<[spec: string], number>({ shape: '(Spec) => JobId v1' }),
+      append: tell<[line: string]>(),
+    });
+    const callers = defineProtocol('Versioned', {
+      status: ask<[id: string, timeoutMs?: number], string>({ timeoutArg: 1 }),
+      submit: ask<[spec: string], number>({ shape: '(Spec) => JobId v2' }),
+      append: tell<[line: string]>(),
+    });
+    @serves(served)
+    class VersionedEndpoint extends RpcEndpoint {
+      status(): string {
+        return 'ok';
+      }
+      submit(): number {
+        return 1;
+      }
+      append(): void {}
+    }
+    const listening = await NactRpcService.create({ listen: { host: '127.0.0.1', port: 0 } });
+    try {
+      const endpoint = new VersionedEndpoint(listening, 'versioned');
+      await endpoint.start();
+      const expected =
+        'changed: status (caller: ask(timeout@1), endpoint: ask(); differs in timeout argument); ' +
+        'submit (caller: ask(shape="(Spec) => JobId v2"), endpoint: ask(shape="(Spec) => JobId v1"); differs in shape)';
+      const local = await listening.connect(endpoint.getAddress(), callers).catch((error: unknown) => error);
+      expect(local).toBeInstanceOf(HandshakeError);
+      expect((local as Error).message).toContain(expected);
+      const remote = await service.connect(endpoint.getAddress(), callers).catch((error: unknown) => error);
+      expect(remote).toBeInstanceOf(HandshakeError);
+      expect((remote as Error).message).toContain(expected);
+      await expect(service.connect(endpoint.getAddress(), served)).resolves.toBeDefined();
+    } finally {
+      await listening.closeAsync();
+    }
   });
 
   test('a caller protocol that is a subset of the served one connects and its calls are answered', async () => {

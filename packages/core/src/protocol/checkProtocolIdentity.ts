@@ -5,7 +5,7 @@ const MAX_NAME_LENGTH = 1024;
  * Checks that a value received from a peer is a well-formed `ProtocolIdentity`: a
  * `name` and a `fingerprint` (non-empty strings), and `methods`, a plain object whose every
  * value is a method descriptor (`kind` `'tell'` or `'ask'`, an optional non-negative integer
- * `timeoutArg`, an optional boolean `local`).
+ * `timeoutArg`, an optional boolean `local`, an optional non-empty string `shape`).
  * @param value What the peer sent.
  * @param field The name of the field that holds it, used in the problem's text.
  * @returns `undefined` if it is well-formed, otherwise a sentence naming the first field that is not.
@@ -34,6 +34,10 @@ export function checkProtocolIdentity(value: unknown, field = 'protocol'): strin
     const local = method['local'];
     if (local !== undefined && typeof local !== 'boolean') {
       return `${where}.local is ${describe(local)}, not a boolean`;
+    }
+    const shape = method['shape'];
+    if (shape !== undefined && (typeof shape !== 'string' || shape.length === 0 || shape.length > MAX_NAME_LENGTH)) {
+      return `${where}.shape is ${describe(shape)}, not a string of 1 to ${MAX_NAME_LENGTH} characters`;
     }
   }
   return undefined;

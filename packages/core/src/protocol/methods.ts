@@ -14,7 +14,18 @@ export interface MethodOptions {
    * a call from a remote gateway fails before it is sent.
    */
   readonly local?: boolean | undefined;
+  /**
+   * A fingerprint of the method's argument and result shapes, as its authors choose to state
+   * them (e.g. `'(JobId) => JobStatus v2'`): TypeScript's types are gone at run time, so the
+   * connect handshake compares this text instead. Callers and endpoints that declare
+   * different shapes for a method are refused at connect, with the method named. Absent
+   * (the default), shapes are not compared.
+   */
+  readonly shape?: string | undefined;
 }
+
+/** The longest {@link MethodOptions.shape} accepted. */
+const MAX_SHAPE_LENGTH = 512;
 
 /**
  * The positions of `TArgs` whose type is a number (or an optional number): the places a
@@ -43,6 +54,8 @@ export interface TellMethod<TArgs extends readonly unknown[]> {
   readonly kind: 'tell';
   readonly local: boolean;
   readonly timeoutArg: undefined;
+  /** The declared shape fingerprint, if any (see {@link MethodOptions.shape}). */
+  readonly shape?: string | undefined;
   /** Phantom field carrying the argument types; never set. */
   readonly __args?: (args: TArgs) => void | undefined;
 }
@@ -53,6 +66,8 @@ export interface AskMethod<TArgs extends readonly unknown[], TResult> {
   readonly local: boolean;
   /** The position of the timeout argument, if the method has one. */
   readonly timeoutArg: number | undefined;
+  /** The declared shape fingerprint, if any (see {@link MethodOptions.shape}). */
+  readonly shape?: string | undefined;
   /** Phantom field carrying the argument types; never set. */
   readonly __args?: (args: TArgs) => void | undefined;
   /** Phantom field carrying the result type; never set. */
@@ -75,7 +90,8 @@ export type AnyMethod = TellMethod<never> | AskMethod<never, unknown>;
  * ```
  */
 export function tell<TArgs extends readonly unknown[] = []>(options: MethodOptions = {}): TellMethod<TArgs> {
-  return { kind: 'tell', local: localFlag('tell', options), timeoutArg: undefined };
+  const local = localFlag('tell', options);
+  return withShape({ kind: 'tell', local, timeoutArg: undefined }, shapeOf('tell', options));
 }
 
 /**
@@ -103,7 +119,26 @@ export function ask<TArgs extends readonly unknown[] = [], TResult = void>(
       'ask',
     );
   }
-  return { kind: 'ask', local, timeoutArg };
+  return withShape({ kind: 'ask', local, timeoutArg }, shapeOf('ask', options));
+}
+
+/** `method`, with its shape fingerprint if one is declared (no `shape` key otherwise). */
+function withShape<TMethod extends object>(method: TMethod, shape: string | undefined): TMethod {
+  return shape === undefined ? method : { ...method, shape };
+}
+
+/** Checks the `shape` option of `tell` or `ask`. */
+function shapeOf(declaration: 'tell' | 'ask', options: MethodOptions): string | undefined {
+  const { shape } = options;
+  if (shape !== undefined && (typeof shape !== 'string' || shape.length === 0 || shape.length > MAX_SHAPE_LENGTH)) {
+    throw RpcInvalidOptionError.forValue(
+      'shape',
+      shape,
+      `a string of 1 to ${MAX_SHAPE_LENGTH} characters`,
+      declaration,
+    );
+  }
+  return shape;
 }
 
 /** Checks the options of `tell` or `ask` and returns their `local` flag. */
