@@ -107,7 +107,7 @@ describe.each<FixtureCodecName>(['superjson', 'typed'])('values and errors acros
     const error = await echo.big(MAX_FRAME_SIZE * 2).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcSerializationError);
     expect((error as Error).message).toContain('result of EchoGateway.big');
-    expect((error as Error).message).toContain('over the maximum frame size of 65536 bytes');
+    expect((error as Error).message).toContain("over this service's maximum frame size of 65536 bytes");
     expect(await echo.big(10)).toBe('x'.repeat(10));
   });
 

@@ -51,6 +51,7 @@ export {
   type CallAsyncMessage,
   type ControlCommand,
   type ControlMessage,
+  type AnswerLimit,
   type EncodedOutcome,
   type FenceableMessage,
   type FencedMessage,

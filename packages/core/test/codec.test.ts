@@ -19,7 +19,7 @@ import {
   tryEncodeArguments,
   type ErrorEnvelope,
 } from '@nact-rpc/core/internal';
-import { Money, QuotaExceededError, UnregisteredError } from '../../../test/fixtures/src/values';
+import { Money, QuotaExceededError, UnregisteredError } from '@nact-rpc/testing';
 
 describe('SuperJsonCodec', () => {
   let codec: SuperJsonCodec;
@@ -434,12 +434,26 @@ describe('the maximum frame size', () => {
   test('a result of exactly the maximum is sent; one byte more becomes an RpcSerializationError', () => {
     const value = 'x'.repeat(100);
     const size = codec.encode(value).length;
-    expect(encodeOutcome(codec, { ok: true, value }, 'P.m', size).ok).toBe(true);
-    const over = encodeOutcome(codec, { ok: true, value }, 'P.m', size - 1);
+    const limit = (maxFrameBytes: number) => ({ maxFrameBytes, overheadBytes: 9, whose: "the caller's" });
+    expect(encodeOutcome(codec, { ok: true, value }, 'P.m', limit(size + 9)).ok).toBe(true);
+    const over = encodeOutcome(codec, { ok: true, value }, 'P.m', limit(size + 8));
     if (over.ok) throw new Error('expected the result to be refused');
     const error = fromErrorEnvelope(codec.decode(over.error) as ErrorEnvelope, () => undefined);
     expect(error).toBeInstanceOf(RpcSerializationError);
-    expect(error.message).toBe(`The result of P.m is ${size} bytes, over the maximum frame size of ${size - 1} bytes.`);
+    expect(error.message).toBe(
+      `The result of P.m is ${size + 9} bytes, over the caller's maximum frame size of ${size + 8} bytes.`,
+    );
+  });
+
+  test('an error answer over the limit becomes an RpcSerializationError naming the method', () => {
+    const limit = { maxFrameBytes: 200, overheadBytes: 0, whose: "this service's" };
+    const outcome = encodeOutcome(codec, { ok: false, error: new Error('y'.repeat(500)) }, 'P.m', limit);
+    if (outcome.ok) throw new Error('expected an error answer');
+    const error = fromErrorEnvelope(codec.decode(outcome.error) as ErrorEnvelope, () => undefined);
+    expect(error).toBeInstanceOf(RpcSerializationError);
+    expect(error.message).toMatch(
+      /^The error answer of P\.m is \d+ bytes, over this service's maximum frame size of 200 bytes\.$/,
+    );
   });
 
   test('arguments count with the overhead the caller names', () => {

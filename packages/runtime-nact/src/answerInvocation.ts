@@ -4,8 +4,9 @@ import { messageOf } from './messageOf';
 
 /**
  * Sends the outcome of an invocation to its caller: by reference for a local invocation,
- * serialized for a serialized one (a result over the maximum frame size becomes an
- * `RpcSerializationError`, see `encodeOutcome`; errors lose their stacks if the message says
+ * serialized for a serialized one (an answer over the maximum frame size, the caller's or
+ * this service's, whichever is smaller, becomes an `RpcSerializationError` naming the
+ * method, see `encodeOutcome`; errors lose their stacks if the message says
  * so, see `errorStacks`; not at all once the caller's connection has ended, see
  * `ReplySink.ended`). A tell has no caller to answer: its failure
  * is logged instead, and its success is not reported at all.
@@ -28,6 +29,11 @@ export function answerInvocation(scope: ActorScope, message: InvocationMessage, 
   if (message.replyTo.sink.ended?.() === true) return;
   const { codec, maxFrameSize } = scope.context;
   const target = `${message.protocol}.${message.method}`;
-  const encoded = encodeOutcome(codec, outcome, target, maxFrameSize, message.errorStacks ?? true);
+  const limit = message.replyTo.sink.answerLimit?.() ?? {
+    maxFrameBytes: maxFrameSize,
+    overheadBytes: 0,
+    whose: "this service's",
+  };
+  const encoded = encodeOutcome(codec, outcome, target, limit, message.errorStacks ?? true);
   message.replyTo.sink.complete(message.replyTo.callId, encoded);
 }

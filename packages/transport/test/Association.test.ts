@@ -257,7 +257,7 @@ describe('Association', () => {
         });
         const error = await sendAsk(a, 'big').catch((reason: unknown) => reason);
         expect(error).toBeInstanceOf(RpcSerializationError);
-        expect((error as Error).message).toContain(`over the maximum frame size of ${max} bytes`);
+        expect((error as Error).message).toContain(`over the caller's maximum frame size of ${max} bytes`);
         expect(a.association.getState()).toBe('open');
         expect(warningsAndErrors(a)).toEqual([]);
       },

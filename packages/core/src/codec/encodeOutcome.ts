@@ -1,5 +1,5 @@
 import { RpcSerializationError } from '../errors/RpcSerializationError';
-import type { EncodedOutcome, Outcome } from '../messages/RpcMessage';
+import type { AnswerLimit, EncodedOutcome, Outcome } from '../messages/RpcMessage';
 import type { Codec } from './Codec';
 import { toErrorEnvelope } from './errorEnvelope';
 
@@ -26,15 +26,16 @@ export function exceedsMaxFrameSize(bytes: number, maxBytes: number): boolean {
  * Serializes the outcome of a call whose caller expects it serialized: the value, or the
  * error as an envelope. A value the codec cannot represent becomes an
  * `RpcSerializationError` naming the call; an error whose extra properties cannot be
- * represented is sent without them. A value whose encoding exceeds `maxBytes` (see
- * {@link exceedsMaxFrameSize}) becomes an `RpcSerializationError` naming the call, its size
- * and the limit. Errors keep their stacks only if `stacks` is `true` (the default).
+ * represented is sent without them. An answer (a result, or an error) whose frame would
+ * exceed `limit` (the encoding plus `limit.overheadBytes`, against `limit.maxFrameBytes`; see
+ * {@link exceedsMaxFrameSize}) becomes an `RpcSerializationError` naming the call, the size,
+ * the limit and whose it is. Errors keep their stacks only if `stacks` is `true` (the default).
  */
 export function encodeOutcome(
   codec: Codec,
   outcome: Outcome,
   target: string,
-  maxBytes: number,
+  limit: AnswerLimit,
   stacks = true,
 ): EncodedOutcome {
   if (outcome.ok) {
@@ -48,10 +49,14 @@ export function encodeOutcome(
       );
       return { ok: false, error: encodeError(codec, error, stacks) };
     }
-    if (!exceedsMaxFrameSize(value.length, maxBytes)) return { ok: true, value };
-    return { ok: false, error: encodeSizeError(codec, `The result of ${target} is ${value.length} bytes`, maxBytes) };
+    const size = value.length + limit.overheadBytes;
+    if (!exceedsMaxFrameSize(size, limit.maxFrameBytes)) return { ok: true, value };
+    return { ok: false, error: encodeSizeError(codec, `The result of ${target} is ${size} bytes`, limit) };
   }
-  return { ok: false, error: encodeError(codec, outcome.error, stacks) };
+  const error = encodeError(codec, outcome.error, stacks);
+  const size = error.length + limit.overheadBytes;
+  if (!exceedsMaxFrameSize(size, limit.maxFrameBytes)) return { ok: false, error };
+  return { ok: false, error: encodeSizeError(codec, `The error answer of ${target} is ${size} bytes`, limit) };
 }
 
 /**
@@ -76,11 +81,14 @@ export function encodeError(codec: Codec, error: unknown, stacks = true): Uint8A
 
 /**
  * Serializes an `RpcSerializationError` saying that `what` (e.g. "The result of P.m is 5000
- * bytes") exceeds `maxBytes`. It carries no stack (the frames of the framework are of no use
- * to the caller), so that it stays far below any frame size.
+ * bytes") exceeds `limit` (e.g. "over the caller's maximum frame size of 4096 bytes"). It
+ * carries no stack (the frames of the framework are of no use to the caller), so that it
+ * stays far below any frame size.
  */
-export function encodeSizeError(codec: Codec, what: string, maxBytes: number): Uint8Array {
-  const error = new RpcSerializationError(`${what}, over the maximum frame size of ${maxBytes} bytes.`);
+export function encodeSizeError(codec: Codec, what: string, limit: AnswerLimit): Uint8Array {
+  const error = new RpcSerializationError(
+    `${what}, over ${limit.whose} maximum frame size of ${limit.maxFrameBytes} bytes.`,
+  );
   error.stack = `${error.name}: ${error.message}`;
   return encodeError(codec, error);
 }

@@ -39,6 +39,22 @@ export interface ReplySink<TOutcome extends Outcome = Outcome> {
    * endpoint then does not serialize its answer at all. Absent for sinks that never end.
    */
   readonly ended?: () => boolean;
+  /**
+   * For answers that cross the wire: the largest frame the answer may take and what that
+   * frame adds to the encoded answer, so that an endpoint refuses one too large by name (see
+   * `encodeOutcome`). Absent: the endpoint's own maximum frame size, nothing added.
+   */
+  readonly answerLimit?: () => AnswerLimit;
+}
+
+/** How large a serialized answer may be (see {@link ReplySink.answerLimit}). */
+export interface AnswerLimit {
+  /** The largest frame, in bytes: the smaller of the two sides' maximum frame sizes. */
+  readonly maxFrameBytes: number;
+  /** What the frame adds to the encoded answer (its length prefix and header), in bytes. */
+  readonly overheadBytes: number;
+  /** Whose limit `maxFrameBytes` is, for the error message: `'the caller's'`, `'this service's'`. */
+  readonly whose: string;
 }
 
 /** The address of one pending ask's answer. */

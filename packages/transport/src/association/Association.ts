@@ -75,7 +75,7 @@ export class Association {
       options.heartbeatIntervalMs,
       host.clock,
     );
-    const replies = new AssociationReplies(this, this.writer, host);
+    const replies = new AssociationReplies(this, this.writer, host, options.maxFrameSize);
     this.encodedReplies = replies.encoded;
     this.plainReplies = replies.plain;
     const inbound = new AssociationInbound({

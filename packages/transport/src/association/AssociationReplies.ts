@@ -1,4 +1,5 @@
 import {
+  type AnswerLimit,
   type EncodedOutcome,
   type Outcome,
   type ReplySink,
@@ -15,6 +16,7 @@ import type { AssociationState } from './Association';
 // One header of each kind for every answer: the writer stamps the call id into its copy.
 const RESPONSE_OK_HEADER = encodeResponseHeader(true, 0);
 const RESPONSE_ERROR_HEADER = encodeResponseHeader(false, 0);
+const EMPTY = new Uint8Array(0);
 
 /** What {@link AssociationReplies} reads of the association it answers on. */
 export interface AnsweringAssociation {
@@ -39,6 +41,8 @@ export class AssociationReplies {
     },
     // A peer cut for not reading (or gone) gets no answer: the endpoint need not encode one.
     ended: () => this.association.getState() !== 'open',
+    // The endpoint checks the answer's size, so that a refusal names the method.
+    answerLimit: () => this.answerLimit(),
   };
   /** Where plain answers (handshakes) go; they are encoded here. */
   readonly plain: ReplySink = {
@@ -51,6 +55,8 @@ export class AssociationReplies {
     private readonly association: AnsweringAssociation,
     private readonly writer: FrameWriter,
     private readonly host: TransportHost,
+    /** This side's own maximum frame size. */
+    private readonly maxFrameSize: number,
   ) {}
 
   /** Serializes a plain answer: the value, or the error as an envelope (with stacks if the host sends them to this peer). */
@@ -70,15 +76,25 @@ export class AssociationReplies {
     return false;
   }
 
-  /** Sends a serialized answer; one over the peer's maximum frame size goes as an `RpcSerializationError`. */
+  /** The largest response frame the peer takes (never more than this side's own maximum), and whose limit it is. */
+  private answerLimit(): AnswerLimit {
+    const maxFrameBytes = this.association.peerMaxFrameSize();
+    const whose = maxFrameBytes < this.maxFrameSize ? "the caller's" : "this service's";
+    return { maxFrameBytes, overheadBytes: responseFrameBytes(EMPTY), whose };
+  }
+
+  /**
+   * Sends a serialized answer. Its size was checked by the endpoint against {@link answerLimit};
+   * one over it all the same (a handshake's answer) goes as an `RpcSerializationError`.
+   */
   private respond(callId: number, outcome: EncodedOutcome): void {
     let ok = outcome.ok;
     let payload = outcome.ok ? outcome.value : outcome.error;
     const size = responseFrameBytes(payload);
-    const maxFrameSize = this.association.peerMaxFrameSize();
-    if (exceedsMaxFrameSize(size, maxFrameSize)) {
+    const limit = this.answerLimit();
+    if (exceedsMaxFrameSize(size, limit.maxFrameBytes)) {
       ok = false;
-      payload = encodeSizeError(this.host.codec, `The answer to call ${callId} is ${size} bytes`, maxFrameSize);
+      payload = encodeSizeError(this.host.codec, `The answer to call ${callId} is ${size} bytes`, limit);
     }
     this.writer.writeCall(ok ? RESPONSE_OK_HEADER : RESPONSE_ERROR_HEADER, callId, payload);
   }
