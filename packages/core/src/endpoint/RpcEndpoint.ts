@@ -123,6 +123,14 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
     return this.rpcServer.closeAsync();
   }
 
+  /**
+   * {@link closeAsync}, for `await using`: the endpoint terminates when the block that
+   * declared it ends.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.closeAsync();
+  }
+
   /** Settles when the endpoint has terminated; rejects if `onStart` or `onStop` failed. */
   getTerminationFuture(): Promise<void> {
     return this.rpcServer.getTerminationFuture();

@@ -1,0 +1,33 @@
+import { ask, defineProtocol, RpcEndpoint, serves } from '@nact-rpc/core';
+import { NactRpcService } from '@nact-rpc/runtime-nact';
+
+/** `await using` closes what it declared when its block ends: endpoints and services. */
+const Ping = defineProtocol('DisposablePing', { ping: ask<[], string>() });
+
+@serves(Ping)
+class PingEndpoint extends RpcEndpoint {
+  stopped = false;
+  ping(): string {
+    return 'pong';
+  }
+  protected override onStop(): void {
+    this.stopped = true;
+  }
+}
+
+describe('await using', () => {
+  test('an endpoint declared with await using terminates when its block ends', async () => {
+    const service = new NactRpcService();
+    let endpoint: PingEndpoint | undefined;
+    {
+      await using declared = new PingEndpoint(service);
+      endpoint = declared;
+      await declared.start();
+      expect(await declared.getSelfGateway(Ping).ping()).toBe('pong');
+      expect(declared.stopped).toBe(false);
+    }
+    expect(endpoint.stopped).toBe(true);
+    await expect(endpoint.getTerminationFuture()).resolves.toBeUndefined();
+    await service.closeAsync();
+  });
+});
