@@ -24,10 +24,25 @@ export interface TransportOptions {
    */
   readonly heartbeatIntervalMs?: number | undefined;
   /**
-   * After how long without any frame from the peer an association is declared dead, in ms.
-   * Its pending asks then fail. Default 10 000.
+   * After how long without any frame from the peer an idle association (no ask of this side
+   * waiting on it) is declared dead, in ms. Its pending asks then fail. Default 10 000.
    */
   readonly heartbeatTimeoutMs?: number | undefined;
+  /**
+   * While asks of this side wait on an association: a Ping goes out when nothing has arrived
+   * for this long, in ms, and the peer answers it, so that a live peer is heard from at this
+   * pace however long its methods take. Default 1 000 (or `heartbeatIntervalMs`, if smaller).
+   */
+  readonly probeIntervalMs?: number | undefined;
+  /**
+   * While asks of this side wait on an association: the peer is declared dead when nothing has
+   * arrived for this long, in ms, counted from the last bytes received or from when the asks
+   * started waiting, whichever is later, and its asks fail with `RecipientUnreachableError`:
+   * well before their own timeout (`askTimeoutMs`, 10 000). Default 3 000 (or
+   * `heartbeatTimeoutMs`, if smaller). A peer whose event loop is blocked this long by its own
+   * code counts as dead.
+   */
+  readonly probeTimeoutMs?: number | undefined;
   /** The wait before the first reconnection attempt after a failed one, in ms. Default 100. */
   readonly reconnectBackoffMs?: number | undefined;
   /** The longest wait between reconnection attempts, in ms (the wait doubles up to it). Default 5 000. */
@@ -71,6 +86,8 @@ const ACCEPTED: Readonly<Record<keyof TransportOptions, string>> = {
   frameTimeoutMs: 'a positive, finite number of milliseconds',
   heartbeatIntervalMs: 'a positive, finite number of milliseconds',
   heartbeatTimeoutMs: 'a positive, finite number of milliseconds',
+  probeIntervalMs: 'a positive, finite number of milliseconds',
+  probeTimeoutMs: 'a positive, finite number of milliseconds',
   reconnectBackoffMs: 'a positive, finite number of milliseconds',
   maxReconnectBackoffMs: 'a positive, finite number of milliseconds',
   maxQueuedMessages: 'a positive whole number',
@@ -104,12 +121,15 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
   }
   const maxFrameSize = options.maxFrameSize ?? 10 * 1024 * 1024;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? defaultHeartbeatInterval(heartbeatTimeoutMs);
   const resolved: ResolvedTransportOptions = {
     maxFrameSize,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     frameTimeoutMs: options.frameTimeoutMs ?? 30_000,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? defaultHeartbeatInterval(heartbeatTimeoutMs),
+    heartbeatIntervalMs,
     heartbeatTimeoutMs,
+    probeIntervalMs: options.probeIntervalMs ?? Math.min(1_000, heartbeatIntervalMs),
+    probeTimeoutMs: options.probeTimeoutMs ?? Math.min(3_000, heartbeatTimeoutMs),
     reconnectBackoffMs: options.reconnectBackoffMs ?? 100,
     maxReconnectBackoffMs: options.maxReconnectBackoffMs ?? 5_000,
     maxQueuedMessages: options.maxQueuedMessages ?? 10_000,
@@ -154,6 +174,15 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
           timeout,
           `more than transport.heartbeatIntervalMs (${interval})`,
         );
+  }
+  if (resolved.probeTimeoutMs <= resolved.probeIntervalMs) {
+    throw RpcInvalidOptionError.forValue(
+      options.probeTimeoutMs === undefined ? 'transport.probeIntervalMs' : 'transport.probeTimeoutMs',
+      options.probeTimeoutMs === undefined ? resolved.probeIntervalMs : resolved.probeTimeoutMs,
+      options.probeTimeoutMs === undefined
+        ? `less than transport.probeTimeoutMs (${resolved.probeTimeoutMs}, the default; set both)`
+        : `more than transport.probeIntervalMs (${resolved.probeIntervalMs})`,
+    );
   }
   return resolved;
 }

@@ -364,8 +364,9 @@ describe('Association', () => {
       const pending = sendAsk(a, 'neverAnswered');
       await clock.advance(heartbeats.heartbeatTimeoutMs - 1);
       expect(a.closed).not.toHaveBeenCalled();
-      // The verdict comes at the first tick of the wheel (a quarter interval) from the timeout on.
-      await clock.advance(heartbeats.heartbeatIntervalMs / 4);
+      // With an ask waiting, the probe timeout applies (here the same 100 ms), counted from the
+      // tick of the wheel (a quarter interval) that saw the ask; the verdict comes a tick later.
+      await clock.advance(heartbeats.heartbeatIntervalMs / 2);
       expect(a.closed).toHaveBeenCalledTimes(1);
       const closed = await a.whenClosedEvent;
       expect(closed.clean).toBe(false);

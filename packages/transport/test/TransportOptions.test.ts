@@ -8,6 +8,8 @@ const DEFAULTS = {
   frameTimeoutMs: 30_000,
   heartbeatIntervalMs: 5_000,
   heartbeatTimeoutMs: 10_000,
+  probeIntervalMs: 1_000,
+  probeTimeoutMs: 3_000,
   reconnectBackoffMs: 100,
   maxReconnectBackoffMs: 5_000,
   maxQueuedMessages: 10_000,
@@ -45,7 +47,23 @@ describe('resolveTransportOptions', () => {
       maxFrameSize: 4096,
       heartbeatIntervalMs: 20,
       heartbeatTimeoutMs: 100,
+      // Probes are never slower than the idle pace.
+      probeIntervalMs: 20,
+      probeTimeoutMs: 100,
     });
+  });
+
+  test('probes default to 1 s and 3 s, and must time out after their interval', () => {
+    expect(resolveTransportOptions({ probeIntervalMs: 500, probeTimeoutMs: 1_500 })).toMatchObject({
+      probeIntervalMs: 500,
+      probeTimeoutMs: 1_500,
+    });
+    expect(refusal({ probeIntervalMs: 2_000, probeTimeoutMs: 2_000 }, 'transport.probeTimeoutMs')).toContain(
+      'more than transport.probeIntervalMs (2000)',
+    );
+    expect(refusal({ probeIntervalMs: 3_000 }, 'transport.probeIntervalMs')).toContain(
+      'less than transport.probeTimeoutMs (3000, the default; set both)',
+    );
   });
 
   test('defaults the heartbeat interval to half the timeout, the default timeout or the one given', () => {

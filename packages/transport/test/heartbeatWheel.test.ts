@@ -1,6 +1,6 @@
 import type { AssociationHeartbeat } from '../src/association/AssociationHeartbeat';
 import { HeartbeatWheel, heartbeatTickMs, type WheelMember } from '../src/association/HeartbeatWheel';
-import { eventLoopTurns } from '../../../test/support/settling';
+import { eventLoopTurns } from '@nact-rpc/testing';
 import { heartbeatUnderTest, type HeartbeatUnderTest } from './support/heartbeatUnderTest';
 
 const INTERVAL_MS = 40;
@@ -69,6 +69,77 @@ describe('the heartbeat wheel (fake clock)', () => {
     expect(close).toHaveBeenCalledTimes(1);
     expect(close.mock.calls[0]?.[0]).toMatch(/^no heartbeat for \d+ ms$/);
     expect(close.mock.calls[0]?.[1]).toBe(false);
+  });
+
+  describe('while asks wait (probes)', () => {
+    const PROBE_MS = 1_000;
+    const PROBE_TIMEOUT_MS = 3_000;
+    const IDLE_INTERVAL_MS = 5_000;
+    const IDLE_TIMEOUT_MS = 10_000;
+    const PROBE_TICK_MS = heartbeatTickMs(PROBE_MS);
+
+    /** An open association with the default pace: idle 5 s / 10 s, probes 1 s / 3 s. */
+    function defaultHeartbeat(): HeartbeatUnderTest {
+      const underTest = heartbeatUnderTest({});
+      made.push(underTest.heartbeat);
+      underTest.heartbeat.opened();
+      return underTest;
+    }
+
+    test('the defaults: probes every second, a verdict after 3 s; idle, a Ping every 5 s and a verdict after 10 s', () => {
+      const { heartbeat, close, pings, setAsksInFlight } = defaultHeartbeat();
+      // Idle: only the slow pace.
+      jest.advanceTimersByTime(IDLE_INTERVAL_MS - PROBE_TICK_MS);
+      expect(pings()).toBe(0);
+      heartbeat.received(Date.now());
+      heartbeat.sent();
+      // An ask starts waiting: nothing arrives for a probe interval, so a probe goes out.
+      setAsksInFlight(1);
+      jest.advanceTimersByTime(PROBE_MS + PROBE_TICK_MS);
+      expect(pings()).toBe(1);
+      jest.advanceTimersByTime(PROBE_MS);
+      expect(pings()).toBe(2);
+      expect(close).not.toHaveBeenCalled();
+      // Nothing arrives: dead at the probe timeout (counted from the tick that saw the ask), well
+      // before the ask timeout; the verdict itself runs right after the next read of the sockets.
+      jest.advanceTimersByTime(PROBE_TIMEOUT_MS - 2 * PROBE_MS - 1);
+      expect(close).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(2);
+      expect(close).toHaveBeenCalledTimes(1);
+      expect(close.mock.calls[0]?.[0]).toMatch(/^no heartbeat for 3\d{3} ms$/);
+    });
+
+    test('a peer that answers the probes is kept while asks wait, however long', () => {
+      const { heartbeat, close, setAsksInFlight } = defaultHeartbeat();
+      setAsksInFlight(3);
+      for (let at = 0; at < 60_000; at += PROBE_MS) {
+        jest.advanceTimersByTime(PROBE_MS);
+        heartbeat.received(Date.now()); // the Pong
+      }
+      expect(close).not.toHaveBeenCalled();
+    });
+
+    test('silence from before the asks began does not count against them', () => {
+      const { close, setAsksInFlight } = defaultHeartbeat();
+      // Idle and silent for 9 s: under the idle timeout.
+      jest.advanceTimersByTime(9_000);
+      expect(close).not.toHaveBeenCalled();
+      setAsksInFlight(1);
+      // The asks get their own probe timeout, counted from when they began to wait.
+      jest.advanceTimersByTime(PROBE_TIMEOUT_MS - PROBE_TICK_MS);
+      expect(close).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(2 * PROBE_TICK_MS + 1);
+      expect(close).toHaveBeenCalledTimes(1);
+    });
+
+    test('an idle association sends no probe, and its peer is judged on the idle timeout', () => {
+      const { close, pings } = defaultHeartbeat();
+      jest.advanceTimersByTime(IDLE_TIMEOUT_MS - PROBE_TICK_MS);
+      expect(pings()).toBe(1);
+      expect(close).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(2 * PROBE_TICK_MS + 1);
+      expect(close).toHaveBeenCalledTimes(1);
+    });
   });
 
   test('keeps a peer that keeps sending, however long', () => {

@@ -5,7 +5,7 @@ import { PendingCalls } from '@nact-rpc/core/internal';
 import { resolveTransportOptions, TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
 import { AssociationHeartbeat, type HeartbeatTarget } from '../src/association/AssociationHeartbeat';
 import { FrameWriter } from '../src/framing/FrameWriter';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { AssociationFixture, rawFrame, sendAsk } from './support/associationFixture';
 
 /** A heartbeat on a recording target, driven by jest's fake clock. */
@@ -16,7 +16,7 @@ function heartbeatUnderTest(options: Parameters<typeof resolveTransportOptions>[
 } {
   const close = jest.fn<void, [string, boolean]>();
   const logger = new RecordingLogger();
-  const target: HeartbeatTarget = { describePeer: () => 'peer P', close };
+  const target: HeartbeatTarget = { describePeer: () => 'peer P', close, asksInFlight: () => 0 };
   const writer = new FrameWriter({ write: () => true });
   const heartbeat = new AssociationHeartbeat(target, writer, resolveTransportOptions(options), logger);
   close.mockImplementation(() => heartbeat.stop());

@@ -71,7 +71,7 @@ export class Association {
     const sendGoodbye = (): void => this.writer.write(encodeSignal(WireKind.Goodbye));
     const finish = (reason: string): void => this.endCleanly(reason);
     this.retirement = new AssociationRetirement(
-      { inFlight: () => this.inFlight.size, sendGoodbye, finish },
+      { inFlight: () => this.asksInFlight(), sendGoodbye, finish },
       options.heartbeatIntervalMs,
       host.clock,
     );
@@ -267,10 +267,12 @@ export class Association {
     if (wasOpen) this.events.closed(this, reason, clean, clean ? 0 : undelivered);
   }
 
-  /**
-   * Test-visible, not for runtime use: the asks in flight on this association, and the asks
-   * that ended unanswered whose ids it still holds for the peer's late answer.
-   */
+  /** How many asks of this side wait for their answers on this association. */
+  asksInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** Test-visible: {@link asksInFlight}, and the ended asks whose ids it holds for a late answer. */
   askCounts(): { inFlight: number; abandoned: number } {
     return { inFlight: this.inFlight.size, abandoned: this.inFlight.abandonedCount };
   }

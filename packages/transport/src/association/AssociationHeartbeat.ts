@@ -12,6 +12,8 @@ export interface HeartbeatTarget {
   describePeer(): string;
   /** Gives up on the connection; a heartbeat never says goodbye, the peer is presumed gone. */
   close(reason: string, goodbye: boolean): void;
+  /** How many asks of this side wait for their answers on the connection. */
+  asksInFlight(): number;
 }
 
 /** The Ping frame's payload: one for every Ping, the writer copies it. */
@@ -29,7 +31,13 @@ const PING = encodeSignal(WireKind.Ping);
  *   the peer is declared dead (and the connection closed) when nothing at all has arrived for
  *   `heartbeatTimeoutMs`, and nothing arrives either when the event loop next reads the
  *   sockets (a busy process may not have read them yet): any frame is a sign of life, not
- *   only a Pong.
+ *   only a Pong;
+ * - while asks of this side wait on the association, the pace is faster, so that they fail
+ *   well before their timeouts when the peer is gone: a Ping (a probe) goes out whenever
+ *   nothing has arrived for `probeIntervalMs`, and the peer, which answers every Ping, is
+ *   declared dead after `probeTimeoutMs` without a frame, counted from the last frame or from
+ *   when the asks started waiting, whichever is later. Idle associations keep the slow pace,
+ *   which costs a process with many of them almost nothing.
  *
  * While this side does not read (backpressure, see `Association.pauseReading`) nothing can
  * arrive, so silence proves nothing: the dead-peer check and a partial frame's deadline are
@@ -45,10 +53,14 @@ const PING = encodeSignal(WireKind.Ping);
 export class AssociationHeartbeat implements WheelMember {
   private lastReceivedAt: number;
   private lastSentAt: number;
+  /** When this side last sent a Ping: probes go out at most once per `probeIntervalMs`. */
+  private lastPingAt = Number.NEGATIVE_INFINITY;
+  /** When the wheel first saw asks of this side waiting (they still are), or -1 if none wait. */
+  private waitingSince = -1;
   private helloDone = false;
-  /** When the first byte of the partial frame being received arrived, or -1 if none is partial. */
   /** When the connection was made: the opening deadline counts from it. */
   private readonly startedAt: number;
+  /** When the first byte of the partial frame being received arrived, or -1 if none is partial. */
   private frameStartedAt = -1;
   /** The deadline timer: armed while the association opens or a frame is partial. */
   private timer: ClockTimer | undefined;
@@ -73,7 +85,8 @@ export class AssociationHeartbeat implements WheelMember {
     this.startedAt = startedAt ?? clock.now();
     this.lastReceivedAt = this.startedAt;
     this.lastSentAt = this.startedAt;
-    this.wheel = HeartbeatWheel.withTick(heartbeatTickMs(options.heartbeatIntervalMs), clock);
+    const fastest = Math.min(options.heartbeatIntervalMs, options.probeIntervalMs);
+    this.wheel = HeartbeatWheel.withTick(heartbeatTickMs(fastest), clock);
     this.arm(this.startedAt + options.connectTimeoutMs);
   }
 
@@ -131,18 +144,34 @@ export class AssociationHeartbeat implements WheelMember {
 
   /**
    * The wheel's check of an open association: the dead-peer check (unless this side does not
-   * read), then a Ping if this side has sent nothing for an interval.
+   * read), then a Ping if this side has sent nothing for an interval, or, while its asks wait,
+   * if nothing has arrived for a probe interval.
    */
   beat(now: number): void {
     if (this.stopped || this.judging) return;
-    if (!this.paused && now - this.lastReceivedAt >= this.options.heartbeatTimeoutMs) {
-      this.judgeAfterReading(this.lastReceivedAt);
-      return;
+    const { options } = this;
+    const waiting = this.association.asksInFlight() > 0;
+    if (!waiting) this.waitingSince = -1;
+    else if (this.waitingSince < 0) this.waitingSince = now;
+    if (!this.paused) {
+      const silentSince = waiting ? Math.max(this.lastReceivedAt, this.waitingSince) : this.lastReceivedAt;
+      const timeout = waiting
+        ? `probe timeout ${options.probeTimeoutMs} ms, asks waiting`
+        : `heartbeat timeout ${options.heartbeatTimeoutMs} ms`;
+      if (now - silentSince >= (waiting ? options.probeTimeoutMs : options.heartbeatTimeoutMs)) {
+        this.judgeAfterReading(this.lastReceivedAt, timeout);
+        return;
+      }
     }
-    if (now - this.lastSentAt >= this.options.heartbeatIntervalMs) {
+    const probe =
+      waiting &&
+      now - this.lastReceivedAt >= options.probeIntervalMs &&
+      now - this.lastPingAt >= options.probeIntervalMs;
+    if (probe || now - this.lastSentAt >= options.heartbeatIntervalMs) {
       this.writer.write(PING);
       // The writer reports the write when it flushes; until then the Ping counts as sent.
       this.lastSentAt = now;
+      this.lastPingAt = now;
     }
   }
 
@@ -177,14 +206,14 @@ export class AssociationHeartbeat implements WheelMember {
    * the sockets (an immediate runs right after it): the peer is declared dead only if nothing
    * arrived then either.
    */
-  private judgeAfterReading(silentSince: number): void {
+  private judgeAfterReading(silentSince: number, timeout: string): void {
     this.judging = true;
     setImmediate(() => {
       this.judging = false;
       if (this.stopped || this.lastReceivedAt !== silentSince || this.paused) return;
       const silentFor = this.clock.now() - silentSince;
       this.logger.warn(
-        `${this.association.describePeer()} sent nothing for ${silentFor} ms (heartbeat timeout ${this.options.heartbeatTimeoutMs} ms): ` +
+        `${this.association.describePeer()} sent nothing for ${silentFor} ms (${timeout}): ` +
           `declaring it dead and closing the connection.`,
       );
       this.association.close(`no heartbeat for ${silentFor} ms`, false);

@@ -3,7 +3,7 @@ import { AssociationHeartbeat, type HeartbeatTarget } from '../../src/associatio
 import { FrameWriter } from '../../src/framing/FrameWriter';
 import { encodeSignal } from '../../src/wire/wireFormat';
 import { WireKind } from '../../src/wire/WireMessage';
-import { RecordingLogger } from '../../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 const PING = encodeSignal(WireKind.Ping);
 
@@ -13,17 +13,20 @@ export interface HeartbeatUnderTest {
   /** The target's `close`: the heartbeat's verdict; it stops the heartbeat. */
   readonly close: jest.Mock<void, [string, boolean]>;
   readonly pings: () => number;
+  /** Sets how many asks of this side wait on the association (0 at first). */
+  readonly setAsksInFlight: (count: number) => void;
 }
 
 /** A heartbeat with `options` on a recording target, writing to a writer that counts its Pings. */
 export function heartbeatUnderTest(options: Parameters<typeof resolveTransportOptions>[0]): HeartbeatUnderTest {
   const close = jest.fn<void, [string, boolean]>();
-  const target: HeartbeatTarget = { describePeer: () => 'peer P', close };
+  let asks = 0;
+  const target: HeartbeatTarget = { describePeer: () => 'peer P', close, asksInFlight: () => asks };
   const writer = new FrameWriter({ write: () => true });
   const write = jest.spyOn(writer, 'write');
   const heartbeat = new AssociationHeartbeat(target, writer, resolveTransportOptions(options), new RecordingLogger());
   close.mockImplementation(() => heartbeat.stop());
   const pings = (): number =>
     write.mock.calls.filter(([frame]) => frame !== undefined && Buffer.from(frame).equals(PING)).length;
-  return { heartbeat, close, pings };
+  return { heartbeat, close, pings, setAsksInFlight: (count) => (asks = count) };
 }
