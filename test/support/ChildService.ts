@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { ServerProcessConfig } from '../fixtures/src/serverProcess';
+import type { NetworkNamespace } from './NetworkNamespace';
 
 const SERVER_PROCESS = join(__dirname, '..', 'fixtures', 'dist', 'serverProcess.js');
 const running = new Set<ChildService>();
@@ -31,12 +32,14 @@ export class ChildService {
   /**
    * Starts a server process and resolves once its endpoints are started.
    * @param overrides - Configuration; `port` 0 (the default) binds any free port.
+   * @param inside - A network namespace to run it in (its `host` should then be the
+   *   namespace's address).
    */
-  static start(overrides: Partial<ServerProcessConfig> = {}): Promise<ChildService> {
+  static start(overrides: Partial<ServerProcessConfig> = {}, inside?: NetworkNamespace): Promise<ChildService> {
     const config: ServerProcessConfig = { name: 'server', port: 0, leaderToken: 'session-1', ...overrides };
-    const child = spawn(process.execPath, [SERVER_PROCESS, JSON.stringify(config)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const program: [string, string[]] = [process.execPath, [SERVER_PROCESS, JSON.stringify(config)]];
+    const [command, args] = inside === undefined ? program : inside.exec(program[0], ...program[1]);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const exit = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -62,7 +65,7 @@ export class ChildService {
 
   /** The address of one of the process's endpoints. */
   address(endpointId: string): string {
-    return `nact-rpc://${this.config.name}@127.0.0.1:${this.port}/${endpointId}`;
+    return `nact-rpc://${this.config.name}@${this.config.host ?? '127.0.0.1'}:${this.port}/${endpointId}`;
   }
 
   /** Sends a signal to the process. */
