@@ -239,8 +239,9 @@ describe('a service on a VirtualClock', () => {
     await clock.advance(2_999);
     expect(call.settled()).toBe(false);
     expect(warnings.filter((line) => line.includes('declaring it dead'))).toEqual([]);
-    // The verdict comes at the first heartbeat tick (a quarter interval) after the timeout.
-    await clock.advance(250);
+    // The verdict comes within a tick of the wheel (a quarter interval) of the timeout, counted
+    // from the tick that saw the ask waiting.
+    await clock.advance(500);
     const error: unknown = await call.result.then(
       () => undefined,
       (thrown: unknown) => thrown,

@@ -57,7 +57,7 @@ export class Association {
   ) {
     this.events = setup.events;
     this.logRefusal = setup.logRefusal ?? ((line) => host.logger.warn(line));
-    this.inFlight = new InFlightAsks(host.pendingCalls);
+    this.inFlight = new InFlightAsks(host.pendingCalls, () => this.heartbeat.asksWaiting());
     this.writer = new FrameWriter(socket, () => this.heartbeat.sent(), {
       maxOutputBytes: options.maxOutputBytes,
       onOverflow: (waiting) => this.close(describeOverflow(waiting, options.maxOutputBytes), false),

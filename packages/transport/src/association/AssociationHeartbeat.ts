@@ -48,7 +48,9 @@ const PING = encodeSignal(WireKind.Ping);
  * opens, and while a frame is partial. The heartbeat of an open association runs on the
  * process's {@link HeartbeatWheel}, one timer for all associations, which checks it every
  * quarter interval: a Ping goes out at most that late, and a dead peer is declared at most one
- * tick after the heartbeat timeout. An idle association costs no timer of its own.
+ * tick after the heartbeat timeout. While asks of this side wait, the association is on a
+ * second wheel too, which ticks every quarter probe interval. An idle association costs no
+ * timer of its own.
  */
 export class AssociationHeartbeat implements WheelMember {
   private lastReceivedAt: number;
@@ -71,7 +73,12 @@ export class AssociationHeartbeat implements WheelMember {
   private paused = false;
   /** Whether a verdict on the peer's silence waits for the event loop to read the sockets. */
   private judging = false;
+  /** The wheel of every open association, ticking at the idle pace. */
   private readonly wheel: HeartbeatWheel;
+  /** The wheel of the associations whose asks wait, ticking at the probe pace. */
+  private readonly probeWheel: HeartbeatWheel;
+  /** Whether this association is in {@link probeWheel} (it leaves at a tick with no ask waiting). */
+  private probing = false;
 
   constructor(
     private readonly association: HeartbeatTarget,
@@ -85,8 +92,8 @@ export class AssociationHeartbeat implements WheelMember {
     this.startedAt = startedAt ?? clock.now();
     this.lastReceivedAt = this.startedAt;
     this.lastSentAt = this.startedAt;
-    const fastest = Math.min(options.heartbeatIntervalMs, options.probeIntervalMs);
-    this.wheel = HeartbeatWheel.withTick(heartbeatTickMs(fastest), clock);
+    this.wheel = HeartbeatWheel.withTick(heartbeatTickMs(options.heartbeatIntervalMs), clock);
+    this.probeWheel = HeartbeatWheel.withTick(heartbeatTickMs(options.probeIntervalMs), clock);
     this.arm(this.startedAt + options.connectTimeoutMs);
   }
 
@@ -116,6 +123,7 @@ export class AssociationHeartbeat implements WheelMember {
     if (this.stopped || this.helloDone) return;
     this.helloDone = true;
     this.wheel.add(this);
+    if (this.association.asksInFlight() > 0) this.asksWaiting();
     // Only a partial frame's deadline is left: the timer waits for one, if any, or stops.
     const deadline = this.nextDeadline();
     if (deadline < this.armedFor) this.arm(deadline);
@@ -140,6 +148,24 @@ export class AssociationHeartbeat implements WheelMember {
     this.stopped = true;
     this.disarm();
     this.wheel.remove(this);
+    this.leaveProbeWheel();
+  }
+
+  /**
+   * Asks of this side may wait now (the first of them was just sent): the association is
+   * checked at the probe pace until a tick finds none waiting. Idle associations stay off the
+   * fast wheel, so that they cost only the slow one.
+   */
+  asksWaiting(): void {
+    if (this.probing || !this.helloDone || this.stopped || this.probeWheel === this.wheel) return;
+    this.probing = true;
+    this.probeWheel.add(this);
+  }
+
+  private leaveProbeWheel(): void {
+    if (!this.probing) return;
+    this.probing = false;
+    this.probeWheel.remove(this);
   }
 
   /**
@@ -151,8 +177,12 @@ export class AssociationHeartbeat implements WheelMember {
     if (this.stopped || this.judging) return;
     const { options } = this;
     const waiting = this.association.asksInFlight() > 0;
-    if (!waiting) this.waitingSince = -1;
-    else if (this.waitingSince < 0) this.waitingSince = now;
+    if (!waiting) {
+      this.waitingSince = -1;
+      this.leaveProbeWheel();
+    } else if (this.waitingSince < 0) {
+      this.waitingSince = now;
+    }
     if (!this.paused) {
       const silentSince = waiting ? Math.max(this.lastReceivedAt, this.waitingSince) : this.lastReceivedAt;
       const timeout = waiting

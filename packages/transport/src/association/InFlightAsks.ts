@@ -17,7 +17,14 @@ export class InFlightAsks implements CallCarrier {
   private readonly callIds = new Set<number>();
   private readonly abandoned = new Set<number>();
 
-  constructor(private readonly pendingCalls: PendingCalls) {}
+  /**
+   * @param pendingCalls - The service's table of pending asks.
+   * @param firstAsk - Called when an ask is added to an empty set: asks wait on the association.
+   */
+  constructor(
+    private readonly pendingCalls: PendingCalls,
+    private readonly firstAsk?: () => void,
+  ) {}
 
   /** The number of asks in flight. */
   get size(): number {
@@ -36,6 +43,7 @@ export class InFlightAsks implements CallCarrier {
   add(callId: number): boolean {
     if (!this.pendingCalls.carry(callId, this)) return false;
     this.callIds.add(callId);
+    if (this.callIds.size === 1) this.firstAsk?.();
     return true;
   }
 

@@ -28,5 +28,10 @@ export function heartbeatUnderTest(options: Parameters<typeof resolveTransportOp
   close.mockImplementation(() => heartbeat.stop());
   const pings = (): number =>
     write.mock.calls.filter(([frame]) => frame !== undefined && Buffer.from(frame).equals(PING)).length;
-  return { heartbeat, close, pings, setAsksInFlight: (count) => (asks = count) };
+  const setAsksInFlight = (count: number): void => {
+    asks = count;
+    // As the association's in-flight set does when an ask is added to an empty set.
+    if (count > 0) heartbeat.asksWaiting();
+  };
+  return { heartbeat, close, pings, setAsksInFlight };
 }
