@@ -1,7 +1,7 @@
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { EchoProtocol } from '../fixtures/src/protocols';
 import { fixtureCodec } from '../fixtures/src/values';
-import { RecordingLogger } from '../support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 
 /** Keeps this process's thread busy for `ms`, as a burst of local work would. */

@@ -3,7 +3,7 @@ import { RecipientUnreachableError } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { EchoProtocol } from '../fixtures/src/protocols';
 import { fixtureCodec } from '../fixtures/src/values';
-import { RecordingLogger } from '../support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 
 describe('remote load, protocol errors and shutdown', () => {

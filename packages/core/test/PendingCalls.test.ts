@@ -1,6 +1,6 @@
 import { RecipientUnreachableError, RpcSerializationError, RpcTimeoutError, SuperJsonCodec } from '@nact-rpc/core';
 import { encodeError, MAX_DELAY_MS, PendingCalls, type CallDescription } from '@nact-rpc/core/internal';
-import { rejectionOf } from '../../../test/support/failures';
+import { rejectionOf } from '@nact-rpc/testing';
 
 const CALL: CallDescription = { target: 'HelloGateway.hello', recipient: 'rpc://service/endpoint-1', timeoutMs: 1_000 };
 

@@ -1,6 +1,6 @@
 import { RpcSerializationError, SuperJsonCodec } from '@nact-rpc/core';
-import { Money } from '../../../test/fixtures/src/values';
-import { thrownBy } from '../../../test/support/failures';
+import { Money } from '@nact-rpc/testing';
+import { thrownBy } from '@nact-rpc/testing';
 
 /** `text` as the codec writes it in format `format` ('J' plain JSON, 'S' superjson). */
 const framed = (format: 'J' | 'S', text: string): Uint8Array => Buffer.from(format + text, 'utf8');

@@ -6,7 +6,7 @@ import {
   type DecodeLimits,
 } from '@nact-rpc/core';
 import { BUILTIN_ERROR_CLASSES, encodeError, fromErrorEnvelope, type ErrorEnvelope } from '@nact-rpc/core/internal';
-import { thrownBy } from '../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 import { describeDecodeLimitContract, refusal } from './support/decodeLimitContract';
 
 /** `text` as the codec writes it in format `format` ('J' plain JSON, 'S' superjson). */

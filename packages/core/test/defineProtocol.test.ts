@@ -7,7 +7,7 @@ import {
   type MethodMap,
   type TimeoutArgPosition,
 } from '@nact-rpc/core';
-import { thrownBy } from '../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 
 /** A timeout position the compiler would refuse, to reach the run-time check. */
 const badPosition = (position: number): TimeoutArgPosition<[number]> => position as TimeoutArgPosition<[number]>;

@@ -1,5 +1,5 @@
 import { consoleLogger, RpcEndpoint, RpcInvalidOptionError, SuperJsonCodec, type RpcService } from '@nact-rpc/core';
-import { thrownBy } from '../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 
 class PlainEndpoint extends RpcEndpoint {}
 

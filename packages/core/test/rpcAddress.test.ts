@@ -7,7 +7,7 @@ import {
   RpcError,
   type RpcAddress,
 } from '@nact-rpc/core';
-import { thrownBy } from '../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 
 describe('RPC addresses', () => {
   test('use the nact-rpc scheme, and nact-rpcs for services that listen with TLS', () => {

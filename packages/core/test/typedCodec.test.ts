@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { RpcInvalidOptionError, RpcSerializationError, SuperJsonCodec, TypedCodec } from '@nact-rpc/core';
 import { encodeError, fromErrorEnvelope, tryEncodeArguments, type ErrorEnvelope } from '@nact-rpc/core/internal';
-import { Money, QuotaExceededError, UnregisteredError } from '../../../test/fixtures/src/values';
-import { thrownBy } from '../../../test/support/failures';
+import { Money, QuotaExceededError, UnregisteredError } from '@nact-rpc/testing';
+import { thrownBy } from '@nact-rpc/testing';
 import { describeValue, richValues } from './support/typedValues';
 
 describe('TypedCodec', () => {

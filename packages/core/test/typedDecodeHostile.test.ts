@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { RpcSerializationError, TypedCodec } from '@nact-rpc/core';
-import { Money, QuotaExceededError } from '../../../test/fixtures/src/values';
-import { thrownBy } from '../../../test/support/failures';
+import { Money, QuotaExceededError } from '@nact-rpc/testing';
+import { thrownBy } from '@nact-rpc/testing';
 import { richValues } from './support/typedValues';
 
 /** The typed codec's format byte followed by `bytes`. */

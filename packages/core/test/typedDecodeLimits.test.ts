@@ -1,5 +1,5 @@
 import { RpcSerializationError, TypedCodec, type DecodeLimits } from '@nact-rpc/core';
-import { thrownBy } from '../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 import { describeDecodeLimitContract, refusal } from './support/decodeLimitContract';
 
 /** The typed codec's format byte followed by `bytes`. */

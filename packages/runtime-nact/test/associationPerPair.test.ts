@@ -1,7 +1,7 @@
 import { ask, defineProtocol, HandshakeError, RecipientUnreachableError, RpcEndpoint, serves } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import type { TcpTransport } from '@nact-rpc/transport/internal';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 const EchoProtocol = defineProtocol('AssociationEcho', {
   echo: ask<[value: string], string>(),

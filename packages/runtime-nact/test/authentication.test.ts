@@ -10,8 +10,8 @@ import {
   WireKind,
   type WireMessage,
 } from '@nact-rpc/transport/internal';
-import { rejectionOf } from '../../../test/support/failures';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { rejectionOf } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { Adder, AdderEndpoint, RAW_PEER_HELLO } from './support/rawPeer';
 
 const SECRET = 'the-deployment-shared-secret-0123456789';

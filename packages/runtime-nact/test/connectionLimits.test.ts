@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { NactRpcService, type NactRpcServiceOptions } from '@nact-rpc/runtime-nact';
 import { FRAME_HEADER_BYTES, MAX_OPENING_FRAME_BYTES, type TcpTransport } from '@nact-rpc/transport/internal';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { Adder, AdderEndpoint } from './support/rawPeer';
 
 /** The transport of `service`, for its test-visible connection counts. */

@@ -8,7 +8,7 @@ import {
 } from '../src/deliveryScheduler';
 import { ask, defineProtocol, RpcEndpoint, serves } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 /** A mailbox stand-in: each delivery reports `batch` messages, and records the turn it ran in. */
 function target(batch: number): DeliveryTarget & { deliveries: number; turns: number[] } {

@@ -1,7 +1,7 @@
 import { ask, defineProtocol, RpcEndpoint, serves, tell } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger, type LogEntry } from '../../../test/support/RecordingLogger';
-import { flushMailboxes } from '../../../test/support/settling';
+import { RecordingLogger, type LogEntry } from '@nact-rpc/testing';
+import { flushMailboxes } from '@nact-rpc/testing';
 
 const NotesProtocol = defineProtocol('NotesGateway', {
   note: tell<[text: unknown]>(),

@@ -6,8 +6,8 @@ import {
   RpcInvalidStateError,
 } from '@nact-rpc/core';
 import { invocationMessage, NactRpcService } from '@nact-rpc/runtime-nact';
-import { thrownBy } from '../../../test/support/failures';
-import type { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { thrownBy } from '@nact-rpc/testing';
+import type { RecordingLogger } from '@nact-rpc/testing';
 import type { ActorInbox } from './support/actorInbox';
 import { useEmbeddedService } from './support/embeddedService';
 import { Greeter, GreeterEndpoint, startGreeter } from './support/GreeterEndpoint';

@@ -10,7 +10,7 @@ import {
   serves,
 } from '@nact-rpc/core';
 import { ACTOR_INVOCATION, invocationMessage, type NactRpcService } from '@nact-rpc/runtime-nact';
-import type { RecordingLogger } from '../../../test/support/RecordingLogger';
+import type { RecordingLogger } from '@nact-rpc/testing';
 import type { ActorInbox } from './support/actorInbox';
 import { useEmbeddedService } from './support/embeddedService';
 import { Greeter, GreeterEndpoint, startGreeter } from './support/GreeterEndpoint';

@@ -8,7 +8,7 @@ import {
   tell,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 /** What a scheduling test asks the endpoint to schedule before it changes its token. */
 type WorkKind = 'runAsync' | 'callAsync' | 'runAsyncWithoutFencing' | 'callAsyncWithoutFencing' | 'scheduleRunAsync';

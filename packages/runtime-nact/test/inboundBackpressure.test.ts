@@ -2,9 +2,9 @@ import { ask, defineProtocol, RpcEndpoint, serves, tell, type LogLevel } from '@
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import type { TransportOptions } from '@nact-rpc/transport';
 import type { NactRpcServer } from '../src/NactRpcServer';
-import { deferred, type Deferred } from '../../../test/support/deferred';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
-import { eventLoopTurns } from '../../../test/support/settling';
+import { deferred, type Deferred } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
+import { eventLoopTurns } from '@nact-rpc/testing';
 
 const FloodProtocol = defineProtocol('FloodGateway', {
   record: tell<[n: number, padding: string]>(),

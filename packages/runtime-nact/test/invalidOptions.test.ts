@@ -10,9 +10,9 @@ import {
   type Logger,
 } from '@nact-rpc/core';
 import { NactRpcService, type NactRpcServiceOptions } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
-import { thrownBy, rejectionOf } from '../../../test/support/failures';
-import { occupyPort, type OccupiedPort } from '../../../test/support/occupyPort';
+import { RecordingLogger } from '@nact-rpc/testing';
+import { thrownBy, rejectionOf } from '@nact-rpc/testing';
+import { occupyPort, type OccupiedPort } from '@nact-rpc/testing';
 
 const codec = new SuperJsonCodec();
 const { decode: _decode, ...codecWithoutDecode } = {

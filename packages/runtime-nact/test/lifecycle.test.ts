@@ -11,9 +11,9 @@ import {
   type RpcService,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { deferred, type Deferred } from '../../../test/support/deferred';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
-import { flushMailboxes, track } from '../../../test/support/settling';
+import { deferred, type Deferred } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
+import { flushMailboxes, track } from '@nact-rpc/testing';
 
 const LifecycleProtocol = defineProtocol('LifecycleGateway', {
   getValue: ask<[], number>(),

@@ -1,7 +1,7 @@
 import { ask, defineProtocol, RpcEndpoint, serves, type GatewayOf } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { deferred } from '../../../test/support/deferred';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { deferred } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 const CALLS = 100_000;
 /** A correctness test, not a speed test: generous limits so a slow machine does not fail it. */

@@ -1,8 +1,8 @@
 import { ask, defineProtocol, RpcEndpoint, RpcInvalidStateError, serves } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { encodeRequestHeader } from '@nact-rpc/transport/internal';
-import { rejectionOf } from '../../../test/support/failures';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { rejectionOf } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { rawPeer, rawPeerCodec } from './support/rawPeer';
 
 const Vault = defineProtocol('Vault', {

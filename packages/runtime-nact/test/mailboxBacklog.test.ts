@@ -2,8 +2,8 @@ import { defineProtocol, RpcEndpoint, serves, tell } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { Mailbox, type MailboxOwner } from '../src/Mailbox';
 import type { NactRpcServer } from '../src/NactRpcServer';
-import { deferred, type Deferred } from '../../../test/support/deferred';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { deferred, type Deferred } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 const NoteProtocol = defineProtocol('NoteGateway', { note: tell<[n: number]>() });
 

@@ -12,9 +12,9 @@ import {
   type ScheduledTask,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { deferred } from '../../../test/support/deferred';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
-import { flushMailboxes } from '../../../test/support/settling';
+import { deferred } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
+import { flushMailboxes } from '@nact-rpc/testing';
 
 const WorkProtocol = defineProtocol('WorkGateway', {
   touch: tell<[]>(),

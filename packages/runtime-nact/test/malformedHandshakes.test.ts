@@ -11,8 +11,8 @@ import {
   FRAME_HEADER_BYTES,
   WireKind,
 } from '@nact-rpc/transport/internal';
-import { rejectionOf } from '../../../test/support/failures';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { rejectionOf } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { Adder, AdderEndpoint, RAW_PEER_HELLO, rawPeer, rawPeerCodec } from './support/rawPeer';
 
 const codec = rawPeerCodec;

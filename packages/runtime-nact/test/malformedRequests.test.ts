@@ -1,8 +1,8 @@
 import { RpcSerializationError } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { encodeRequestHeader } from '@nact-rpc/transport/internal';
-import { rejectionOf } from '../../../test/support/failures';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { rejectionOf } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { AdderEndpoint, rawPeer, rawPeerCodec } from './support/rawPeer';
 
 describe('a request that does not follow the protocol', () => {

@@ -8,8 +8,8 @@ import {
   type GatewayOf,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { occupyPort } from '../../../test/support/occupyPort';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { occupyPort } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 const PingProtocol = defineProtocol('PingGateway', {
   ping: ask<[name: string], string>(),

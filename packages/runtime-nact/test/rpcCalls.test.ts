@@ -10,8 +10,8 @@ import {
   type GatewayOf,
 } from '@nact-rpc/core';
 import { NactRpcService, type NactRpcServiceOptions } from '@nact-rpc/runtime-nact';
-import { deferred } from '../../../test/support/deferred';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { deferred } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 const CallsProtocol = defineProtocol('CallsGateway', {
   record: tell<[value: number]>(),

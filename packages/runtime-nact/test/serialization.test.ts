@@ -9,8 +9,8 @@ import {
   tell,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { Money, QuotaExceededError, UnregisteredError } from '../../../test/fixtures/src/values';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { Money, QuotaExceededError, UnregisteredError } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 interface Payload {
   readonly when: Date;

@@ -10,9 +10,9 @@ import {
   type RpcService,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { deferred } from '../../../test/support/deferred';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
-import { flushMailboxes, track } from '../../../test/support/settling';
+import { deferred } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
+import { flushMailboxes, track } from '@nact-rpc/testing';
 
 const EchoProtocol = defineProtocol('EchoGateway', {
   echo: ask<[text: string], string>(),

@@ -1,8 +1,8 @@
 import { ask, defineProtocol, RpcConnectionError, RpcEndpoint, RpcInvalidOptionError, serves } from '@nact-rpc/core';
 import { NactRpcService, type NactRpcServiceOptions } from '@nact-rpc/runtime-nact';
 import { TestCertificateAuthority, type KeyAndCertificate } from '../../../test/support/certificates';
-import { rejectionOf } from '../../../test/support/failures';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { rejectionOf } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 const Greeter = defineProtocol('TlsGreeter', { greet: ask<[name: string], string>() });
 

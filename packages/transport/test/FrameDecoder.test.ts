@@ -1,5 +1,5 @@
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameTooLargeError } from '@nact-rpc/transport/internal';
-import { thrownBy } from '../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 
 /** A frame as it travels: a 4-byte big-endian length, then the payload. */
 function frame(payload: Buffer): Buffer {

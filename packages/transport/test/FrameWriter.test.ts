@@ -1,5 +1,5 @@
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameWriter, type ByteSink } from '@nact-rpc/transport/internal';
-import { eventLoopTurns } from '../../../test/support/settling';
+import { eventLoopTurns } from '@nact-rpc/testing';
 
 /** A sink that records every write (copied) and, in `events`, the order of writes and flush callbacks. */
 class RecordingSink implements ByteSink {

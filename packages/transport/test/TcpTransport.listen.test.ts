@@ -2,10 +2,10 @@ import { RpcBindError, RpcInvalidOptionError, SuperJsonCodec, systemClock } from
 import { PendingCalls } from '@nact-rpc/core/internal';
 import type { ListenOptions } from '@nact-rpc/transport';
 import { TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { bindError } from '../src/bindError';
-import { rejectionOf } from '../../../test/support/failures';
-import { occupyPort, type OccupiedPort } from '../../../test/support/occupyPort';
+import { rejectionOf } from '@nact-rpc/testing';
+import { occupyPort, type OccupiedPort } from '@nact-rpc/testing';
 
 /** Occupies `port` (0: any free port) on loopback until afterEach. */
 async function occupy(port = 0): Promise<number> {

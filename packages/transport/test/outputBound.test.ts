@@ -6,7 +6,7 @@ import {
   TellLosses,
   type ByteSink,
 } from '@nact-rpc/transport/internal';
-import { RecordingLogger } from '../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 /** A socket stand-in: it keeps what is written in `writableLength` until the test drains it. */
 class SlowSink implements ByteSink {

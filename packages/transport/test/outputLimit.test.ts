@@ -1,6 +1,6 @@
 import { RecipientUnreachableError } from '@nact-rpc/core';
 import { encodeRequestHeader } from '@nact-rpc/transport/internal';
-import { eventLoopTurns } from '../../../test/support/settling';
+import { eventLoopTurns } from '@nact-rpc/testing';
 import { AssociationFixture, sendAsk } from './support/associationFixture';
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { encodeRequestHeader } from '@nact-rpc/transport/internal';
-import { eventLoopTurns } from '../../../test/support/settling';
+import { eventLoopTurns } from '@nact-rpc/testing';
 import { AssociationFixture, type Side } from './support/associationFixture';
 import { heartbeatUnderTest } from './support/heartbeatUnderTest';
 

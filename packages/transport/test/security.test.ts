@@ -14,7 +14,7 @@ import {
   WireKind,
   type HelloBody,
 } from '@nact-rpc/transport/internal';
-import { thrownBy } from '../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 import { RefusalLog } from '../src/security/RefusalLog';
 
 const SECRET = Buffer.from('a-shared-secret-of-32-bytes-long');

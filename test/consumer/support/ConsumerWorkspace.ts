@@ -7,7 +7,7 @@ import { runStep } from './runStep';
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 /** The publishable packages: what `npm pack` packs and the consumers install. */
-export const PUBLISHED_PACKAGES = ['core', 'transport', 'runtime-nact'] as const;
+export const PUBLISHED_PACKAGES = ['core', 'transport', 'runtime-nact', 'testing'] as const;
 export type PublishedPackage = (typeof PUBLISHED_PACKAGES)[number];
 
 /**

@@ -6,7 +6,7 @@ import {
   type DecodeLimitName,
   type DecodeLimits,
 } from '@nact-rpc/core';
-import { thrownBy } from '../../../../test/support/failures';
+import { thrownBy } from '@nact-rpc/testing';
 
 /** The decode limit error `run` throws, checked to name `limit`. */
 export function refusal(run: () => unknown, limit: DecodeLimitName): RpcDecodeLimitError {

@@ -5,7 +5,7 @@
  * types as well as its contents, so that two decoders can be compared.
  */
 import fc from 'fast-check';
-import { Money } from '../../../../test/fixtures/src/values';
+import { Money } from '@nact-rpc/testing';
 
 /** Object keys, without `__proto__` (superjson refuses it). */
 const keys = fc.string({ maxLength: 6 }).filter((key) => key !== '__proto__');

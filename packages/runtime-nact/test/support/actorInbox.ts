@@ -1,5 +1,5 @@
 import { spawnStateless, type Ref } from 'nact';
-import { Inbox } from '../../../../test/support/Inbox';
+import { Inbox } from '@nact-rpc/testing';
 
 /** A plain nact actor that keeps what it receives, for tests that await its messages. */
 export interface ActorInbox<TMessage> {

@@ -1,6 +1,6 @@
 import { start, stop, type ActorSystemRef } from 'nact';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from '../../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 import { spawnInbox, type ActorInbox } from './actorInbox';
 
 /** A service embedded in a nact actor system of the test's own, as {@link startEmbeddedService} made it. */

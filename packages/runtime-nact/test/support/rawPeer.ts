@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { ask, defineProtocol, RpcEndpoint, serves, TypedCodec, systemClock } from '@nact-rpc/core';
 import { PendingCalls } from '@nact-rpc/core/internal';
 import { Association, resolveTransportOptions, WIRE_MAGIC, WIRE_VERSION } from '@nact-rpc/transport/internal';
-import { RecordingLogger } from '../../../../test/support/RecordingLogger';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 /** The protocol the raw-peer tests call. */
 export const Adder = defineProtocol('Adder', {

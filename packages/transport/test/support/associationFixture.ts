@@ -18,8 +18,8 @@ import {
   type ResolvedSecurity,
   type TransportHost,
 } from '@nact-rpc/transport/internal';
-import { Inbox } from '../../../../test/support/Inbox';
-import { RecordingLogger } from '../../../../test/support/RecordingLogger';
+import { Inbox } from '@nact-rpc/testing';
+import { RecordingLogger } from '@nact-rpc/testing';
 
 /** What the `closed` event reported. */
 export interface ClosedEvent {

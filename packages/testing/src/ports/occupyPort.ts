@@ -2,6 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 
 /** A loopback port held by a server of the test, so that binding it fails with EADDRINUSE. */
 export interface OccupiedPort {
+  /** The port held. */
   readonly port: number;
   /** Closes the server and so frees the port. */
   release(): Promise<void>;
@@ -9,7 +10,8 @@ export interface OccupiedPort {
 
 /**
  * Binds a server to `port` (0: any free port) on 127.0.0.1 and keeps it bound until
- * `release()`. Rejects with Node's error (e.g. EADDRINUSE) if the port cannot be bound.
+ * `release()`: for testing what a service does when its port is taken. Rejects with Node's
+ * error (e.g. EADDRINUSE) if the port cannot be bound.
  */
 export async function occupyPort(port = 0): Promise<OccupiedPort> {
   const server = createServer();

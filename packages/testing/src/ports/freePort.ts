@@ -1,6 +1,10 @@
 import { createServer, type AddressInfo } from 'node:net';
 
-/** A port that was free a moment ago: bound to port 0 on loopback, then released. */
+/**
+ * A loopback port that was free a moment ago: bound to port 0 on 127.0.0.1, then released.
+ * Another process may take it before the test binds it; where the test can, it should listen
+ * on port 0 and read the port back instead (`service.getPort()`).
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

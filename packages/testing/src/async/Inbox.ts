@@ -1,4 +1,14 @@
-/** Values pushed one by one; `next()` waits for the next one. Shared by every package's tests. */
+/**
+ * Values pushed one by one, and taken in the same order: `next()` waits for the next one. An
+ * endpoint, a stub or a plain actor pushes what it receives; the test awaits it.
+ *
+ * @example
+ * ```ts
+ * const heartbeats = new Inbox<string>();
+ * const stub = new StubGateway(MonitorProtocol, { heartbeat: (workerId) => heartbeats.push(workerId) });
+ * expect(await heartbeats.next()).toBe('worker-1');
+ * ```
+ */
 export class Inbox<T> {
   private readonly items: T[] = [];
   private readonly waiters: ((item: T) => void)[] = [];
