@@ -1,7 +1,8 @@
 /**
  * What may import what (`npm run deps`; part of `npm test`). Packages depend one way:
  * core <- transport <- runtime-nact <- testing <- examples, bench. Tests may use their own package, the
- * packages it depends on and the shared test/support, never another package's tests.
+ * packages it depends on, the testing kit (@nact-rpc/testing) and the shared test/support, never
+ * another package's tests.
  * No runtime import cycles anywhere.
  *
  * @type {import('dependency-cruiser').IConfiguration}

@@ -73,7 +73,7 @@ describe('a partition that sends no reset', () => {
     await stopAllChildren();
   });
 
-  test('with the default settings, 1,000 asks waiting across it fail with RecipientUnreachableError within seconds, well before their timeout', async () => {
+  test('with the default settings, 1,000 asks waiting across it fail with RecipientUnreachableError within seconds, well before their timeout, and later asks at once', async () => {
     const space = NetworkNamespace.create();
     partitioned = space === undefined ? await serverBehindRelay() : await serverInNamespace(space);
     const logger = new RecordingLogger();
@@ -100,5 +100,13 @@ describe('a partition that sends no reset', () => {
     // before the cut, plus the wheel's ticks: far from the 10 s ask timeout.
     expect(elapsed).toBeGreaterThan(1_500);
     expect(elapsed).toBeLessThan(6_000);
+
+    // Known dead: an ask made now fails at once, not after a connection attempt (up to the
+    // 5 s connect timeout across a partition), with the same error class.
+    const started = Date.now();
+    const afterwards = await echo.echo(2).catch((error: unknown) => error);
+    expect(afterwards).toBeInstanceOf(RecipientUnreachableError);
+    expect((afterwards as Error).message).toContain('is unreachable');
+    expect(Date.now() - started).toBeLessThan(500);
   }, 30_000);
 });

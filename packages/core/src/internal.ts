@@ -31,6 +31,9 @@ export {
   runtimeMicrotask,
   runtimeNextTimers,
 } from './scheduling/runtimeImmediate';
+export { isDeliveryBudgetMessageOnly, useMessageOnlyDeliveryBudget } from './scheduling/deliveryBudget';
+export { newIncarnationId, useIncarnationIds } from './service/incarnationIds';
+export { checkConnectOptions, checkFencingToken, isFencingToken } from './endpoint/checkFencingToken';
 export {
   describeProtocolMismatch,
   methodSignature,

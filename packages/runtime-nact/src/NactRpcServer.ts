@@ -193,6 +193,11 @@ export class NactRpcServer
     return this.context.clock;
   }
 
+  /** @see SchedulingHost.scheduleOwner */
+  get scheduleOwner(): string {
+    return `the endpoint at ${this.address}`;
+  }
+
   runAsync(fn: () => unknown, fencing: SelfFencing): void {
     if (!this.post(this.selfFence(fencing)({ kind: 'runAsync', fn }))) this.droppedAfterTermination('runAsync work');
   }

@@ -9,11 +9,12 @@ import {
   type Logger,
   type RemoteErrorStacks,
 } from '@nact-rpc/core';
-import type { ListenOptions, SecurityOptions, TransportOptions } from '@nact-rpc/transport';
+import type { ListenOptions, Network, SecurityOptions, TransportOptions } from '@nact-rpc/transport';
 import { REMOTE_ERROR_STACKS, type Resolved } from '@nact-rpc/core/internal';
 import {
   resolveSecurityOptions,
   resolveTransportOptions,
+  tcpNetwork,
   type ResolvedSecurity,
   type ResolvedTransportOptions,
 } from '@nact-rpc/transport/internal';
@@ -90,6 +91,13 @@ export interface NactRpcServiceOptions {
    * timers drive too). A test passes a `VirtualClock` of `@nact-rpc/testing` to move time itself.
    */
   readonly clock?: Clock | undefined;
+  /**
+   * Where the service's transport makes its sockets: where it listens and where it connects.
+   * Default: the machine's TCP (and TLS). A test passes a host of the simulated network of
+   * `@nact-rpc/testing` (`network.host('leader')`) to run several services in one process,
+   * through partitions and crashes, without sockets. See docs/testing.md.
+   */
+  readonly network?: Network | undefined;
 }
 
 /** {@link NactRpcServiceOptions} with every default applied. */
@@ -106,13 +114,14 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
 const CODEC_METHODS = ['encode', 'decode', 'errorClass'] as const;
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 const CLOCK_METHODS = ['now', 'setTimeout', 'setInterval', 'clearTimeout'] as const;
+const NETWORK_METHODS = ['listen', 'connect'] as const;
 
 /**
  * Applies the defaults and checks every option of the constructor, which makes local-only
  * services: `listen` is refused there ({@link NactRpcService.create} makes a service listen,
  * since binding is asynchronous, and checks `listen` when it binds).
  * @throws RpcInvalidOptionError naming the option that is wrong (`name`, `askTimeoutMs`,
- *   `codec`, `logger`, `clock`, `remoteErrorStacks`, `transport.maxFrameSize`, `security.tls`, `listen`, …), the value received and what
+ *   `codec`, `logger`, `clock`, `network`, `remoteErrorStacks`, `transport.maxFrameSize`, `security.tls`, `listen`, …), the value received and what
  *   is accepted.
  */
 export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNactRpcServiceOptions {
@@ -156,10 +165,15 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
       'a Clock: an object with now, setTimeout, setInterval and clearTimeout methods',
     );
   }
+  const network = options.network ?? tcpNetwork;
+  if (!hasMethods(network, NETWORK_METHODS)) {
+    throw RpcInvalidOptionError.forValue('network', network, 'a Network: an object with listen and connect methods');
+  }
   return {
     name,
     askTimeoutMs,
     clock,
+    network,
     forceSerialization: flag(options, 'forceSerialization'),
     codec,
     logger,

@@ -4,6 +4,7 @@ import { validateDelay } from './validateDelay';
 
 /** What a main thread executor runs its work through: the endpoint's server. */
 export interface ExecutorHost extends SchedulingHost {
+  readonly address: string;
   isInMainThread(): boolean;
   /** Logs that work was dropped, the endpoint having terminated. */
   droppedAfterTermination(what: string): void;

@@ -1,4 +1,9 @@
-import { runtimeImmediate, runtimeMicrotask, runtimeNextTimers } from '@nact-rpc/core/internal';
+import {
+  isDeliveryBudgetMessageOnly,
+  runtimeImmediate,
+  runtimeMicrotask,
+  runtimeNextTimers,
+} from '@nact-rpc/core/internal';
 
 /**
  * When mailboxes are delivered. A macrotask costs a turn of the event loop, a system call to
@@ -34,6 +39,10 @@ import { runtimeImmediate, runtimeMicrotask, runtimeNextTimers } from '@nact-rpc
  * while the budget is spent waits at the front of the deferred ones, not behind every local
  * mailbox deferred before it: a remote caller waits at most for the turn in progress, however
  * many local mailboxes have work.
+ *
+ * **A deterministic simulation** (see `useMessageOnlyDeliveryBudget`) counts messages only,
+ * and a spent budget is renewed by the check-phase tasks alone, never by a real timer: what one
+ * turn delivers then depends on the run's seed, not on how fast the machine is.
  *
  * Both kinds of task come from `runtimeImmediate`/`runtimeMicrotask`, which fake timers do
  * not replace: delivery never waits for a test to advance its clock. The state below is
@@ -88,7 +97,8 @@ function overBudget(): boolean {
   if (exhausted) return true;
   if (delivered >= nextTimeCheck) {
     nextTimeCheck = delivered + TIME_CHECK_MESSAGES;
-    if (delivered >= MESSAGES_PER_TURN || performance.now() - turnStart >= TURN_BUDGET_MS) spend();
+    const outOfTime = !isDeliveryBudgetMessageOnly() && performance.now() - turnStart >= TURN_BUDGET_MS;
+    if (delivered >= MESSAGES_PER_TURN || outOfTime) spend();
   }
   return exhausted;
 }
@@ -96,7 +106,7 @@ function overBudget(): boolean {
 /** Marks the budget spent, and has it renewed for the poll phase of the next turn. */
 function spend(): void {
   exhausted = true;
-  if (!renewalScheduled) {
+  if (!renewalScheduled && !isDeliveryBudgetMessageOnly()) {
     renewalScheduled = true;
     runtimeNextTimers(renew);
   }
@@ -169,7 +179,7 @@ export function scheduleDelivery(target: DeliveryTarget, fromNetwork = false): v
     refillScheduled = true;
     runtimeImmediate(refill);
   }
-  if (turnStart < 0) turnStart = performance.now();
+  if (turnStart < 0 && !isDeliveryBudgetMessageOnly()) turnStart = performance.now();
   woken.push(target);
   if (!drainScheduled) {
     drainScheduled = true;

@@ -7,7 +7,13 @@ import {
   type FencingToken,
   type Logger,
 } from '@nact-rpc/core';
-import type { LocalInvocationMessage, Outcome, ReplySink, RpcMessage } from '@nact-rpc/core/internal';
+import {
+  isFencingToken,
+  type LocalInvocationMessage,
+  type Outcome,
+  type ReplySink,
+  type RpcMessage,
+} from '@nact-rpc/core/internal';
 import {
   ACTOR_INVOCATION,
   ACTOR_INVOCATION_FAILURE,
@@ -113,12 +119,7 @@ function checkFields(fields: Record<string, unknown>): CheckedFields {
   const args = fields['args'];
   if (!Array.isArray(args)) return { ok: false, option: 'args', accepted: 'an array of the arguments' };
   const fencingToken = fields['fencingToken'];
-  if (
-    fencingToken !== undefined &&
-    typeof fencingToken !== 'string' &&
-    typeof fencingToken !== 'number' &&
-    typeof fencingToken !== 'bigint'
-  ) {
+  if (fencingToken !== undefined && !isFencingToken(fencingToken)) {
     return { ok: false, option: 'fencingToken', accepted: 'a string, number or bigint' };
   }
   return { ok: true, args, fencingToken };

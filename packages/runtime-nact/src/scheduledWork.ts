@@ -16,9 +16,10 @@ import { TaskResult } from './TaskResult';
  */
 export type SelfFence = (payload: FenceableMessage) => RpcMessage;
 
-/** What scheduled work needs from the server of the endpoint it runs in. */
+/** What scheduled work needs from where it runs: an endpoint's server, or a service. */
 export interface SchedulingHost {
-  readonly address: string;
+  /** Who runs the work, for messages: `the endpoint at nact-rpc://…`, `service orders`. */
+  readonly scheduleOwner: string;
   /** The clock the endpoint's timers run on. */
   readonly clock: Clock;
   /**
@@ -56,7 +57,7 @@ export function scheduleOnce<TResult>(
   return {
     cancel: () => {
       if (!timer.cancel()) return false;
-      result.fail(new RpcCancelledError(`Scheduled work of the endpoint at ${host.address} was cancelled.`));
+      result.fail(new RpcCancelledError(`Scheduled work of ${host.scheduleOwner} was cancelled.`));
       return true;
     },
     result: result.promise,
@@ -115,7 +116,7 @@ export function schedulePeriodic(
   return {
     cancel: () => {
       if (result.settled) return false;
-      stop(new RpcCancelledError(`The ${operation} schedule of the endpoint at ${host.address} was cancelled.`));
+      stop(new RpcCancelledError(`The ${operation} schedule of ${host.scheduleOwner} was cancelled.`));
       return true;
     },
     result: result.promise,
@@ -123,9 +124,7 @@ export function schedulePeriodic(
 }
 
 function terminated(host: SchedulingHost): RecipientUnreachableError {
-  return new RecipientUnreachableError(
-    `Could not run scheduled work: the endpoint at ${host.address} terminated before it ran.`,
-  );
+  return new RecipientUnreachableError(`Could not run scheduled work: ${host.scheduleOwner} closed before it ran.`);
 }
 
 function checkPeriod(operation: string, argument: string, value: number, min: number): void {

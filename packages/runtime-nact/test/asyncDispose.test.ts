@@ -30,4 +30,17 @@ describe('await using', () => {
     await expect(endpoint.getTerminationFuture()).resolves.toBeUndefined();
     await service.closeAsync();
   });
+
+  test('a service declared with await using closes when its block ends, and its endpoints with it', async () => {
+    let endpoint: PingEndpoint | undefined;
+    let closed: Promise<void> | undefined;
+    {
+      await using service = new NactRpcService();
+      closed = service.getTerminationFuture();
+      endpoint = new PingEndpoint(service);
+      await endpoint.start();
+    }
+    await expect(closed).resolves.toBeUndefined();
+    expect(endpoint.stopped).toBe(true);
+  });
 });

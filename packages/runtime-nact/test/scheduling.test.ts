@@ -218,6 +218,43 @@ describe('scheduled work', () => {
     expect(() => executor.scheduleWithFixedDelay(() => undefined, 0, Number.NaN)).toThrow(/delayMs/);
   });
 
+  describe("on the service's scheduled executor", () => {
+    test('scheduleRunnable gives its result; periodic work runs at fixed rate and with fixed delay', async () => {
+      const once = service.scheduleRunnable(() => clock.now(), 100);
+      const rate: number[] = [];
+      const delay: number[] = [];
+      const atRate = service.scheduleAtFixedRate(() => rate.push(clock.now()), 0, 100);
+      const withDelay = service.scheduleWithFixedDelay(
+        async () => {
+          delay.push(clock.now());
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, 50));
+        },
+        0,
+        100,
+      );
+      await clock.advance(350);
+      await expect(once.result).resolves.toBe(100);
+      expect(rate).toEqual([0, 100, 200, 300]);
+      expect(delay).toEqual([0, 150, 300]);
+      expect(atRate.cancel()).toBe(true);
+      await expect(atRate.result).rejects.toBeInstanceOf(RpcCancelledError);
+      withDelay.cancel();
+    });
+
+    test('closing the service stops its schedules; their results reject with RecipientUnreachableError', async () => {
+      let runs = 0;
+      const task = service.scheduleWithFixedDelay(() => runs++, 10, 10);
+      const later = service.scheduleRunnable(() => 'never', 1_000);
+      await clock.advance(25);
+      await service.closeAsync();
+      await clock.advance(100);
+      expect(runs).toBe(2);
+      await expect(task.result).rejects.toBeInstanceOf(RecipientUnreachableError);
+      await expect(later.result).rejects.toBeInstanceOf(RecipientUnreachableError);
+      expect(() => service.scheduleAtFixedRate(() => undefined, 0, 10)).toThrow(/closed/);
+    });
+  });
+
   describe('on a fenced endpoint', () => {
     test('periodic work scheduled under one token stops at a leader change', async () => {
       const endpoint = await started(new FencedTickEndpoint(service, 'leader-1'));

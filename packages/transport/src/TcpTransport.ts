@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { RpcInvalidOptionError } from '@nact-rpc/core';
 import { checkServerIdentity } from 'node:tls';
 import { hostname as machineHostname } from 'node:os';
@@ -6,6 +6,8 @@ import { Association } from './association/Association';
 import { Peer } from './association/Peer';
 import { bindError } from './bindError';
 import { isLoopbackAddress } from './isLoopbackAddress';
+import type { Network, NetworkListener } from './network/Network';
+import { tcpNetwork } from './network/tcpNetwork';
 import { ConnectionGate } from './security/ConnectionGate';
 import { RefusalLog } from './security/RefusalLog';
 import { resolveSecurityOptions, type ResolvedSecurity } from './security/SecurityOptions';
@@ -23,7 +25,7 @@ export type { ListenOptions } from './ListenOptions';
  */
 export class TcpTransport {
   readonly options: ResolvedTransportOptions;
-  private server: Server | undefined;
+  private server: NetworkListener | undefined;
   private external: WireAddress | undefined;
   private boundPort: number | undefined;
   private readonly peers = new Map<string, Peer>();
@@ -39,13 +41,22 @@ export class TcpTransport {
 
   /**
    * @param security - TLS and authentication (see `resolveSecurityOptions`); default none.
+   * @param network - Where sockets are made; default {@link tcpNetwork}, the machine's TCP.
+   * @throws RpcInvalidOptionError naming `security.tls` if TLS is configured on a network that
+   *   carries none.
    */
   constructor(
     private readonly host: TransportHost,
     options: TransportOptions = {},
     private readonly security: ResolvedSecurity = resolveSecurityOptions(),
+    private readonly network: Network = tcpNetwork,
   ) {
     this.options = resolveTransportOptions(options);
+    if (security.tls !== undefined && !network.supportsTls) {
+      throw new RpcInvalidOptionError(`Invalid security.tls: ${network.name} carries no TLS; configure no TLS on it.`, {
+        option: 'security.tls',
+      });
+    }
     this.refusals = new RefusalLog(host.logger, undefined, undefined, host.clock);
     this.gate = new ConnectionGate(
       this.options,
@@ -161,6 +172,7 @@ export class TcpTransport {
         (socket) => this.associate('outbound', socket),
         this.tellLosses,
         tls ? { context: this.security.tls?.context } : undefined,
+        this.network,
       );
       if (this.closed) peer.close();
       this.peers.set(key, peer);
@@ -175,10 +187,7 @@ export class TcpTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const serverClosed = new Promise<void>((resolve) => {
-      if (this.server === undefined) resolve();
-      else this.server.close(() => resolve());
-    });
+    const serverClosed = this.server === undefined ? Promise.resolve() : this.server.close();
     for (const peer of this.peers.values()) peer.close();
     const associations = [...this.associations];
     for (const association of associations) association.close('the service is closing', true);
@@ -190,18 +199,14 @@ export class TcpTransport {
     this.refusals.flush();
   }
 
-  private bind(host: string, port: number): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      const server = createServer((socket) => this.accept(socket));
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
-        server.on('error', (error) => this.host.logger.error(`The listening socket failed: ${error.message}`));
-        this.server = server;
-        const address = server.address();
-        resolve(typeof address === 'object' && address !== null ? address.port : port);
-      });
+  private async bind(host: string, port: number): Promise<number> {
+    this.server = await this.network.listen({
+      host,
+      port,
+      onConnection: (socket) => this.accept(socket),
+      onError: (error) => this.host.logger.error(`The listening socket failed: ${error.message}`),
     });
+    return this.server.port;
   }
 
   private accept(socket: Socket): void {
@@ -244,16 +249,16 @@ export class TcpTransport {
     }
   }
 
-  /** Forgets `association` in the peers; a peer nobody asked for and no longer used leaves the table. */
-  private release(association: Association): void {
+  /** Forgets `association` in the peers (`lost`: why it ended without a goodbye); unused peers leave the table. */
+  private release(association: Association, lost?: string): void {
     for (const [key, peer] of this.peers) {
-      peer.associationClosed(association);
+      peer.associationClosed(association, lost);
       if (!this.requestedPeers.has(key) && peer.current() === undefined) this.peers.delete(key);
     }
   }
 
   private associationClosed(association: Association, reason: string, clean: boolean, undelivered: number): void {
-    this.release(association);
+    this.release(association, clean ? undefined : reason);
     const lost = this.tellLosses.connectionLost(undelivered);
     const message = `The association with ${association.describePeer()} ended: ${reason}${lost}`;
     if (clean || this.closed) this.host.logger.info(message);

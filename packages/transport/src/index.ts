@@ -10,3 +10,4 @@ export type { TransportOptions } from './TransportOptions';
 export type { TransportStats, TellLossReason } from './TellLosses';
 export type { PortSpec } from './parsePortSpec';
 export type { SecurityOptions, TlsOptions, Pem } from './security/SecurityOptions';
+export type { Network, NetworkConnectOptions, NetworkListener, NetworkListenOptions } from './network/Network';

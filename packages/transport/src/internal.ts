@@ -17,6 +17,8 @@ export {
   type AssociationSetup,
 } from './association/Association';
 export { Peer, type OutboundMessage } from './association/Peer';
+export { tcpNetwork } from './network/tcpNetwork';
+export type { Network, NetworkConnectOptions, NetworkListener, NetworkListenOptions } from './network/Network';
 export { FrameDecoder, FrameTooLargeError } from './framing/FrameDecoder';
 export { FrameWriter, type ByteSink } from './framing/FrameWriter';
 export { describeOverflow, type OutputBound } from './framing/OutputBound';

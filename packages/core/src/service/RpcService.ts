@@ -52,8 +52,22 @@ export interface RpcService {
   ): Promise<FencedGatewayOf<TProtocol, TToken>>;
   /** Runs `fn` soon, outside any endpoint's main thread. Errors it throws are logged. */
   execute(fn: () => unknown): void;
-  /** Runs `fn` after `delayMs`, outside any endpoint's main thread. */
-  scheduleRunnable(fn: () => unknown, delayMs: number): ScheduledTask;
+  /**
+   * Runs `fn` after `delayMs`, outside any endpoint's main thread; the task's `result` gives
+   * what it returned.
+   */
+  scheduleRunnable<TResult>(fn: () => TResult | PromiseLike<TResult>, delayMs: number): ScheduledTask<TResult>;
+  /**
+   * Runs `fn` after `initialDelayMs`, then every `periodMs` counted from there, outside any
+   * endpoint's main thread (the service's scheduled executor, as an endpoint's main thread
+   * executor does in its main thread; see `MainThreadExecutor.scheduleAtFixedRate`).
+   */
+  scheduleAtFixedRate(fn: () => unknown, initialDelayMs: number, periodMs: number): ScheduledTask<never>;
+  /**
+   * Runs `fn` after `initialDelayMs`, then again `delayMs` after each run ends, outside any
+   * endpoint's main thread (see `MainThreadExecutor.scheduleWithFixedDelay`).
+   */
+  scheduleWithFixedDelay(fn: () => unknown, initialDelayMs: number, delayMs: number): ScheduledTask<never>;
   /**
    * Terminates every endpoint (awaiting their `onStop`), fails every call still pending and
    * releases the runtime. Rejects if an endpoint's `onStop` failed, after everything is closed.
@@ -61,4 +75,6 @@ export interface RpcService {
   closeAsync(): Promise<void>;
   /** Settles when the service has closed. */
   getTerminationFuture(): Promise<void>;
+  /** {@link closeAsync}, for `await using`: the service closes when the block that declared it ends. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

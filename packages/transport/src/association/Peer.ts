@@ -1,9 +1,12 @@
-import { connect as connectTcp, isIP, type Socket } from 'node:net';
-import { connect as connectTls, type SecureContext } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { RpcConnectionError, type ClockTimer } from '@nact-rpc/core';
 import { TellLosses, type TellLossReason } from '../TellLosses';
+import { PeerUnreachable } from './PeerUnreachable';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
+import type { Network } from '../network/Network';
+import { tcpNetwork } from '../network/tcpNetwork';
 import type { Association } from './Association';
 
 /** A message waiting to be sent to a peer. */
@@ -35,6 +38,8 @@ export class Peer {
   private nextAttemptAt = 0;
   private retryTimer: ClockTimer | undefined;
   private closed = false;
+  /** Set while the peer is known unreachable: calls fail at once (see {@link PeerUnreachable}). */
+  private unreachable: PeerUnreachable | undefined;
 
   constructor(
     readonly host: string,
@@ -47,6 +52,8 @@ export class Peer {
     readonly tellLosses: TellLosses = new TellLosses(transportHost.logger, undefined, transportHost.clock),
     /** TLS, for a peer at a `nact-rpcs` address: the context of this side's key, certificate and CAs, if configured. */
     private readonly tls: { readonly context: SecureContext | undefined } | undefined = undefined,
+    /** Where the connection is made; default the machine's TCP. */
+    private readonly network: Network = tcpNetwork,
   ) {}
 
   /** A readable name of the peer, for messages. */
@@ -70,6 +77,14 @@ export class Peer {
       const reason = 'this service is closed.';
       const error = new RpcConnectionError(`Cannot send ${message.target} to ${this.describe()}: ${reason}`);
       message.fail(error, reason, 'serviceClosed');
+      return;
+    }
+    if (this.unreachable !== undefined) {
+      const now = this.transportHost.clock.now();
+      const nextAttemptIn = this.connecting ? 0 : Math.max(0, this.nextAttemptAt - now);
+      const { error, reason } = this.unreachable.errorFor(message.target, this.describe(), now, nextAttemptIn);
+      message.fail(error, reason, 'notConnected');
+      this.ensureConnecting();
       return;
     }
     if (this.queue.length >= this.options.maxQueuedMessages) {
@@ -107,9 +122,18 @@ export class Peer {
     this.flushQueue(association);
   }
 
-  /** Called when an association of this peer closes or retires. */
-  associationClosed(association: Association): void {
-    if (this.association === association) this.association = undefined;
+  /**
+   * Called when an association of this peer closes or retires; `lost` says why, if it closed
+   * without a goodbye (the peer is then unreachable until a connection opens again).
+   */
+  associationClosed(association: Association, lost?: string): void {
+    if (this.association !== association) return;
+    this.association = undefined;
+    if (lost === undefined || this.closed) return;
+    this.unreachable = PeerUnreachable.lost(this.describe(), lost, this.transportHost.clock.now());
+    // The first attempt may start at once: a crashed peer may be back already.
+    this.backoffMs = 0;
+    this.nextAttemptAt = 0;
   }
 
   /** Stops opening associations and fails what is queued. */
@@ -134,8 +158,14 @@ export class Peer {
     this.connect().then(
       (association) => {
         this.connecting = false;
+        if (this.closed) {
+          // The service closed while this connection opened: it is not kept (nobody would close it).
+          association.close('this service is closed', true);
+          return;
+        }
         this.backoffMs = 0;
         this.nextAttemptAt = 0;
+        this.unreachable = undefined;
         this.adopt(association);
         // If it lost the tie-break, the queue went to the winner already.
         const current = this.current();
@@ -151,10 +181,14 @@ export class Peer {
           this.backoffMs === 0 ? this.options.reconnectBackoffMs : this.backoffMs * 2,
           this.options.maxReconnectBackoffMs,
         );
-        this.nextAttemptAt = this.transportHost.clock.now() + this.backoffMs;
+        const now = this.transportHost.clock.now();
+        this.nextAttemptAt = now + this.backoffMs;
+        const cause =
+          error instanceof RpcConnectionError ? error : new RpcConnectionError(error.message, { cause: error });
+        this.unreachable = new PeerUnreachable(cause, now);
         // The error names the peer already: "Could not connect to the service at host:port: …".
         this.transportHost.logger.info(`${error.message}. The next attempt waits ${this.backoffMs} ms.`);
-        this.failQueue(error, 'notConnected');
+        this.failQueueUnreachable(error);
       },
     );
   }
@@ -193,14 +227,8 @@ export class Peer {
 
   /** A socket connecting to the peer: TLS for a `nact-rpcs` address (with the host's name checked), TCP otherwise. */
   private dial(): Socket {
-    if (this.tls === undefined) return connectTcp({ host: this.host, port: this.port });
-    return connectTls({
-      host: this.host,
-      port: this.port,
-      secureContext: this.tls.context,
-      // SNI takes host names only; the certificate is checked against the host either way.
-      ...(isIP(this.host) === 0 ? { servername: this.host } : {}),
-    });
+    const tls = this.tls === undefined ? undefined : { secureContext: this.tls.context };
+    return this.network.connect({ host: this.host, port: this.port, tls });
   }
 
   /** The reason a connection failed; a TLS failure says what it may mean. */
@@ -221,6 +249,14 @@ export class Peer {
       if (message.callId !== 0 && !pendingCalls.has(message.callId)) continue;
       message.send(association);
     }
+  }
+
+  /** Fails what waited for an attempt that failed with `cause`: each with `RecipientUnreachableError`. */
+  private failQueueUnreachable(cause: Error): void {
+    const queue = this.queue;
+    this.queue = [];
+    for (const message of queue)
+      message.fail(PeerUnreachable.attemptFailed(message.target, cause), cause.message, 'notConnected');
   }
 
   private failQueue(error: Error, loss: TellLossReason): void {
