@@ -118,7 +118,7 @@ describe('Invocation messages an embedded endpoint refuses', () => {
 
   describe('fenced endpoints', () => {
     async function startedLedger(token: string): Promise<LedgerEndpoint> {
-      const ledger = new LedgerEndpoint(service, token, 'ledger');
+      const ledger = new LedgerEndpoint(service, 'ledger', token);
       await ledger.start();
       return ledger;
     }

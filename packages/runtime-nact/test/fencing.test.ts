@@ -8,7 +8,7 @@ import {
   tell,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { RecordingLogger } from '@nact-rpc/testing';
+import { RecordingLogger, thrownBy } from '@nact-rpc/testing';
 
 /** What a scheduling test asks the endpoint to schedule before it changes its token. */
 type WorkKind = 'runAsync' | 'callAsync' | 'runAsyncWithoutFencing' | 'callAsyncWithoutFencing' | 'scheduleRunAsync';
@@ -115,7 +115,7 @@ describe('FencedRpcEndpoint', () => {
   });
 
   async function startLeader(token: string | undefined): Promise<LeaderEndpoint> {
-    const endpoint = new LeaderEndpoint(service, token);
+    const endpoint = new LeaderEndpoint(service, undefined, token);
     await endpoint.start();
     return endpoint;
   }
@@ -283,6 +283,36 @@ describe('FencedRpcEndpoint', () => {
     });
   });
 
+  describe("constructor arguments, in the shape of RpcEndpoint's (FencedRpcEndpointTest)", () => {
+    test('(service, endpointId) makes an endpoint with that id that is not the leader yet', async () => {
+      const endpoint = new NumberCounter(service, 'follower');
+      await endpoint.start();
+      expect(endpoint.getEndpointId()).toBe('follower');
+      expect(endpoint.getFencingToken()).toBeUndefined();
+      const gateway = await service.connect(endpoint.getAddress(), Counter, { fencingToken: 1 });
+      await expect(gateway.increment()).rejects.toBeInstanceOf(FencingTokenError);
+    });
+
+    test('(service, endpointId, token) makes a leader with that id and token', async () => {
+      const endpoint = new NumberCounter(service, 'leader', 3);
+      await endpoint.start();
+      expect([endpoint.getEndpointId(), endpoint.getFencingToken()]).toEqual(['leader', 3]);
+      const gateway = await service.connect(endpoint.getAddress(), Counter, { fencingToken: 3 });
+      expect(await gateway.increment()).toBe(1);
+    });
+
+    test('a token given where the id goes, or a token of another type, is refused naming the argument', () => {
+      expect(thrownBy(() => new NumberCounter(service, 7 as unknown as string))).toMatchObject({
+        code: 'RPC_INVALID_OPTION',
+        option: 'endpointId',
+        message: expect.stringContaining('(rpcService, endpointId, initialToken), the token last') as unknown,
+      });
+      expect(thrownBy(() => new NumberCounter(service, 'x', {} as unknown as number))).toMatchObject({
+        option: 'fencingToken',
+      });
+    });
+  });
+
   describe('token types', () => {
     test('string tokens are compared by value', async () => {
       const endpoint = await startLeader('leader-1');
@@ -291,7 +321,7 @@ describe('FencedRpcEndpoint', () => {
     });
 
     test('number tokens work, and a string of the same digits is another token', async () => {
-      const endpoint = new NumberCounter(service, 7);
+      const endpoint = new NumberCounter(service, undefined, 7);
       await endpoint.start();
       const gateway = await service.connect(endpoint.getAddress(), Counter, { fencingToken: 7 });
       expect(await gateway.increment()).toBe(1);
@@ -303,7 +333,7 @@ describe('FencedRpcEndpoint', () => {
     });
 
     test('bigint tokens are compared by value', async () => {
-      const endpoint = new BigIntCounter(service, 5n);
+      const endpoint = new BigIntCounter(service, undefined, 5n);
       await endpoint.start();
       const gateway = await service.connect(endpoint.getAddress(), Counter, { fencingToken: BigInt('5') });
       expect(gateway.getFencingToken()).toBe(5n);
@@ -324,7 +354,7 @@ describe('FencedRpcEndpoint', () => {
     });
 
     test('fenced calls are answered, and a wrong token is still refused with FencingTokenError', async () => {
-      const endpoint = new BigIntCounter(serializing, 5n);
+      const endpoint = new BigIntCounter(serializing, undefined, 5n);
       await endpoint.start();
       const gateway = await serializing.connect(endpoint.getAddress(), Counter, { fencingToken: 5n });
       expect(await gateway.increment()).toBe(1);

@@ -262,7 +262,7 @@ describe('connect and handshake', () => {
   });
 
   test('a plain connect to a fenced endpoint is refused with a HandshakeError mentioning fencingToken', async () => {
-    const endpoint = new FencedEndpoint(service, 'leader');
+    const endpoint = new FencedEndpoint(service, undefined, 'leader');
     await endpoint.start();
     const failure = await service.connect(endpoint.getAddress(), Fenced).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HandshakeError);
@@ -272,7 +272,7 @@ describe('connect and handshake', () => {
   });
 
   test('a fencing token of a wrong type is rejected with an RpcInvalidOptionError naming fencingToken', async () => {
-    const endpoint = new FencedEndpoint(service, 'leader');
+    const endpoint = new FencedEndpoint(service, undefined, 'leader');
     await endpoint.start();
     const failure = await service
       .connect(endpoint.getAddress(), Fenced, { fencingToken: { id: 'leader' } as unknown as string })
@@ -285,7 +285,7 @@ describe('connect and handshake', () => {
   });
 
   test('connect options that are not an object are rejected with an RpcInvalidOptionError naming options', async () => {
-    const endpoint = new FencedEndpoint(service, 'leader');
+    const endpoint = new FencedEndpoint(service, undefined, 'leader');
     await endpoint.start();
     const failure = await service
       .connect(endpoint.getAddress(), Fenced, null as unknown as { fencingToken: string })

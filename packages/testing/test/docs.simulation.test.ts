@@ -20,7 +20,7 @@ test.each(simulationSeeds({ count: 20 }))('seed %i: every append settles once, n
   await simulate({ seed }, async (sim) => {
     const leader = await sim.startService('leader');
     const worker = await sim.startService('worker', { askTimeoutMs: 2_000 });
-    const journal = new JournalEndpoint(leader, 'session-1', 'journal');
+    const journal = new JournalEndpoint(leader, 'journal', 'session-1');
     await journal.start();
     const gateway = await sim.run(worker.connect(journal.getAddress(), Journal, { fencingToken: 'session-1' }));
 

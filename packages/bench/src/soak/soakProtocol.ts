@@ -72,7 +72,7 @@ export const STALE_TOKEN = 'epoch-1';
 @serves(LeaderProtocol)
 export class LeaderEndpoint extends FencedRpcEndpoint<string> {
   constructor(service: RpcService, endpointId: string) {
-    super(service, LEADER_TOKEN, endpointId);
+    super(service, endpointId, LEADER_TOKEN);
   }
 
   /** Returns `id`. */

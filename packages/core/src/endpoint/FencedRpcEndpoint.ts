@@ -4,6 +4,8 @@ import type { SelfFencing } from '../service/RpcServer';
 import type { RpcService } from '../service/RpcService';
 import type { FencingToken } from './FencingToken';
 import type { MainThreadExecutor } from './MainThreadExecutor';
+import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
+import { checkFencingToken } from './checkFencingToken';
 import { RpcEndpoint } from './RpcEndpoint';
 
 /**
@@ -35,14 +37,26 @@ export abstract class FencedRpcEndpoint<TToken extends FencingToken = FencingTok
   private fencingToken: TToken | undefined;
 
   /**
+   * The arguments of {@link RpcEndpoint}'s constructor, then the token, as Flink's
+   * `FencedRpcEndpoint(rpcService, endpointId, fencingToken)`.
+   *
    * @param rpcService - The service to register with.
-   * @param initialToken - The token to start with; `undefined` for an endpoint that is not
-   *   the leader yet.
-   * @param endpointId - As for {@link RpcEndpoint}.
+   * @param endpointId - As for {@link RpcEndpoint}: a random UUID by default.
+   * @param initialToken - The token to start with; `undefined` (the default) for an endpoint
+   *   that is not the leader yet.
+   * @throws RpcInvalidOptionError naming `endpointId` or `fencingToken` if one is malformed.
    */
-  constructor(rpcService: RpcService, initialToken?: TToken, endpointId?: string) {
+  constructor(rpcService: RpcService, endpointId?: string, initialToken?: TToken) {
+    if (typeof endpointId === 'number' || typeof endpointId === 'bigint') {
+      throw RpcInvalidOptionError.forValue(
+        'endpointId',
+        endpointId,
+        'an endpoint id: FencedRpcEndpoint takes (rpcService, endpointId, initialToken), the token last',
+        'FencedRpcEndpoint',
+      );
+    }
     super(rpcService, endpointId);
-    this.fencingToken = initialToken;
+    this.fencingToken = checkFencingToken(initialToken, true, 'FencedRpcEndpoint') as TToken | undefined;
   }
 
   /** The endpoint's current fencing token, or `undefined` while it holds none. */
@@ -55,9 +69,11 @@ export abstract class FencedRpcEndpoint<TToken extends FencingToken = FencingTok
    * lost). Calls carrying any other token are refused from now on.
    *
    * @throws RpcInvalidStateError unless called in the main thread.
+   * @throws RpcInvalidOptionError naming `fencingToken` if it is not a string, number or bigint.
    */
   protected setFencingToken(token: TToken | undefined): void {
     this.validateRunsInMainThread();
+    checkFencingToken(token, true, 'setFencingToken');
     this.fencingToken = token;
   }
 

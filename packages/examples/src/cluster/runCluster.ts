@@ -8,7 +8,7 @@ import { WorkerEndpoint } from './WorkerEndpoint';
  * heartbeats, then a leader change that fences off a worker until it registers again.
  */
 export async function runCluster(service: RpcService, print: (line: string) => void): Promise<void> {
-  const leader = new LeaderEndpoint(service, 'session-1', 'leader');
+  const leader = new LeaderEndpoint(service, 'leader', 'session-1');
   const workers = [new WorkerEndpoint(service, 'worker-a'), new WorkerEndpoint(service, 'worker-b')];
   await Promise.all([leader.start(), ...workers.map((worker) => worker.start())]);
   print(`leader at ${leader.getAddress()} holds session ${leader.getFencingToken()}`);

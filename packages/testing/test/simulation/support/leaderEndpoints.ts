@@ -53,7 +53,7 @@ export class DispatcherEndpoint extends FencedRpcEndpoint<string> {
     private readonly ledger: Ledger,
     private readonly host: string,
   ) {
-    super(service, undefined, DISPATCHER_ID);
+    super(service, DISPATCHER_ID);
   }
 
   work(worker: string, call: number, token: string, takesMs: number): string | Promise<string> {
