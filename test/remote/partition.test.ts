@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { RecipientUnreachableError } from '@nact-rpc/core';
+import { RecipientUnreachableError, RpcConnectionError } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { RecordingLogger } from '@nact-rpc/testing';
 import { EchoProtocol } from '../fixtures/src/protocols';
@@ -109,4 +109,36 @@ describe('a partition that sends no reset', () => {
     expect((afterwards as Error).message).toContain('is unreachable');
     expect(Date.now() - started).toBeLessThan(500);
   }, 30_000);
+
+  test('closeAsync returns promptly while a connection attempt waits for a peer that does not answer', async () => {
+    const space = NetworkNamespace.create();
+    // A listener that never answers the hello; and, where namespaces are allowed, an address
+    // whose link is down, so that the connection itself never opens.
+    const silent = createServer((socket) => socket.on('error', () => socket.destroy()));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const targets = [`nact-rpc://silent@127.0.0.1:${(silent.address() as AddressInfo).port}/echo`];
+    if (space !== undefined) {
+      space.cut();
+      targets.push(`nact-rpc://silent@${space.peerAddress}:4000/echo`);
+    }
+    try {
+      for (const target of targets) {
+        const service = new NactRpcService({ name: 'closing', codec: fixtureCodec(), logger: new RecordingLogger() });
+        const connecting = service.connect(target, EchoProtocol).then(
+          () => 'connected',
+          (error: unknown) => error,
+        );
+        // The attempt is under way (the connect timeout is 5 s).
+        await new Promise((resolve) => setImmediate(resolve));
+        const started = Date.now();
+        await service.closeAsync();
+        expect(Date.now() - started).toBeLessThan(1_000);
+        expect(await connecting).toBeInstanceOf(RpcConnectionError);
+      }
+    } finally {
+      silent.close();
+      space?.remove();
+    }
+  });
 });
