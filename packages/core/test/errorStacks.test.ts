@@ -8,24 +8,12 @@ import {
   withCallerStack,
   type ErrorEnvelope,
 } from '@nact-rpc/core/internal';
-
-/** A registered error class with a code and a field. */
-class QuotaError extends Error {
-  readonly code = 'E_QUOTA';
-  constructor(
-    message: string,
-    readonly limit: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'QuotaError';
-  }
-}
+import { QuotaExceededError } from '@nact-rpc/testing';
 
 /** An error with a cause, itself an AggregateError with two inner errors. */
-function nestedError(): QuotaError {
+function nestedError(): QuotaExceededError {
   const inner = new AggregateError([new TypeError('not a number'), new RangeError('too far')], 'two failed');
-  return new QuotaError('over quota', 3, { cause: inner });
+  return new QuotaExceededError('over quota', 3, { cause: inner });
 }
 
 /** Every `stack` in an envelope, its causes and inner errors. */
@@ -46,7 +34,7 @@ describe('toErrorEnvelope stacks', () => {
     expect(stacksOf(envelope)).toEqual([undefined, undefined, undefined, undefined]);
     expect(JSON.stringify(envelope)).not.toContain(__filename);
     expect(envelope).toMatchObject({
-      name: 'QuotaError',
+      name: 'QuotaExceededError',
       message: 'over quota',
       code: 'E_QUOTA',
       props: { limit: 3 },
@@ -62,12 +50,12 @@ describe('toErrorEnvelope stacks', () => {
   });
 
   test('an error rebuilt without stacks keeps class, code, fields and causes; each stack is its name and message', () => {
-    const codec = new SuperJsonCodec().registerErrorClass(QuotaError);
+    const codec = new SuperJsonCodec().registerErrorClass(QuotaExceededError);
     const bytes = encodeError(codec, nestedError(), false);
     const error = fromErrorEnvelope(codec.decode(bytes) as ErrorEnvelope, (name) => codec.errorClass(name));
-    expect(error).toBeInstanceOf(QuotaError);
-    expect(error).toMatchObject({ name: 'QuotaError', message: 'over quota', code: 'E_QUOTA', limit: 3 });
-    expect(error.stack).toBe('QuotaError: over quota');
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect(error).toMatchObject({ name: 'QuotaExceededError', message: 'over quota', code: 'E_QUOTA', limit: 3 });
+    expect(error.stack).toBe('QuotaExceededError: over quota');
     expect(lacksRemoteStack(error)).toBe(true);
     const cause = error.cause as AggregateError;
     expect(cause).toBeInstanceOf(AggregateError);
