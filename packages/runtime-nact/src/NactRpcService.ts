@@ -175,11 +175,7 @@ export class NactRpcService implements RpcService {
     return this.transport.stats();
   }
 
-  /**
-   * Test-visible, not for runtime use: the calls of this service waiting for their answers
-   * (asks, handshakes, `callAsync`), and the ids of asks that ended unanswered still held for
-   * a late answer. Both are 0 in a service at rest: a test checks that none leaks.
-   */
+  /** Test-visible: calls waiting for answers, and ids held for late answers; both 0 at rest. */
   pendingCallCounts(): { waiting: number; reserved: number } {
     return { waiting: this.pendingCalls.size, reserved: this.pendingCalls.reservedCount };
   }
