@@ -4,7 +4,7 @@ import type { TransportOptions } from '@nact-rpc/transport';
 import type { NactRpcServer } from '../src/NactRpcServer';
 import { deferred, type Deferred } from '@nact-rpc/testing';
 import { RecordingLogger } from '@nact-rpc/testing';
-import { eventLoopTurns } from '@nact-rpc/testing';
+import { eventLoopTurns, VirtualClock } from '@nact-rpc/testing';
 
 const FloodProtocol = defineProtocol('FloodGateway', {
   record: tell<[n: number, padding: string]>(),
@@ -79,8 +79,9 @@ class WatchedLogger extends RecordingLogger {
 
 const LIMIT = 100;
 /**
- * Short heartbeats, so that a pause lasts several dead-peer timeouts. Not shorter: the three
- * services share this process's event loop, and a loaded machine stalls it for tens of ms.
+ * Short heartbeats, so that a pause lasts several dead-peer timeouts. The services run on one
+ * VirtualClock: a machine that stalls the event loop stalls their time with it, so no verdict
+ * comes from the machine's load.
  */
 const transport: TransportOptions = { maxInboundBacklog: LIMIT, heartbeatIntervalMs: 20, heartbeatTimeoutMs: 200 };
 /** Sent with every call, so that one socket read carries fewer of them. */
@@ -100,8 +101,6 @@ const FLOOD = 2_000;
 /** How long the test keeps the connection paused: several heartbeat timeouts. */
 const PAUSED_FOR_MS = 700;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Calls `send(n)` for n from 0 to FLOOD - 1, in slices that each leave the event loop a turn:
  * all the services run in this one process, and heartbeats must not starve.
@@ -116,6 +115,7 @@ async function flood(send: (n: number) => void): Promise<void> {
 describe('inbound backpressure: a connection is not read while an endpoint has too much waiting', () => {
   jest.setTimeout(15_000);
   const services: NactRpcService[] = [];
+  let clock: VirtualClock;
   let serverLog: WatchedLogger;
   let clientLog: RecordingLogger;
   let otherClientLog: RecordingLogger;
@@ -130,9 +130,16 @@ describe('inbound backpressure: a connection is not read while an endpoint has t
     serverLog = new WatchedLogger();
     clientLog = new RecordingLogger();
     otherClientLog = new RecordingLogger();
-    const server = await NactRpcService.create({ name: 'server', listen: { port: 0 }, transport, logger: serverLog });
-    client = await NactRpcService.create({ name: 'client-1', transport, logger: clientLog });
-    otherClient = await NactRpcService.create({ name: 'client-2', transport, logger: otherClientLog });
+    clock = new VirtualClock();
+    const server = await NactRpcService.create({
+      name: 'server',
+      listen: { port: 0 },
+      transport,
+      logger: serverLog,
+      clock,
+    });
+    client = await NactRpcService.create({ name: 'client-1', transport, logger: clientLog, clock });
+    otherClient = await NactRpcService.create({ name: 'client-2', transport, logger: otherClientLog, clock });
     services.push(server, client, otherClient);
     blocked = new BlockedEndpoint(server, 'blocked');
     fast = new FastEndpoint(server, 'fast');
@@ -164,12 +171,13 @@ describe('inbound backpressure: a connection is not read while an endpoint has t
     expect(maxBacklog).toBeLessThan(FLOOD);
 
     const gateway = await otherClient.connect(fast.getAddress(), FastProtocol);
-    const started = Date.now();
+    const started = clock.now();
     let calls = 0;
-    while (Date.now() - started < PAUSED_FOR_MS) {
+    while (clock.now() - started < PAUSED_FOR_MS) {
       await expect(gateway.twice(calls)).resolves.toBe(2 * calls);
       calls++;
-      await sleep(10);
+      // Heartbeats go both ways meanwhile, on the clock: the paused side still sends.
+      await clock.advance(10);
     }
     expect(calls).toBeGreaterThan(5);
 
