@@ -52,6 +52,7 @@ export { DEFAULT_DECODE_LIMITS, type DecodeLimits, type ResolvedDecodeLimits } f
 export { TypedCodec, type TypedCodecOptions } from './codec/typed/TypedCodec';
 
 export { consoleLogger, type Logger, type LogLevel } from './log/Logger';
+export { loggerFor, takesDetailsFirst } from './log/detailsFirst';
 
 export { RpcError, isRpcError, type RpcErrorCode, type RpcErrorOptions } from './errors/RpcError';
 export { RpcConnectionError } from './errors/RpcConnectionError';

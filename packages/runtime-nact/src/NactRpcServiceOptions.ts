@@ -1,6 +1,7 @@
 import type { ActorSystemRef, Ref } from 'nact';
 import {
   consoleLogger,
+  loggerFor,
   RpcInvalidOptionError,
   systemClock,
   TypedCodec,
@@ -39,7 +40,10 @@ export interface NactRpcServiceOptions {
    * `SuperJsonCodec` to talk to services that use superjson.
    */
   readonly codec?: Codec | undefined;
-  /** Where the service logs what it cannot report to a caller. Default: the console, level `warn`. */
+  /**
+   * Where the service logs what it cannot report to a caller. Default: the console, level
+   * `warn`. A pino logger can be given as it is (see `Logger`).
+   */
   readonly logger?: Logger | undefined;
   /**
    * Capture the caller's stack when each ask is made, so that a timeout error shows the
@@ -149,14 +153,16 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
       'a Codec: an object with a name and encode, decode and errorClass methods',
     );
   }
-  const logger = options.logger ?? consoleLogger('warn');
-  if (!hasMethods(logger, LOGGER_METHODS)) {
+  const given = options.logger ?? consoleLogger('warn');
+  if (!hasMethods(given, LOGGER_METHODS)) {
     throw RpcInvalidOptionError.forValue(
       'logger',
-      logger,
+      given,
       'a Logger: an object with debug, info, warn and error methods',
     );
   }
+  // A pino logger takes its details first: it gets them so.
+  const logger = loggerFor(given);
   const clock = options.clock ?? systemClock;
   if (!hasMethods(clock, CLOCK_METHODS)) {
     throw RpcInvalidOptionError.forValue(

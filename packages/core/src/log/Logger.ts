@@ -5,8 +5,11 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /**
  * Where nact-rpc writes what it does not report to a caller: dropped tells, errors thrown by
- * `runAsync` work, protocol errors on connections. Plug in your own logger through the
- * service options.
+ * `runAsync` work, refused connections and calls, protocol errors on connections. Plug in
+ * your own logger through the service options: an object with these four methods, called
+ * with the message first and its details (an `error`, a peer, …) second. A pino logger works
+ * as it is: it is recognised, and called with the details first, as pino expects (see
+ * `takesDetailsFirst`).
  */
 export interface Logger {
   debug(message: string, details?: Record<string, unknown>): void;
