@@ -1,5 +1,4 @@
 import { SuperJSON } from 'superjson';
-import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { RpcSerializationError } from '../errors/RpcSerializationError';
 import type { Codec, ErrorClass } from './Codec';
 import { type DecodeLimits, type ResolvedDecodeLimits, resolveDecodeLimits } from './DecodeLimits';
@@ -10,7 +9,7 @@ import { checkSuperJsonShape } from './checkSuperJsonShape';
 import { textAfterFormat, withFormat } from './formatBytes';
 import { FORMAT_JSON, encodeJson, uncheckedJsonBytes } from './jsonFormat';
 import { isPlainJson } from './isPlainJson';
-import { NATIVE_CLASSES } from './nativeClasses';
+import { CodecClasses, strictOption } from './CodecClasses';
 import { scanJsonText } from './scanJsonText';
 
 /** A class the codec can rebuild: instances are recreated with its prototype. */
@@ -65,8 +64,7 @@ export interface SuperJsonCodecOptions {
 export class SuperJsonCodec implements Codec {
   readonly name = 'superjson';
   private readonly serializer = new SuperJSON();
-  private readonly errorClasses = new Map<string, ErrorClass>();
-  private readonly valueClasses = new Set<unknown>(NATIVE_CLASSES);
+  private readonly classes = new CodecClasses();
   private readonly strict: boolean;
   /** The decode budget. */
   readonly limits: ResolvedDecodeLimits;
@@ -78,10 +76,7 @@ export class SuperJsonCodec implements Codec {
   private hasClasses = false;
 
   constructor(options: SuperJsonCodecOptions = {}) {
-    if (options.strict !== undefined && typeof options.strict !== 'boolean') {
-      throw RpcInvalidOptionError.forValue('strict', options.strict, 'true or false', 'SuperJsonCodec');
-    }
-    this.strict = options.strict ?? true;
+    this.strict = strictOption(options.strict, 'SuperJsonCodec');
     this.limits = resolveDecodeLimits(options.limits, 'SuperJsonCodec');
     // A BigInt of over N digits takes more than N bytes too.
     this.uncheckedJsonBytes = uncheckedJsonBytes(this.limits);
@@ -102,7 +97,7 @@ export class SuperJsonCodec implements Codec {
    */
   registerClass(valueClass: SerializableClass, identifier: string = valueClass.name): this {
     this.serializer.registerClass(valueClass, { identifier });
-    this.valueClasses.add(valueClass);
+    this.classes.addValueClass(valueClass);
     this.hasClasses = true;
     return this;
   }
@@ -112,18 +107,18 @@ export class SuperJsonCodec implements Codec {
    * instance of it at the caller. Errors are matched by their `name`.
    */
   registerErrorClass(errorClass: ErrorClass, name: string = errorClass.name): this {
-    this.errorClasses.set(name, errorClass);
+    this.classes.addErrorClass(errorClass, name);
     return this;
   }
 
   errorClass(name: string): ErrorClass | undefined {
-    return this.errorClasses.get(name);
+    return this.classes.errorClass(name);
   }
 
   encode(value: unknown): Uint8Array {
     // The cheaper walk first: most values are plain.
     if (isPlainJson(value)) return encodeJson(value);
-    const classifier = this.classifier.busy ? new ValueClassifier(this.knownClass) : this.classifier;
+    const classifier = this.classifier.busy ? new ValueClassifier(this.classes.isKnownClass) : this.classifier;
     const { kind, problem } = classifier.classify(value) as { kind: string; problem?: string };
     if (kind === 'plain') return encodeJson(value);
     if (kind === 'unserializable' && this.strict) throw new TypeError(`Cannot serialize ${problem}`);
@@ -180,12 +175,5 @@ export class SuperJsonCodec implements Codec {
     }
   }
 
-  private readonly knownClass = (constructor: unknown): boolean => this.isKnownClass(constructor);
-  private readonly classifier = new ValueClassifier(this.knownClass);
-
-  private isKnownClass(constructor: unknown): boolean {
-    if (this.valueClasses.has(constructor)) return true;
-    // Subclasses of Error travel as errors; subclasses of registered classes are not known.
-    return typeof constructor === 'function' && constructor.prototype instanceof Error;
-  }
+  private readonly classifier = new ValueClassifier(this.classes.isKnownClass);
 }

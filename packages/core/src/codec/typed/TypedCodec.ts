@@ -6,7 +6,7 @@ import { TypedDecoder } from './TypedDecoder';
 import { TypedEncoder } from './TypedEncoder';
 import { isPlainJson } from '../isPlainJson';
 import { FORMAT_JSON, decodeJson, encodeJson, uncheckedJsonBytes } from '../jsonFormat';
-import { NATIVE_CLASSES } from '../nativeClasses';
+import { CodecClasses, strictOption } from '../CodecClasses';
 
 /** Options of a {@link TypedCodec}. */
 export interface TypedCodecOptions {
@@ -65,29 +65,25 @@ export class TypedCodec implements Codec {
   /** The decode budget. */
   readonly limits: ResolvedDecodeLimits;
   private readonly strict: boolean;
-  private readonly errorClasses = new Map<string, ErrorClass>();
+  private readonly classes = new CodecClasses();
   /** Registered classes: identifiers by prototype, for the encoder... */
   private readonly identifiers = new Map<object, string>();
   /** ...and prototypes by identifier, for the decoder. */
   private readonly prototypes = new Map<string, object>();
-  private readonly valueClasses = new Set<unknown>(NATIVE_CLASSES);
   private readonly encoder: TypedEncoder;
   private readonly decoder: TypedDecoder;
   /** JSON text of at most this many bytes cannot exceed the depth, string or collection limits. */
   private readonly uncheckedJsonBytes: number;
 
   constructor(options: TypedCodecOptions = {}) {
-    if (options.strict !== undefined && typeof options.strict !== 'boolean') {
-      throw RpcInvalidOptionError.forValue('strict', options.strict, 'true or false', 'TypedCodec');
-    }
-    this.strict = options.strict ?? true;
+    this.strict = strictOption(options.strict, 'TypedCodec');
     this.limits = resolveDecodeLimits(options.limits, 'TypedCodec');
     this.uncheckedJsonBytes = uncheckedJsonBytes(this.limits);
     this.encoder = this.newEncoder();
     this.decoder = new TypedDecoder({
       limits: this.limits,
       classes: this.prototypes,
-      errorClass: (name) => this.errorClasses.get(name),
+      errorClass: (name) => this.classes.errorClass(name),
     });
   }
 
@@ -110,7 +106,7 @@ export class TypedCodec implements Codec {
     }
     this.identifiers.set(prototype, identifier);
     this.prototypes.set(identifier, prototype);
-    this.valueClasses.add(valueClass);
+    this.classes.addValueClass(valueClass);
     return this;
   }
 
@@ -119,12 +115,12 @@ export class TypedCodec implements Codec {
    * sent inside a value) is an instance of it at the caller. Errors are matched by their `name`.
    */
   registerErrorClass(errorClass: ErrorClass, name: string = errorClass.name): this {
-    this.errorClasses.set(name, errorClass);
+    this.classes.addErrorClass(errorClass, name);
     return this;
   }
 
   errorClass(name: string): ErrorClass | undefined {
-    return this.errorClasses.get(name);
+    return this.classes.errorClass(name);
   }
 
   /**
@@ -153,13 +149,7 @@ export class TypedCodec implements Codec {
     return new TypedEncoder({
       classes: this.identifiers,
       strict: this.strict,
-      isKnownClass: (constructor) => this.isKnownClass(constructor),
+      isKnownClass: this.classes.isKnownClass,
     });
-  }
-
-  private isKnownClass(constructor: unknown): boolean {
-    if (this.valueClasses.has(constructor)) return true;
-    // Subclasses of Error travel as errors; subclasses of registered classes are not known.
-    return typeof constructor === 'function' && constructor.prototype instanceof Error;
   }
 }
