@@ -18,6 +18,15 @@ export interface HeapReading {
   readonly rss: number;
 }
 
+/** What each soak process reports of itself for a window: CPU, event loop and memory. */
+export interface ProcessWindowReading {
+  /** The CPU the process used in the window, in % of one core. */
+  readonly cpuPercent: number;
+  /** The event loop's longest delay in the window, in ms. */
+  readonly eventLoopMaxMs: number;
+  readonly heap: HeapReading;
+}
+
 /** Runs a full GC (if exposed) and reads the process's memory. */
 export function heapAfterGc(): HeapReading {
   const gc = (globalThis as { gc?: () => void }).gc;

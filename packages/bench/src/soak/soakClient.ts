@@ -9,12 +9,18 @@ import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { errorsOnlyLogger } from '../echo';
 import { nowNs } from '../measure';
 import { runChild, send, serveCommands } from '../proc/childIo';
-import { cpuPercentSinceLast, diagnosticsCommand, eventLoopMaxMs, heapAfterGc, type HeapReading } from './diagnostics';
+import {
+  cpuPercentSinceLast,
+  diagnosticsCommand,
+  eventLoopMaxMs,
+  heapAfterGc,
+  type ProcessWindowReading,
+} from './diagnostics';
 import type { SoakServerReady } from './soakServer';
 import { startWorkloads, type Tally } from './soakWorkloads';
 
 /** What the client answers to `stats`: the window since the last `stats`. */
-export interface SoakClientStats {
+export interface SoakClientStats extends ProcessWindowReading {
   /** The window's length, in ms. */
   readonly windowMs: number;
   /** Measured asks answered in the window, per second, and their p50 and p99 in µs. */
@@ -23,11 +29,6 @@ export interface SoakClientStats {
   readonly p99Us: number;
   /** Every workload's tally in the window. */
   readonly tallies: Readonly<Record<string, Tally>>;
-  /** The CPU the process used in the window, in % of one core. */
-  readonly cpuPercent: number;
-  /** The event loop's longest delay in the window, in ms. */
-  readonly eventLoopMaxMs: number;
-  readonly heap: HeapReading;
 }
 
 async function main(): Promise<void> {

@@ -9,7 +9,13 @@
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { errorsOnlyLogger } from '../echo';
 import { runChild, send, serveCommands } from '../proc/childIo';
-import { cpuPercentSinceLast, diagnosticsCommand, eventLoopMaxMs, heapAfterGc, type HeapReading } from './diagnostics';
+import {
+  cpuPercentSinceLast,
+  diagnosticsCommand,
+  eventLoopMaxMs,
+  heapAfterGc,
+  type ProcessWindowReading,
+} from './diagnostics';
 import { ChurnEndpoint, LeaderEndpoint, SoakEndpoint, SoakProtocol } from './soakProtocol';
 
 /** Local asks made together, every {@link LOCAL_TICK_MS}: 10,000 a second. */
@@ -25,7 +31,7 @@ export interface SoakServerReady {
 }
 
 /** What the server answers to `stats`. */
-export interface SoakServerStats {
+export interface SoakServerStats extends ProcessWindowReading {
   /** Local asks answered since the last `stats`, and those that failed. */
   readonly localAsks: number;
   readonly localFailures: number;
@@ -34,11 +40,6 @@ export interface SoakServerStats {
   readonly churnStarted: number;
   /** Active handles and requests of the process (sockets, timers, …), by kind. */
   readonly resources: Readonly<Record<string, number>>;
-  /** The CPU the process used in the window, in % of one core. */
-  readonly cpuPercent: number;
-  /** The event loop's longest delay in the window, in ms. */
-  readonly eventLoopMaxMs: number;
-  readonly heap: HeapReading;
 }
 
 async function main(): Promise<void> {
