@@ -28,7 +28,7 @@ import {
   type NactRpcServiceOptions,
   type ResolvedNactRpcServiceOptions,
 } from './NactRpcServiceOptions';
-import type { RuntimeContext } from './RuntimeContext';
+import { runtimeContext, type RuntimeContext } from './RuntimeContext';
 import { ServiceActors } from './ServiceActors';
 import { ServiceEndpoints } from './ServiceEndpoints';
 import { ServiceLocation } from './ServiceLocation';
@@ -107,14 +107,7 @@ export class NactRpcService implements RpcService {
     const { clock } = this.options;
     this.tasks = new ServiceTasks(this.logger, clock, this.serviceName);
     this.pendingCalls = new PendingCalls(this.options.askTimeoutMs, this.options.captureAskCallStack, clock);
-    this.context = {
-      logger: this.logger,
-      clock,
-      codec: this.options.codec,
-      forceSerialization: this.options.forceSerialization,
-      maxFrameSize: this.options.transport.maxFrameSize,
-      pendingCalls: this.pendingCalls,
-    };
+    this.context = runtimeContext(this.options, this.pendingCalls);
     // An id of this run of the service (random; numbered in a deterministic simulation): it tells
     // peers apart across restarts, and makes the supervisor's name unique when several services
     // share one nact system.

@@ -27,13 +27,9 @@ export function answerInvocation(scope: ActorScope, message: InvocationMessage, 
   }
   // The caller's connection has ended: encoding the answer would only make garbage.
   if (message.replyTo.sink.ended?.() === true) return;
-  const { codec, maxFrameSize } = scope.context;
+  const { codec, localAnswerLimit } = scope.context;
   const target = `${message.protocol}.${message.method}`;
-  const limit = message.replyTo.sink.answerLimit?.() ?? {
-    maxFrameBytes: maxFrameSize,
-    overheadBytes: 0,
-    whose: "this service's",
-  };
+  const limit = message.replyTo.sink.answerLimit?.() ?? localAnswerLimit;
   const encoded = encodeOutcome(codec, outcome, target, limit, message.errorStacks ?? true);
   message.replyTo.sink.complete(message.replyTo.callId, encoded);
 }

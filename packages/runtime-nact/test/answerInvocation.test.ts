@@ -7,7 +7,8 @@ import { answerInvocation } from '../src/answerInvocation';
 function scopeCountingEncodes(): { scope: ActorScope; encodes: () => number } {
   const codec = new TypedCodec();
   const encode = jest.spyOn(codec, 'encode');
-  const scope = { context: { codec, maxFrameSize: 1 << 20 }, describe: () => 'endpoint e' } as unknown as ActorScope;
+  const localAnswerLimit = { maxFrameBytes: 1 << 20, overheadBytes: 0, whose: "this service's" };
+  const scope = { context: { codec, localAnswerLimit }, describe: () => 'endpoint e' } as unknown as ActorScope;
   return { scope, encodes: () => encode.mock.calls.length };
 }
 

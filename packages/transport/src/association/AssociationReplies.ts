@@ -59,6 +59,9 @@ export class AssociationReplies {
     private readonly maxFrameSize: number,
   ) {}
 
+  /** {@link answerLimit} once the association is open. */
+  private openLimit: AnswerLimit | undefined;
+
   /** Serializes a plain answer: the value, or the error as an envelope (with stacks if the host sends them to this peer). */
   private encode(outcome: Outcome): EncodedOutcome {
     const { codec } = this.host;
@@ -78,9 +81,13 @@ export class AssociationReplies {
 
   /** The largest response frame the peer takes (never more than this side's own maximum), and whose limit it is. */
   private answerLimit(): AnswerLimit {
+    if (this.openLimit !== undefined) return this.openLimit;
     const maxFrameBytes = this.association.peerMaxFrameSize();
     const whose = maxFrameBytes < this.maxFrameSize ? "the caller's" : "this service's";
-    return { maxFrameBytes, overheadBytes: responseFrameBytes(EMPTY), whose };
+    const limit = { maxFrameBytes, overheadBytes: responseFrameBytes(EMPTY), whose };
+    // Once open, the peer's maximum is known and fixed: one limit serves every answer.
+    if (this.association.getState() === 'open') this.openLimit = limit;
+    return limit;
   }
 
   /**
