@@ -1,5 +1,6 @@
 import { ask, defineProtocol, RpcEndpoint, RpcSerializationError, serves } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { rejectionOf } from '@nact-rpc/testing';
 
 /**
  * After Flink's PekkoRpcActorOversizedResponseMessageTest: a request or response over the
@@ -27,10 +28,7 @@ const SMALL = 16 * 1024;
 const LARGE = 256 * 1024;
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
+  const error = await rejectionOf(promise);
   expect(error).toBeInstanceOf(RpcSerializationError);
   return error as Error;
 }

@@ -11,7 +11,7 @@ import {
   type Logger,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { VirtualClock } from '@nact-rpc/testing';
+import { rejectionOf, VirtualClock } from '@nact-rpc/testing';
 
 /**
  * Scheduled work (Flink's RpcEndpointTest scheduling tests, and the main thread executor's
@@ -60,14 +60,6 @@ class FencedTickEndpoint extends FencedRpcEndpoint<string> {
 
 const errors: string[] = [];
 const logger: Logger = { debug() {}, info() {}, warn() {}, error: (message) => errors.push(message) };
-
-/** How a promise settled, without leaving a rejection unhandled. */
-async function outcomeOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-}
 
 describe('scheduled work', () => {
   let clock: VirtualClock;
@@ -268,8 +260,7 @@ describe('scheduled work', () => {
       await clock.advance(30);
       expect(fencedRuns).toBe(3);
       expect(unfencedRuns).toBe(6);
-      const stopped = await outcomeOf(fenced.result);
-      expect((stopped as { error: unknown }).error).toBeInstanceOf(FencingTokenError);
+      expect(await rejectionOf(fenced.result)).toBeInstanceOf(FencingTokenError);
       unfenced.cancel();
     });
 

@@ -1,5 +1,5 @@
 import { isRpcError } from '@nact-rpc/core';
-import { VirtualClock } from '@nact-rpc/testing';
+import { rejectionOf, VirtualClock } from '@nact-rpc/testing';
 
 describe('VirtualClock', () => {
   test('fires timers in order of deadline, and timers of one deadline in the order they were set', async () => {
@@ -85,10 +85,7 @@ describe('VirtualClock', () => {
     await expect(clock.runAll()).resolves.toBe(5);
     expect(count).toBe(5);
     clock.setInterval(() => count++, 1);
-    const error: unknown = await clock.runAll(50).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    const error: unknown = await rejectionOf(clock.runAll(50));
     expect(isRpcError(error, 'RPC_INVALID_STATE')).toBe(true);
     expect(count).toBe(55);
   });

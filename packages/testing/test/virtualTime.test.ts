@@ -11,7 +11,7 @@ import {
   type Logger,
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { VirtualClock } from '@nact-rpc/testing';
+import { rejectionOf, VirtualClock } from '@nact-rpc/testing';
 
 /** A service's time on a VirtualClock: nothing waits for real time, everything waits for the test. */
 const TimeProtocol = defineProtocol('VirtualTime', {
@@ -157,10 +157,7 @@ describe('a service on a VirtualClock', () => {
     await clock.advance(59_999);
     expect(connect.settled()).toBe(false);
     await clock.advance(1);
-    const error: unknown = await connect.result.then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    const error: unknown = await rejectionOf(connect.result);
     expect(error).toBeInstanceOf(RpcConnectionError);
     expect((error as Error).message).toMatch(/no association within 60000 ms/);
   });
@@ -244,10 +241,7 @@ describe('a service on a VirtualClock', () => {
     // The verdict comes within a tick of the wheel (a quarter interval) of the timeout, counted
     // from the tick that saw the ask waiting.
     await clock.advance(500);
-    const error: unknown = await call.result.then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    const error: unknown = await rejectionOf(call.result);
     expect(isRpcError(error)).toBe(true);
     expect((error as Error).message).toMatch(/no heartbeat for 3\d{3} ms/);
     expect(warnings.filter((line) => line.includes('declaring it dead'))).toHaveLength(1);
