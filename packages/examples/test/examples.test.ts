@@ -1,5 +1,5 @@
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import { runCluster, runEmbedding, runHelloHi } from '@nact-rpc/examples';
+import { runEmbedding, runHelloHi, runInProcessCluster } from '@nact-rpc/examples';
 
 describe('the examples of npm start', () => {
   let service: NactRpcService;
@@ -16,8 +16,8 @@ describe('the examples of npm start', () => {
     expect(lines).toContain('connected gateway: hi()    -> "hi"');
   });
 
-  test('the cluster fences off a worker after a leader change until it registers again', async () => {
-    await runCluster(service, (line) => lines.push(line));
+  test('the in-process cluster fences off a worker after a leader change until it registers again', async () => {
+    await runInProcessCluster(service, (line) => lines.push(line));
     expect(lines).toEqual([
       'leader at nact-rpc://example/leader holds session session-1',
       'worker-a registered under session-1; the leader knows 1 worker(s)',

@@ -1,28 +1,30 @@
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ProcessOutput } from './support/processOutput';
 
 const dist = join(__dirname, '..', 'dist', 'remote');
 
 describe('the remote example', () => {
-  test('the client process calls the Hello endpoint of the server process', async () => {
+  test('the client process calls every address the server process prints', async () => {
     const server = spawn(process.execPath, [join(dist, 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise((resolve) => server.once('exit', resolve));
+    const output = new ProcessOutput(server);
     try {
-      const helloAddress = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        server.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const line = /^(nact-rpc:\/\/greeter@127\.0\.0\.1:\d+\/hello)$/m.exec(output);
-          if (line !== null) resolve(line[1] as string);
-        });
-        server.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-      });
-      const { stdout } = await promisify(execFile)(process.execPath, [join(dist, 'client.js'), helloAddress]);
-      expect(stdout.trim()).toBe(`${helloAddress} answered "hello"`);
+      const addresses = [
+        (await output.line(/^nact-rpc:\/\/greeter@127\.0\.0\.1:\d+\/hello$/))[0],
+        (await output.line(/^nact-rpc:\/\/greeter@127\.0\.0\.1:\d+\/hi$/))[0],
+      ];
+      const answers = await Promise.all(
+        addresses.map(async (address) => {
+          const { stdout } = await promisify(execFile)(process.execPath, [join(dist, 'client.js'), address]);
+          return stdout.trim();
+        }),
+      );
+      expect(answers).toEqual([`${addresses[0]} answered "hello"`, `${addresses[1]} answered "hi"`]);
+      expect(output.lines.filter((line) => line.startsWith('nact-rpc://'))).toEqual(addresses);
     } finally {
       server.kill('SIGTERM');
-      await exited;
+      await output.exit;
     }
   });
 });
