@@ -11,6 +11,7 @@ export default tseslint.config(
       'coverage/**',
       'test/consumer/fixtures/**',
       'packages/bench/results/**',
+      'docs/api/**',
     ],
   },
   js.configs.recommended,

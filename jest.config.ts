@@ -36,6 +36,14 @@ const crossPackage: Config = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumer/'],
 };
 
+/** The examples of the documentation (docs/examples), each run as the docs show it. */
+const docs: Config = {
+  ...project('core'),
+  displayName: 'docs',
+  roots: ['<rootDir>/docs'],
+  testMatch: ['<rootDir>/docs/examples/**/*.test.ts'],
+};
+
 /**
  * The packed packages used from consumer projects (test/consumer): it runs the built
  * packages, never their sources, so it has no module mappings.
@@ -52,7 +60,7 @@ const consumer: Config = {
 };
 
 const config: Config = {
-  projects: [...packages.map(project), crossPackage, consumer],
+  projects: [...packages.map(project), crossPackage, docs, consumer],
 };
 
 export default config;

@@ -31,6 +31,7 @@ export type CorrelationId = string | number;
  * answers a tell, and without `replyTo` nobody is answered (a failure is then logged).
  */
 export interface ActorInvocation {
+  /** Marks the message as an invocation: {@link ACTOR_INVOCATION}. */
   readonly type: typeof ACTOR_INVOCATION;
   /** The name of the protocol that declares the method; the endpoint must serve it. */
   readonly protocol: string;
@@ -48,10 +49,13 @@ export interface ActorInvocation {
 
 /** The successful answer to an ask. */
 export interface ActorInvocationResult<TResult = unknown> {
+  /** Marks the message as a result: {@link ACTOR_INVOCATION_RESULT}. */
   readonly type: typeof ACTOR_INVOCATION_RESULT;
   /** The invocation's `correlationId`, if it had one. */
   readonly correlationId?: CorrelationId;
+  /** The invocation's protocol. */
   readonly protocol: string;
+  /** The invocation's method. */
   readonly method: string;
   /** What the method returned (or what its promise resolved to). */
   readonly value: TResult;
@@ -65,11 +69,15 @@ export interface ActorInvocationResult<TResult = unknown> {
  * invocation).
  */
 export interface ActorInvocationFailure {
+  /** Marks the message as a failure: {@link ACTOR_INVOCATION_FAILURE}. */
   readonly type: typeof ACTOR_INVOCATION_FAILURE;
   /** The invocation's `correlationId`, if it had one. */
   readonly correlationId?: CorrelationId;
+  /** The invocation's protocol. */
   readonly protocol: string;
+  /** The invocation's method. */
   readonly method: string;
+  /** What the method threw or rejected with, or the `RpcError` the endpoint refused the call with. */
   readonly error: unknown;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The nact-backed nact-rpc runtime: {@link NactRpcService} runs each endpoint in a nact actor.
  *
- * @packageDocumentation
+ * @module \@nact-rpc/runtime-nact
  */
 export { NactRpcService } from './NactRpcService';
 export type { NactRpcServiceOptions } from './NactRpcServiceOptions';

@@ -8,7 +8,7 @@
  * an {@link Inbox}, {@link thrownBy} and {@link rejectionOf}, free and occupied ports, and value
  * classes for codec tests ({@link Money}, {@link QuotaExceededError}, {@link UnregisteredError}).
  *
- * @packageDocumentation
+ * @module \@nact-rpc/testing
  */
 export { VirtualClock, type VirtualClockOptions } from './clock/VirtualClock';
 

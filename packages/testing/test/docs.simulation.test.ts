@@ -1,4 +1,5 @@
-// The example of docs/testing.md, "Writing a simulation test": keep the two identical.
+// The example of docs/testing.md, "Writing a simulation test": the page shows the region below (npm run docs:sync).
+// #region example
 import { ask, defineProtocol, FencedRpcEndpoint, isRpcError, serves } from '@nact-rpc/core';
 import { simulate, simulationSeeds } from '@nact-rpc/testing';
 
@@ -45,3 +46,4 @@ test.each(simulationSeeds({ count: 20 }))('seed %i: every append settles once, n
     expect(new Set(journal.entries).size).toBe(journal.entries.length);
   });
 });
+// #endregion example

@@ -1,4 +1,5 @@
-// The example of docs/testing.md, "Testing an endpoint alone, with stubs": keep the two identical.
+// The example of docs/testing.md, "Testing an endpoint alone, with stubs": the page shows the region below (npm run docs:sync).
+// #region example
 import {
   ask,
   defineProtocol,
@@ -80,3 +81,4 @@ describe('Worker', () => {
     expect(manager.calls).toEqual([]);
   });
 });
+// #endregion example

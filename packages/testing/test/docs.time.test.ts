@@ -1,4 +1,5 @@
-// The example of docs/testing.md, "Driving time": keep the two identical.
+// The example of docs/testing.md, "Driving time": the page shows the region below (npm run docs:sync).
+// #region example
 import { ask, defineProtocol, RpcEndpoint, RpcTimeoutError, serves } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { VirtualClock } from '@nact-rpc/testing';
@@ -41,3 +42,4 @@ test('a week of nightly reports, and an ask that times out after ten minutes', a
   expect(endpoint.sent).toEqual([1, 2, 3, 4, 5, 6, 7].map((day) => day * 24 * 3_600_000));
   await service.closeAsync();
 });
+// #endregion example

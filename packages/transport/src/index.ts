@@ -3,7 +3,7 @@
  * heartbeats, and remote gateways. Runtimes use it; applications configure it through the
  * service options (`NactRpcService.create({ listen, transport })`), with the types below.
  *
- * @packageDocumentation
+ * @module \@nact-rpc/transport
  */
 export type { ListenOptions } from './TcpTransport';
 export type { TransportOptions } from './TransportOptions';

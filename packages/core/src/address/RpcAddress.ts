@@ -17,6 +17,7 @@ export interface RpcAddress {
   readonly serviceName: string;
   /** Host and port, absent for a local-only service. */
   readonly host?: string | undefined;
+  /** The TCP port, absent for a local-only service. */
   readonly port?: number | undefined;
   /** Whether the service listens with TLS (the `nact-rpcs` scheme); absent (or `false`) if not. */
   readonly tls?: boolean | undefined;

@@ -12,9 +12,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
  * `takesDetailsFirst`).
  */
 export interface Logger {
+  /** Writes an entry at level `debug`. */
   debug(message: string, details?: Record<string, unknown>): void;
+  /** Writes an entry at level `info`. */
   info(message: string, details?: Record<string, unknown>): void;
+  /** Writes an entry at level `warn`. */
   warn(message: string, details?: Record<string, unknown>): void;
+  /** Writes an entry at level `error`. */
   error(message: string, details?: Record<string, unknown>): void;
 }
 

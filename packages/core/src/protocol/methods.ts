@@ -51,8 +51,11 @@ export interface AskOptions<TArgs extends readonly unknown[]> extends MethodOpti
 
 /** A fire-and-forget method: the gateway returns `void` at once; errors are logged by the endpoint. */
 export interface TellMethod<TArgs extends readonly unknown[]> {
+  /** Marks the declaration as a tell. */
   readonly kind: 'tell';
+  /** Whether the method may only be called in-process (see {@link MethodOptions.local}). */
   readonly local: boolean;
+  /** Always `undefined`: a tell has no timeout. */
   readonly timeoutArg: undefined;
   /** The declared shape fingerprint, if any (see {@link MethodOptions.shape}). */
   readonly shape?: string | undefined;
@@ -62,7 +65,9 @@ export interface TellMethod<TArgs extends readonly unknown[]> {
 
 /** A request–response method: the gateway returns a promise of the result, bounded by a timeout. */
 export interface AskMethod<TArgs extends readonly unknown[], TResult> {
+  /** Marks the declaration as an ask. */
   readonly kind: 'ask';
+  /** Whether the method may only be called in-process (see {@link MethodOptions.local}). */
   readonly local: boolean;
   /** The position of the timeout argument, if the method has one. */
   readonly timeoutArg: number | undefined;

@@ -41,8 +41,11 @@ class Direction {
 
 /** The times the ends of a connection closed, for invariants ("did it stay up?"). */
 export interface ConnectionRecord {
+  /** The connection's number, as the trace names it (`#<id>`). */
   readonly id: number;
+  /** The client end's host and port. */
   readonly client: SocketAddress;
+  /** The server end's host and port. */
   readonly server: SocketAddress;
   /** When the client end got `'connect'`, if it did. */
   readonly connectedAt: number | undefined;

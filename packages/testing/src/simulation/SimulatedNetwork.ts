@@ -31,7 +31,7 @@ const FIRST_EPHEMERAL_PORT = 49_152;
  * Everything it does is timed by the clock and decided by the seeded generator: the delay of
  * every segment, how writes are cut into segments, and so, with the scenario's own choices,
  * how deliveries across connections and endpoints interleave. Within one direction of one
- * connection bytes arrive in order (see {@link SimulatedConnection}).
+ * connection bytes arrive in order.
  *
  * Faults: {@link partition} separates hosts, and a connection across a partition **stalls**
  * (nothing is lost; it arrives once the partition heals, unless an end gives up first: the

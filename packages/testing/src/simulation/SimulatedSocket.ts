@@ -2,11 +2,16 @@ import { Duplex } from 'node:stream';
 
 /** One end of a simulated connection: a host and a port. */
 export interface SocketAddress {
+  /** The host's name in the simulated network. */
   readonly host: string;
+  /** The port. */
   readonly port: number;
 }
 
-/** How a {@link SimulatedSocket} closed: see {@link SocketLink.closed}. */
+/**
+ * How a {@link SimulatedSocket} closed: `'graceful'` after it had ended its writing side,
+ * `'abort'` before (the other end is reset), `'reset'` because the network reset it.
+ */
 export type SocketCloseKind = 'graceful' | 'abort' | 'reset';
 
 /** Where a {@link SimulatedSocket} sends what it writes: its connection in the simulated network. */
@@ -37,9 +42,13 @@ export interface SocketLink {
 export class SimulatedSocket extends Duplex {
   /** The other end's host, as a socket's remote address. */
   readonly remoteAddress: string;
+  /** The other end's port, as a socket's remote port. */
   readonly remotePort: number;
+  /** This end's host, as a socket's local address. */
   readonly localAddress: string;
+  /** This end's port, as a socket's local port. */
   readonly localPort: number;
+  /** The address family a socket would report; here always `'simulated'`. */
   readonly remoteFamily = 'simulated';
   /** Whether the connection is still being made (the client end, until `'connect'`). */
   connecting: boolean;
@@ -80,7 +89,14 @@ export class SimulatedSocket extends Duplex {
   }
 
   /** The local end, as a socket's `address()`. */
-  address(): { address: string; port: number; family: string } {
+  address(): {
+    /** This end's host. */
+    address: string;
+    /** This end's port. */
+    port: number;
+    /** Always `'simulated'`. */
+    family: string;
+  } {
     return { address: this.localAddress, port: this.localPort, family: this.remoteFamily };
   }
 
@@ -108,15 +124,18 @@ export class SimulatedSocket extends Duplex {
     this.destroy(Object.assign(new Error(`${message} (${code})`), { code }));
   }
 
+  /** The stream's read hook: nothing to do, bytes are pushed as the network delivers them. */
   override _read(): void {
     // Bytes are pushed as the network delivers them.
   }
 
+  /** The stream's write hook: hands a copy of `chunk` to the connection. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.link.send(this, Buffer.from(chunk));
     callback();
   }
 
+  /** The stream's batch write hook: a corked batch goes to the connection as one segment. */
   override _writev(
     chunks: { chunk: Buffer; encoding: BufferEncoding }[],
     callback: (error?: Error | null) => void,
@@ -126,11 +145,13 @@ export class SimulatedSocket extends Duplex {
     callback();
   }
 
+  /** The stream's end hook: tells the connection that this end ended its writing side. */
   override _final(callback: (error?: Error | null) => void): void {
     this.link.finish(this);
     callback();
   }
 
+  /** The stream's destroy hook: tells the connection how this end closed ({@link SocketCloseKind}). */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.link.closed(this, this.resetByPeer ? 'reset' : this.writableFinished ? 'graceful' : 'abort');
     callback(error);

@@ -36,7 +36,9 @@ export const DEFAULT_SIMULATED_PORT = 7000;
  * time it chooses.
  */
 export class Simulation {
+  /** The clock every service of the simulation reads; it starts at 0. */
   readonly clock: VirtualClock;
+  /** The network that connects the services. */
   readonly network: SimulatedNetwork;
   /** The scenario's own generator (the network draws from another: see `SeededRandom.fork`). */
   readonly random: SeededRandom;

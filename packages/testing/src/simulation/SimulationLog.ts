@@ -6,7 +6,9 @@ export interface SimulationLogLine {
   readonly at: number;
   /** The host of the service that logged it. */
   readonly host: string;
+  /** The level it was logged at. */
   readonly level: LogLevel;
+  /** The message, without its details. */
   readonly message: string;
 }
 

@@ -4,7 +4,14 @@ import type { SeededRandom } from './SeededRandom';
 /** How the simulated network delays and cuts what it carries; every field has a default. */
 export interface NetworkBehaviour {
   /** The delay of one segment, in ms, drawn uniformly between `min` and `max`. Default 1 to 10. */
-  readonly latencyMs?: { readonly min: number; readonly max: number } | undefined;
+  readonly latencyMs?:
+    | {
+        /** The shortest delay, in ms. */
+        readonly min: number;
+        /** The longest delay, in ms. */
+        readonly max: number;
+      }
+    | undefined;
   /** The chance that a segment is delayed far longer than usual (a spike), from 0 to 1. Default 0.02. */
   readonly spikeChance?: number | undefined;
   /** The longest delay of a spike, in ms. Default 300. */

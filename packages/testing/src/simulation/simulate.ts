@@ -9,6 +9,7 @@ let running = false;
 
 /** What a simulation that passed returns. */
 export interface SimulationResult<T> {
+  /** The seed the run used. */
   readonly seed: number;
   /** What the scenario returned. */
   readonly value: T;

@@ -18,7 +18,7 @@ type NotInferred<T> = [T][T extends unknown ? 0 : never];
  *   carrying another token, or any call while the stub holds none, does not run: an ask
  *   rejects with `FencingTokenError`, a tell is dropped.
  * - Every call is recorded, refused ones too, with the token it carried
- *   ({@link FencedRecordedCall.fencingToken}).
+ *   (the `fencingToken` of each {@link FencedRecordedCall}).
  * - {@link FencedStubGateway.gateway} carries the stub's current token (it follows
  *   {@link FencedStubGateway.setFencingToken}); {@link FencedStubGateway.gatewayWithToken}
  *   makes a gateway that carries a given one, as `connect(address, protocol, { fencingToken })`

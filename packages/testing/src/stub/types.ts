@@ -24,7 +24,9 @@ export type StubImplementations<TProtocol extends AnyProtocol> = Partial<Serves<
  */
 export type RecordedCall<TProtocol extends AnyProtocol> = {
   [TMethodName in StubMethodName<TProtocol>]: {
+    /** The method called. */
     readonly method: TMethodName;
+    /** The arguments it was called with. */
     readonly args: StubCallArgs<TProtocol, TMethodName>;
   };
 }[StubMethodName<TProtocol>];

@@ -23,18 +23,25 @@ export interface NetworkListener {
 
 /** What {@link Network.connect} is asked to do. */
 export interface NetworkConnectOptions {
+  /** The host to connect to. */
   readonly host: string;
+  /** The port to connect to. */
   readonly port: number;
   /**
    * Set to connect with TLS (a `nact-rpcs` address): the context of this side's key,
    * certificate and CAs, if configured. The server's certificate is checked against `host`.
    */
-  readonly tls?: { readonly secureContext: SecureContext | undefined } | undefined;
+  readonly tls?:
+    | {
+        /** This side's TLS context; `undefined` if this side has no TLS configured (Node's default context). */
+        readonly secureContext: SecureContext | undefined;
+      }
+    | undefined;
 }
 
 /**
  * Where a transport's connections come from: the two points where sockets are made. The
- * default, {@link tcpNetwork}, is the machine's TCP (and TLS). A test can give a service
+ * default, `tcpNetwork`, is the machine's TCP (and TLS). A test can give a service
  * another network (the simulated network of `@nact-rpc/testing`), and the transport runs
  * through its associations, framing, heartbeats and reconnection as over TCP.
  *
