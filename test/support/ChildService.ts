@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServerProcessConfig } from '../fixtures/src/serverProcess';
 import type { NetworkNamespace } from './NetworkNamespace';
 
-const SERVER_PROCESS = join(__dirname, '..', 'fixtures', 'dist', 'serverProcess.js');
+const FIXTURES = join(__dirname, '..', 'fixtures', 'dist');
 const running = new Set<ChildService>();
 
 /** How a child process ended. */
@@ -34,10 +34,16 @@ export class ChildService {
    * @param overrides - Configuration; `port` 0 (the default) binds any free port.
    * @param inside - A network namespace to run it in (its `host` should then be the
    *   namespace's address).
+   * @param script - The fixture program (of test/fixtures/dist), which prints `READY {"port":…}`
+   *   once started; default the server process. Other programs take more configuration.
    */
-  static start(overrides: Partial<ServerProcessConfig> = {}, inside?: NetworkNamespace): Promise<ChildService> {
+  static start(
+    overrides: Partial<ServerProcessConfig> & Record<string, unknown> = {},
+    inside?: NetworkNamespace,
+    script = 'serverProcess.js',
+  ): Promise<ChildService> {
     const config: ServerProcessConfig = { name: 'server', port: 0, leaderToken: 'session-1', ...overrides };
-    const program: [string, string[]] = [process.execPath, [SERVER_PROCESS, JSON.stringify(config)]];
+    const program: [string, string[]] = [process.execPath, [join(FIXTURES, script), JSON.stringify(config)]];
     const [command, args] = inside === undefined ? program : inside.exec(program[0], ...program[1]);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const exit = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -4,7 +4,7 @@
  * interfaces; applications use both. What runtimes share beyond this (messages, the pending
  * call table, the gateway proxy) is in `@nact-rpc/core/internal`, which is not public API.
  *
- * @packageDocumentation
+ * @module \@nact-rpc/core
  */
 
 export { defineProtocol, type DefineProtocolOptions, type InheritedMethods } from './protocol/defineProtocol';
@@ -31,6 +31,17 @@ export type {
 } from './protocol/types';
 
 export type { RpcGateway } from './gateway/RpcGateway';
+export { withCallOptions } from './gateway/withCallOptions';
+export type { CallOptions } from './calls/CallOptions';
+export type { CallContext } from './calls/CallContext';
+export { CALL_METADATA_LIMITS } from './calls/callMetadata';
+export type {
+  CallInterceptor,
+  IncomingCall,
+  Interceptors,
+  OutgoingCall,
+  ServeInterceptor,
+} from './interceptors/Interceptor';
 export type { FencedRpcGateway } from './gateway/FencedRpcGateway';
 
 export { RpcEndpoint } from './endpoint/RpcEndpoint';
@@ -61,6 +72,8 @@ export { RecipientUnreachableError } from './errors/RecipientUnreachableError';
 export { EndpointNotStartedError } from './errors/EndpointNotStartedError';
 export { RpcTimeoutError, type RpcTimeoutErrorOptions } from './errors/RpcTimeoutError';
 export { RpcCancelledError } from './errors/RpcCancelledError';
+export { RpcDeadlineExceededError } from './errors/RpcDeadlineExceededError';
+export { RpcPermissionDeniedError } from './errors/RpcPermissionDeniedError';
 export { FencingTokenError } from './errors/FencingTokenError';
 export { RpcSerializationError } from './errors/RpcSerializationError';
 export {

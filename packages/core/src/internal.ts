@@ -47,6 +47,27 @@ export {
   isPlainObject,
 } from './protocol/checkProtocolIdentity';
 export type { GatewayInvoker } from './gateway/GatewayInvoker';
+export { PendingCall } from './calls/PendingCall';
+export { NO_METADATA, type CallInfo, type OutgoingCallInfo } from './calls/CallInfo';
+export {
+  checkCallMetadata,
+  MAX_METADATA_ENTRIES,
+  MAX_METADATA_KEY_BYTES,
+  MAX_METADATA_TOTAL_BYTES,
+  MAX_METADATA_VALUE_BYTES,
+  METADATA_KEY_PATTERN,
+} from './calls/callMetadata';
+export { checkCallOptions } from './calls/CallOptions';
+export { outgoingCall } from './calls/outgoingCall';
+export {
+  callContextOf,
+  currentCallContext,
+  enterServedCall,
+  exitServedCall,
+  inheritedDeadline,
+  runInCallScope,
+} from './calls/servedCall';
+export { InterceptingInvoker } from './interceptors/InterceptingInvoker';
 export { createGatewayProxy } from './gateway/createGatewayProxy';
 export { assertServes } from './endpoint/serves';
 export {

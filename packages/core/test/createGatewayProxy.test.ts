@@ -2,6 +2,7 @@ import {
   ask,
   defineProtocol,
   RpcInvalidOptionError,
+  systemClock,
   tell,
   type AskMethod,
   type FencingToken,
@@ -38,6 +39,7 @@ interface AskCall {
 class RecordingInvoker implements GatewayInvoker {
   readonly address = 'nact-rpc://svc@example.org:6123/jobs';
   readonly hostname = 'example.org';
+  readonly clock = systemClock;
   readonly tells: TellCall[] = [];
   readonly asks: AskCall[] = [];
 
@@ -110,6 +112,7 @@ describe('createGatewayProxy', () => {
     const failing: GatewayInvoker = {
       address: invoker.address,
       hostname: invoker.hostname,
+      clock: systemClock,
       tell: () => undefined,
       ask: () => Promise.reject(failure),
     };

@@ -10,6 +10,8 @@ export interface ActorScope {
   readonly context: RuntimeContext;
   /** The object whose turns are the endpoint's main thread. */
   readonly turnOwner: object;
+  /** The endpoint's id. */
+  readonly endpointId: string;
   /** Names the endpoint in log and error messages. */
   describe(): string;
 }

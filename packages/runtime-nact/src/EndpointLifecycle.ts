@@ -162,6 +162,11 @@ export abstract class EndpointLifecycle {
     return this.stopPending;
   }
 
+  /** The endpoint's id. */
+  get endpointId(): string {
+    return this.hooks.endpointId;
+  }
+
   /** Names the endpoint in log and error messages. */
   describe(): string {
     return describeEndpoint(this.hooks, this.host.address);

@@ -8,13 +8,21 @@ import {
 } from '@nact-rpc/core';
 import {
   sendsErrorStacks,
+  type CallInfo,
   type PendingCalls,
   type RpcMessage,
   type SerializedInvocationMessage,
 } from '@nact-rpc/core/internal';
-import type { Association, HandshakeRequestMessage, RequestMessage, TransportHost } from '@nact-rpc/transport/internal';
+import type {
+  Association,
+  HandshakeRequestMessage,
+  RequestMessage,
+  TransportHost,
+  WireCallInfo,
+} from '@nact-rpc/transport/internal';
 import { InboundBackpressure } from './InboundBackpressure';
 import type { NactRpcServer } from './NactRpcServer';
+import { preciseNow } from './telemetry/Telemetry';
 
 /**
  * Delivers what peers send over associations to this service's endpoints: requests become
@@ -44,11 +52,13 @@ export class InboundRequests implements TransportHost {
    * @param service - Who the service is, for the transport.
    * @param lookup - Finds the server of an endpoint id.
    * @param maxInboundBacklog - The `transport.maxInboundBacklog` option.
+   * @param tracing - Whether the service traces calls: requests then carry when they were queued.
    */
   constructor(
     service: Omit<TransportHost, 'onRequest' | 'onHandshake'>,
     private readonly lookup: (endpointId: string) => NactRpcServer | undefined,
     maxInboundBacklog: number,
+    private readonly tracing = false,
   ) {
     this.maxInboundBacklog = maxInboundBacklog;
     this.backpressure = new InboundBackpressure(maxInboundBacklog);
@@ -62,7 +72,7 @@ export class InboundRequests implements TransportHost {
   }
 
   onRequest(association: Association, request: RequestMessage): void {
-    const replyTo = request.callId === 0 ? undefined : { sink: association.encodedReplies, callId: request.callId };
+    const replyTo = request.callId === 0 ? undefined : association.inboundAsk(request.callId);
     const invocation: SerializedInvocationMessage = {
       kind: 'invokeSerialized',
       protocol: request.protocol,
@@ -70,6 +80,7 @@ export class InboundRequests implements TransportHost {
       encodedArgs: request.args,
       replyTo,
       errorStacks: sendsErrorStacks(this.remoteErrorStacks, association.isLoopback()),
+      call: request.call === undefined && !this.tracing ? undefined : this.callInfo(association, request.call),
     };
     const message: RpcMessage =
       request.fencingToken === undefined
@@ -117,6 +128,22 @@ export class InboundRequests implements TransportHost {
       const error = this.unreachable(handshake.endpointId, `the handshake for ${handshake.protocol.name}`);
       association.plainReplies.complete(replyTo.callId, { ok: false, error });
     }
+  }
+
+  /**
+   * What a request carries besides its arguments, on this side's clock: its deadline is now plus
+   * the time the caller had left. When this service traces calls, also when it was queued and
+   * who sent it.
+   */
+  private callInfo(association: Association, call: WireCallInfo | undefined): CallInfo {
+    const deadlineMs = call?.deadlineMs;
+    const info: CallInfo = {
+      deadline: deadlineMs === undefined ? undefined : this.clock.now() + deadlineMs,
+      metadata: call?.metadata,
+      traceparent: call?.traceparent,
+      tracestate: call?.tracestate,
+    };
+    return this.tracing ? { ...info, queuedAt: preciseNow(), peer: association.describePeer() } : info;
   }
 
   private unreachable(endpointId: string, what: string): RecipientUnreachableError {

@@ -1,6 +1,14 @@
-import { RecipientUnreachableError, type AskMethod, type FencingToken, type TellMethod } from '@nact-rpc/core';
 import {
+  RecipientUnreachableError,
+  type AskMethod,
+  type Clock,
+  type FencingToken,
+  type TellMethod,
+} from '@nact-rpc/core';
+import {
+  type CallInfo,
   type GatewayInvoker,
+  type OutgoingCallInfo,
   type InvocationMessage,
   type ReplyTo,
   type RpcMessage,
@@ -18,6 +26,7 @@ import type { RuntimeContext } from './RuntimeContext';
 export class LocalInvoker implements GatewayInvoker {
   readonly address: string;
   readonly hostname: string;
+  readonly clock: Clock;
   readonly fencingToken?: () => FencingToken | undefined;
   private readonly targets = new Map<string, string>();
 
@@ -29,10 +38,11 @@ export class LocalInvoker implements GatewayInvoker {
   ) {
     this.address = server.getAddress();
     this.hostname = server.getHostname();
+    this.clock = context.clock;
     if (fencingToken !== undefined) this.fencingToken = fencingToken;
   }
 
-  tell(methodName: string, method: TellMethod<never>, args: unknown[]): void {
+  tell(methodName: string, method: TellMethod<never>, args: unknown[], call?: OutgoingCallInfo): void {
     const { logger } = this.context;
     const target = this.targetOf(methodName);
     const encoded = this.encodeArgs(target, method.local, args);
@@ -40,7 +50,7 @@ export class LocalInvoker implements GatewayInvoker {
       logger.error(`Dropped tell ${target} to ${this.address}: ${encoded.reason}`, { error: encoded.error });
       return;
     }
-    if (!this.server.post(this.fence(this.invocation(methodName, args, encoded?.bytes, undefined)))) {
+    if (!this.server.post(this.fence(this.invocation(methodName, args, encoded?.bytes, undefined, callInfo(call))))) {
       logger.warn(`Dropped tell ${target} to ${this.address}: the endpoint has terminated.`);
     }
   }
@@ -50,28 +60,33 @@ export class LocalInvoker implements GatewayInvoker {
     method: AskMethod<never, unknown>,
     args: unknown[],
     timeoutMs: number | undefined,
+    call?: OutgoingCallInfo,
   ): Promise<unknown> {
     const { pendingCalls, codec } = this.context;
     const target = this.targetOf(methodName);
     const encoded = this.encodeArgs(target, method.local, args);
     if (encoded?.ok === false) return Promise.reject(encoded.error);
     const encodedArgs = encoded?.bytes;
-    const call = pendingCalls.register({
+    const registered = pendingCalls.register({
       target,
       recipient: this.address,
       timeoutMs,
       codec: encodedArgs === undefined ? undefined : codec,
+      deadline: call?.deadline,
+      signal: call?.signal,
     });
-    if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, call)))) {
+    // Cancelled before it was made: nothing to send.
+    if (registered.done === true) return registered.promise;
+    if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, registered, callInfo(call))))) {
       pendingCalls.fail(
-        call.callId,
+        registered.callId,
         new RecipientUnreachableError(
           `Could not deliver ask ${target} to ${this.address}: the endpoint has terminated ` +
             `(it was closed, or its service shut down).`,
         ),
       );
     }
-    return call.promise;
+    return registered.promise;
   }
 
   /** `Protocol.method`, made once per method. */
@@ -97,13 +112,22 @@ export class LocalInvoker implements GatewayInvoker {
     args: unknown[],
     encodedArgs: Uint8Array | undefined,
     replyTo: ReplyTo | undefined,
+    call: CallInfo | undefined,
   ): InvocationMessage {
     return encodedArgs === undefined
-      ? { kind: 'invoke', protocol: this.protocolName, method: methodName, args, replyTo }
-      : { kind: 'invokeSerialized', protocol: this.protocolName, method: methodName, encodedArgs, replyTo };
+      ? { kind: 'invoke', protocol: this.protocolName, method: methodName, args, replyTo, call }
+      : { kind: 'invokeSerialized', protocol: this.protocolName, method: methodName, encodedArgs, replyTo, call };
   }
 
   private fence(message: InvocationMessage): RpcMessage {
     return this.fencingToken === undefined ? message : { kind: 'fenced', token: this.fencingToken(), payload: message };
   }
+}
+
+/** What a call carries to its endpoint: all but its signal, which stays with the caller. */
+function callInfo(call: OutgoingCallInfo | undefined): CallInfo | undefined {
+  if (call === undefined) return undefined;
+  const { deadline, metadata, traceparent, tracestate, queuedAt } = call;
+  if (deadline === undefined && metadata === undefined && traceparent === undefined) return undefined;
+  return { deadline, metadata, traceparent, tracestate, queuedAt };
 }

@@ -12,7 +12,8 @@ import {
   type ScheduledTask,
   type SelfFencing,
 } from '@nact-rpc/core';
-import { type EndpointHooks, type RpcMessage, assertServes, createGatewayProxy } from '@nact-rpc/core/internal';
+import { type EndpointHooks, type RpcMessage, assertServes } from '@nact-rpc/core/internal';
+import { gatewayFor } from './gatewayFor';
 import type { ActorInvocation } from './ActorInvocation';
 import { EndpointActor } from './EndpointActor';
 import type { EndpointActorHost } from './EndpointActorHost';
@@ -182,7 +183,7 @@ export class NactRpcServer
     if (gateway === undefined) {
       assertServes(`${this.hooks.className} at ${this.address}`, this.hooks.protocols, protocol);
       const token = this.hooks.fenced ? () => this.hooks.fencingToken() : undefined;
-      gateway = createGatewayProxy(protocol, new LocalInvoker(this.context, this, protocol.name, token));
+      gateway = gatewayFor(this.context, protocol, new LocalInvoker(this.context, this, protocol.name, token));
       this.selfGateways.set(protocol, gateway);
     }
     return gateway as GatewayOf<TProtocol>;

@@ -124,6 +124,7 @@ export class NactRpcService implements RpcService {
       },
       this.endpoints.get,
       this.options.transport.maxInboundBacklog,
+      this.context.telemetry?.tracer !== undefined,
     );
     // The transport gets the inbound side, not the service: its callbacks stay off the public type.
     const { transport, security, network } = this.options;
@@ -169,7 +170,12 @@ export class NactRpcService implements RpcService {
   }
 
   /** Test-visible: calls waiting for answers, and ids held for late answers; both 0 at rest. */
-  pendingCallCounts(): { waiting: number; reserved: number } {
+  pendingCallCounts(): {
+    /** Calls waiting for their answers. */
+    waiting: number;
+    /** Ids of timed-out calls held until a late answer or the association's end. */
+    reserved: number;
+  } {
     return { waiting: this.pendingCalls.size, reserved: this.pendingCalls.reservedCount };
   }
 
@@ -212,7 +218,7 @@ export class NactRpcService implements RpcService {
       return connectLocal(this.context, this.endpoints.get(parsed.endpointId), parsed, address, protocol, options);
     }
     const remote = this.location.dialable(parsed, address);
-    return connectRemote(this.inbound, this.transport, remote, address, protocol, options?.fencingToken);
+    return connectRemote(this.inbound, this.transport, remote, address, protocol, options?.fencingToken, this.context);
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   TypedCodec,
   type Clock,
   type Codec,
+  type Interceptors,
   type Logger,
   type RemoteErrorStacks,
 } from '@nact-rpc/core';
@@ -102,12 +103,25 @@ export interface NactRpcServiceOptions {
    * through partitions and crashes, without sockets. See docs/testing.md.
    */
   readonly network?: Network | undefined;
+  /**
+   * Interceptors of the calls the service's gateways make (`calls`) and of the calls its
+   * endpoints serve (`serves`), each list run in order, the first outermost: for authorization,
+   * logging and measuring. See `CallInterceptor` and `ServeInterceptor`, and docs/guide.md.
+   */
+  readonly interceptors?: Interceptors | undefined;
+  /**
+   * Report spans and metrics through `@opentelemetry/api`, to the tracer and meter providers
+   * registered when the service is made. Without providers nothing is reported and calls pay
+   * nothing. Default `true`; `false` keeps this service out of the reports.
+   */
+  readonly telemetry?: boolean | undefined;
 }
 
 /** {@link NactRpcServiceOptions} with every default applied. */
 export type ResolvedNactRpcServiceOptions = Resolved<
-  Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'security' | 'system' | 'parent'>
+  Omit<NactRpcServiceOptions, 'listen' | 'transport' | 'security' | 'system' | 'parent' | 'interceptors'>
 > & {
+  readonly interceptors: Interceptors;
   readonly listen: ListenOptions | undefined;
   readonly transport: ResolvedTransportOptions;
   readonly security: ResolvedSecurity;
@@ -181,6 +195,8 @@ export function resolveOptions(options: NactRpcServiceOptions = {}): ResolvedNac
     clock,
     network,
     forceSerialization: flag(options, 'forceSerialization'),
+    telemetry: options.telemetry === undefined ? true : flag(options, 'telemetry'),
+    interceptors: interceptors(options),
     codec,
     logger,
     captureAskCallStack: flag(options, 'captureAskCallStack'),
@@ -212,9 +228,27 @@ function checkObject(options: unknown): asserts options is object {
 }
 
 /** A boolean option, `false` by default. */
-function flag(options: NactRpcServiceOptions, option: 'forceSerialization' | 'captureAskCallStack'): boolean {
+function flag(
+  options: NactRpcServiceOptions,
+  option: 'forceSerialization' | 'captureAskCallStack' | 'telemetry',
+): boolean {
   const value = options[option] ?? false;
   if (typeof value !== 'boolean') throw RpcInvalidOptionError.forValue(option, value, 'true or false');
+  return value;
+}
+
+/** The `interceptors` option: lists of functions, none by default. */
+function interceptors(options: NactRpcServiceOptions): Interceptors {
+  const value = options.interceptors ?? {};
+  if (typeof value !== 'object' || value === null) {
+    throw RpcInvalidOptionError.forValue('interceptors', value, 'an object with calls and serves lists');
+  }
+  for (const side of ['calls', 'serves'] as const) {
+    const list = value[side];
+    if (list !== undefined && (!Array.isArray(list) || !list.every((item) => typeof item === 'function'))) {
+      throw RpcInvalidOptionError.forValue(`interceptors.${side}`, list, 'an array of interceptor functions');
+    }
+  }
   return value;
 }
 

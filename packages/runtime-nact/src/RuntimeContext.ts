@@ -1,4 +1,6 @@
-import type { Clock, Codec, Logger } from '@nact-rpc/core';
+import type { CallInterceptor, Clock, Codec, Logger } from '@nact-rpc/core';
+import type { Serving } from './serveCall';
+import { telemetryFor, type Telemetry } from './telemetry/Telemetry';
 import type { AnswerLimit, PendingCalls } from '@nact-rpc/core/internal';
 import type { ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
 
@@ -16,11 +18,19 @@ export interface RuntimeContext {
   readonly localAnswerLimit: AnswerLimit;
   /** The service's table of pending asks. */
   readonly pendingCalls: PendingCalls;
+  /** What the service does around served calls (interceptors, telemetry); `undefined` for nothing. */
+  readonly serving: Serving | undefined;
+  /** The service's calling interceptors, the first outermost. */
+  readonly callInterceptors: readonly CallInterceptor[];
+  /** The service's instrumentation, when a tracer or meter provider was registered. */
+  readonly telemetry: Telemetry | undefined;
 }
 
 /** The context of a service with `options`, whose pending asks are in `pendingCalls`. */
 export function runtimeContext(options: ResolvedNactRpcServiceOptions, pendingCalls: PendingCalls): RuntimeContext {
   const { maxFrameSize } = options.transport;
+  const telemetry = telemetryFor(options.telemetry);
+  const serves = options.interceptors.serves ?? [];
   return {
     logger: options.logger,
     clock: options.clock,
@@ -29,5 +39,8 @@ export function runtimeContext(options: ResolvedNactRpcServiceOptions, pendingCa
     maxFrameSize,
     localAnswerLimit: { maxFrameBytes: maxFrameSize, overheadBytes: 0, whose: "this service's" },
     pendingCalls,
+    serving: serves.length === 0 && telemetry === undefined ? undefined : { interceptors: serves, telemetry },
+    callInterceptors: options.interceptors.calls ?? [],
+    telemetry,
   };
 }

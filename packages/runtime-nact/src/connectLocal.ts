@@ -6,7 +6,7 @@ import {
   type GatewayOf,
   type RpcAddress,
 } from '@nact-rpc/core';
-import { createGatewayProxy } from '@nact-rpc/core/internal';
+import { gatewayFor } from './gatewayFor';
 import { handshakeLocal } from './handshakeLocal';
 import { LocalInvoker } from './LocalInvoker';
 import type { NactRpcServer } from './NactRpcServer';
@@ -41,5 +41,5 @@ export async function connectLocal(
   await handshakeLocal(context.pendingCalls, server, protocol, fenced);
   const token = options?.fencingToken;
   const invoker = new LocalInvoker(context, server, protocol.name, fenced ? () => token : undefined);
-  return createGatewayProxy(protocol, invoker);
+  return gatewayFor(context, protocol, invoker);
 }

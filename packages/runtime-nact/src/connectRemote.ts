@@ -7,7 +7,9 @@ import {
   type GatewayOf,
   type RpcAddress,
 } from '@nact-rpc/core';
-import { createGatewayProxy, protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
+import { protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
+import { gatewayFor } from './gatewayFor';
+import type { RuntimeContext } from './RuntimeContext';
 import { RemoteInvoker, type Association, type TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
 
 /**
@@ -25,6 +27,7 @@ export async function connectRemote(
   text: string,
   protocol: AnyProtocol,
   fencingToken: FencingToken | undefined,
+  context: RuntimeContext,
 ): Promise<GatewayOf<AnyProtocol>> {
   const { pendingCalls, codec } = host;
   const peer = transport.peer(address.host, address.port, address.tls === true);
@@ -73,5 +76,5 @@ export async function connectRemote(
     },
     transport.options.maxFrameSize,
   );
-  return createGatewayProxy(protocol, invoker);
+  return gatewayFor(context, protocol, invoker);
 }

@@ -1,5 +1,10 @@
-import { RpcDecodeLimitError, RpcSerializationError } from '@nact-rpc/core';
-import type { InvocationMessage, SerializedInvocationMessage } from '@nact-rpc/core/internal';
+import { RpcDeadlineExceededError, RpcDecodeLimitError, RpcSerializationError } from '@nact-rpc/core';
+import {
+  enterServedCall,
+  exitServedCall,
+  type InvocationMessage,
+  type SerializedInvocationMessage,
+} from '@nact-rpc/core/internal';
 import type { ActorScope } from './ActorScope';
 import { answerInvocation } from './answerInvocation';
 import type { RpcFunction } from './buildMethodTable';
@@ -7,6 +12,7 @@ import { isPromiseLike } from './isPromiseLike';
 import { enterTurn, exitTurn } from './mainThread';
 import { messageOf } from './messageOf';
 import { refuse } from './refuse';
+import { serveCall } from './serveCall';
 
 /**
  * Calls `fn`, the endpoint's method for `message`, as a turn of the endpoint's main thread,
@@ -14,21 +20,44 @@ import { refuse } from './refuse';
  * mailbox is not held while a returned promise is pending: the answer goes when it settles.
  * Serialized arguments are decoded first; arguments that do not decode to an array are refused
  * with `RpcSerializationError` (`RpcDecodeLimitError` when over the codec's decode budget) and
- * the method does not run.
+ * the method does not run. A call whose caller no longer waits is skipped, and one whose
+ * deadline has passed is refused with `RpcDeadlineExceededError`, before it starts. A call with
+ * a deadline, or in a service with serving interceptors or telemetry, is served by `serveCall`.
  *
  * This is the hot path: no closure or promise of its own for a method that returns a value.
  */
 export function invokeMethod(scope: ActorScope, fn: RpcFunction, message: InvocationMessage): void {
+  const { replyTo, call } = message;
+  const deadline = call?.deadline;
+  if (deadline !== undefined && scope.context.clock.now() >= deadline) {
+    const reason = 'its deadline passed before it started.';
+    // A refused tell is logged by `refuse`; an ask is answered, and noted here for its operators.
+    if (replyTo !== undefined) {
+      scope.context.logger.debug(`Refused ask ${message.protocol}.${message.method} to ${scope.describe()}: ${reason}`);
+    }
+    refuse(scope, message, reason, RpcDeadlineExceededError, 'debug');
+    return;
+  }
+  if (replyTo?.done === true) {
+    skipAbandoned(scope, message);
+    return;
+  }
   const args = message.kind === 'invoke' ? message.args : decodeArguments(scope, message);
   if (args === undefined) return;
+  if (deadline !== undefined || scope.context.serving !== undefined) {
+    serveCall(scope, fn, message, args);
+    return;
+  }
   let result: unknown;
   const previous = enterTurn(scope.turnOwner);
+  const previousCall = enterServedCall(message);
   try {
     result = Reflect.apply(fn, scope.endpoint, args);
   } catch (error) {
     answerInvocation(scope, message, { ok: false, error });
     return;
   } finally {
+    exitServedCall(previousCall);
     exitTurn(previous);
   }
   if (isPromiseLike(result)) {
@@ -39,6 +68,17 @@ export function invokeMethod(scope: ActorScope, fn: RpcFunction, message: Invoca
   } else {
     answerInvocation(scope, message, { ok: true, value: result });
   }
+}
+
+/**
+ * A call whose caller no longer waits for it (it was cancelled, timed out, or its connection
+ * ended) is not started: nobody would receive its answer.
+ */
+function skipAbandoned(scope: ActorScope, message: InvocationMessage): void {
+  scope.context.logger.debug(
+    `Skipped ask ${message.protocol}.${message.method} to ${scope.describe()}: its caller no longer waits for it ` +
+      `(it was cancelled, timed out, or its connection ended); it did not run.`,
+  );
 }
 
 /** The decoded arguments, or `undefined` once the caller has been told why there are none. */

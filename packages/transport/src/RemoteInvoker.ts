@@ -2,14 +2,16 @@ import {
   RpcConnectionError,
   RpcInvalidStateError,
   type AskMethod,
+  type Clock,
   type FencingToken,
   type TellMethod,
 } from '@nact-rpc/core';
-import { type GatewayInvoker, tryEncodeArguments } from '@nact-rpc/core/internal';
+import { type GatewayInvoker, type OutgoingCallInfo, tryEncodeArguments } from '@nact-rpc/core/internal';
 import type { Association } from './association/Association';
 import type { OutboundMessage, Peer } from './association/Peer';
 import type { TransportHost } from './TransportHost';
 import { encodeRequestHeader, requestOverheadBytes } from './wire/wireFormat';
+import type { WireCallInfo } from './wire/WireMessage';
 
 /** A request's arguments serialized, or why it cannot be sent (see `tryEncodeArguments`). */
 type EncodedRequest =
@@ -52,6 +54,7 @@ interface MethodFrame {
 export class RemoteInvoker implements GatewayInvoker {
   readonly address: string;
   readonly hostname: string;
+  readonly clock: Clock;
   readonly fencingToken?: () => FencingToken | undefined;
   private readonly frames = new Map<string, MethodFrame>();
   private incarnation: string | undefined;
@@ -65,6 +68,7 @@ export class RemoteInvoker implements GatewayInvoker {
   ) {
     this.address = target.address;
     this.hostname = target.hostname;
+    this.clock = host.clock;
     this.incarnation = target.incarnation;
     if (target.fencingToken !== undefined) {
       const token = target.fencingToken;
@@ -72,8 +76,8 @@ export class RemoteInvoker implements GatewayInvoker {
     }
   }
 
-  tell(methodName: string, method: TellMethod<never>, args: unknown[]): void {
-    const { target, header } = this.frameOf(methodName);
+  tell(methodName: string, method: TellMethod<never>, args: unknown[], call?: OutgoingCallInfo): void {
+    const { target, header } = this.frameOf(methodName, call);
     const encoded = this.encodeArgs(target, header, method.local, args);
     const { tellLosses } = this.target.peer;
     if (!encoded.ok) {
@@ -101,13 +105,24 @@ export class RemoteInvoker implements GatewayInvoker {
     method: AskMethod<never, unknown>,
     args: unknown[],
     timeoutMs: number | undefined,
+    call?: OutgoingCallInfo,
   ): Promise<unknown> {
     const { pendingCalls, codec } = this.host;
-    const { target, header } = this.frameOf(methodName);
+    const { target, header } = this.frameOf(methodName, call);
     const encoded = this.encodeArgs(target, header, method.local, args);
     if (!encoded.ok) return Promise.reject(encoded.error);
     const encodedArgs = encoded.bytes;
-    const { callId, promise } = pendingCalls.register({ target, recipient: this.address, timeoutMs, codec });
+    const registered = pendingCalls.register({
+      target,
+      recipient: this.address,
+      timeoutMs,
+      codec,
+      deadline: call?.deadline,
+      signal: call?.signal,
+    });
+    const { callId, promise } = registered;
+    // Cancelled before it was made: nothing to send.
+    if (registered.done === true) return promise;
     const association = this.target.peer.current();
     if (association !== undefined && this.handshakeHolds(association)) {
       association.sendRequest(callId, header, encodedArgs, target);
@@ -193,10 +208,21 @@ export class RemoteInvoker implements GatewayInvoker {
     });
   }
 
-  private frameOf(methodName: string): MethodFrame {
+  /**
+   * The target and request header of a call of `methodName`: encoded once per method for plain
+   * calls, and for each call that carries a deadline, metadata or a trace context.
+   */
+  private frameOf(methodName: string, call: OutgoingCallInfo | undefined): MethodFrame {
+    const info = call === undefined ? undefined : this.wireCallInfo(call);
+    const { endpointId, protocolName, fencingToken } = this.target;
+    if (info !== undefined) {
+      return {
+        target: `${protocolName}.${methodName}`,
+        header: encodeRequestHeader(0, endpointId, protocolName, methodName, fencingToken, info),
+      };
+    }
     let frame = this.frames.get(methodName);
     if (frame === undefined) {
-      const { endpointId, protocolName, fencingToken } = this.target;
       frame = {
         target: `${protocolName}.${methodName}`,
         header: encodeRequestHeader(0, endpointId, protocolName, methodName, fencingToken),
@@ -204,6 +230,14 @@ export class RemoteInvoker implements GatewayInvoker {
       this.frames.set(methodName, frame);
     }
     return frame;
+  }
+
+  /** What the wire carries of `call`: its deadline as the time left, so that the peer's clock need not agree. */
+  private wireCallInfo(call: OutgoingCallInfo): WireCallInfo | undefined {
+    const { deadline, metadata, traceparent, tracestate } = call;
+    if (deadline === undefined && metadata === undefined && traceparent === undefined) return undefined;
+    const deadlineMs = deadline === undefined ? undefined : Math.max(0, Math.ceil(deadline - this.clock.now()));
+    return { deadlineMs, metadata, traceparent, tracestate };
   }
 
   /** Serializes the arguments, refusing local-only methods and requests over the maximum frame size. */

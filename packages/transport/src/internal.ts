@@ -42,6 +42,7 @@ export {
   WIRE_MAGIC,
   WIRE_VERSION,
   WireKind,
+  type CancelMessage,
   type HandshakeRequestMessage,
   type HelloBody,
   type MalformedHandshakeMessage,
@@ -49,12 +50,14 @@ export {
   type RequestMessage,
   type ResponseMessage,
   type WireAddress,
+  type WireCallInfo,
   type WireKindValue,
   type WireMessage,
 } from './wire/WireMessage';
 export { decodeWireMessage } from './wire/decodeWireMessage';
 export {
   encodeAuth,
+  encodeCancel,
   encodeHandshake,
   encodeHello,
   encodeHelloReject,
@@ -64,4 +67,16 @@ export {
   FRAME_HEADER_BYTES,
 } from './wire/wireFormat';
 export { WireFormatError } from './wire/WireFormatError';
+export {
+  checkCallInfo,
+  checkCallMetadata,
+  MAX_DEADLINE_MS,
+  MAX_METADATA_ENTRIES,
+  MAX_METADATA_KEY_BYTES,
+  MAX_METADATA_TOTAL_BYTES,
+  MAX_METADATA_VALUE_BYTES,
+  MAX_TRACESTATE_BYTES,
+  METADATA_KEY_PATTERN,
+  TRACEPARENT_PATTERN,
+} from './wire/callInfoLimits';
 export { validateHandshakeDetails, validateHelloBody, type HandshakeDetails } from './wire/validateWire';

@@ -62,6 +62,11 @@ describe('Association', () => {
     test.each([
       ['another codec', { codec: 'msgpack' }, 'codec'],
       ['another wire version', { wireVersion: WIRE_VERSION + 1 }, `wire version ${WIRE_VERSION + 1}`],
+      [
+        'the older wire version 1',
+        { wireVersion: 1 },
+        `wire version 1 differs from this side's ${WIRE_VERSION}: upgrade the older side (version 1)`,
+      ],
       ['another magic string', { magic: 'http' }, 'not a nact-rpc peer'],
     ])('refuses a peer with %s: HelloReject, both sides closed', async (_, hello, reasonPart) => {
       const [client, server] = await fixture.socketPair();

@@ -57,8 +57,15 @@ function requestWithRawToken(type: number, text?: string): Buffer {
   const tokenBytes = text === undefined ? Buffer.alloc(0) : Buffer.from(text, 'utf8');
   const tail = Buffer.alloc(text === undefined ? 0 : 2);
   if (text !== undefined) tail.writeUInt16BE(tokenBytes.length, 0);
-  // Replace the "no token" type byte (the header's last byte) with `type`.
-  return Buffer.concat([header.subarray(0, header.length - 1), Buffer.of(type), tail, tokenBytes, Buffer.from('args')]);
+  // Replace the "no token" type byte (before the header's last byte, the call-info flags 0) with `type`.
+  return Buffer.concat([
+    header.subarray(0, header.length - 2),
+    Buffer.of(type),
+    tail,
+    tokenBytes,
+    Buffer.of(0),
+    Buffer.from('args'),
+  ]);
 }
 
 describe('the wire format', () => {
@@ -203,7 +210,7 @@ describe('the wire format', () => {
       expect(decodeError(Buffer.alloc(0)).message).toContain('empty');
     });
 
-    test.each([0, 5, 12, 22, 32, 41, 99, 255])('an unknown frame kind %i', (kind) => {
+    test.each([0, 5, 13, 22, 32, 41, 99, 255])('an unknown frame kind %i', (kind) => {
       expect(decodeError(Buffer.of(kind, 0, 0, 0, 1)).message).toContain(`unknown frame kind ${kind}`);
     });
 

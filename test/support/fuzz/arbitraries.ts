@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import type { FencingToken } from '@nact-rpc/core';
 import { WireKind } from '@nact-rpc/transport/internal';
+import { cancelPayloads, rawCallSection, validCallInfo } from './callInfoArbitraries';
 import {
   codec,
   codecBytes,
@@ -15,6 +16,7 @@ import {
   FUZZ_MAX_FRAME_SIZE,
   handshakePayload,
   requestPayload,
+  requestPayloadWithCallSection,
   responsePayload,
   validHandshakeDetails,
   validHelloBody,
@@ -141,12 +143,29 @@ export const argsBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ maxLength: 32 }),
 );
 
-/** A request frame's payload with every field drawn at random. */
+/** A request frame's payload with every field drawn at random, with call info or without. */
 export const mutatedRequest: fc.Arbitrary<Buffer> = fc
-  .tuple(callIds, endpointIds, protocolNames, methodNames, tokens, argsBytes)
-  .map(([callId, endpoint, protocol, method, token, args]) =>
-    requestPayload(callId, endpoint, protocol, method, token, args),
+  .tuple(
+    callIds,
+    endpointIds,
+    protocolNames,
+    methodNames,
+    tokens,
+    argsBytes,
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant({ call: undefined, section: undefined }) },
+      { weight: 2, arbitrary: validCallInfo.map((call) => ({ call, section: undefined })) },
+      { weight: 1, arbitrary: rawCallSection.map((section) => ({ call: undefined, section })) },
+    ),
+  )
+  .map(([callId, endpoint, protocol, method, token, args, { call, section }]) =>
+    section === undefined
+      ? requestPayload(callId, endpoint, protocol, method, token, args, call)
+      : requestPayloadWithCallSection(callId, endpoint, protocol, method, token, section, args),
   );
+
+/** A Cancel frame's payload for a call id the fuzz inputs use (a tell's 0 included), or of the wrong length. */
+export const cancelFrame: fc.Arbitrary<Buffer> = cancelPayloads(callIds);
 
 /** A weird JSON value to put where a field was. */
 const weirdValue = fc.oneof(
@@ -207,6 +226,7 @@ export const mutatedHandshake: fc.Arbitrary<Buffer> = fc
 export const openAssociationPayload: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 4, arbitrary: mutatedRequest },
   { weight: 3, arbitrary: mutatedHandshake },
+  { weight: 1, arbitrary: cancelFrame },
   {
     weight: 1,
     arbitrary: fc

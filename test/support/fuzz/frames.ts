@@ -6,6 +6,7 @@
 import type { FencingToken } from '@nact-rpc/core';
 import { protocolIdentity, RPC_VERSION } from '@nact-rpc/core/internal';
 import {
+  encodeCancel,
   encodeHandshake,
   encodeHello,
   encodeRequestHeader,
@@ -15,6 +16,7 @@ import {
   WIRE_VERSION,
   WireKind,
   type HelloBody,
+  type WireCallInfo,
 } from '@nact-rpc/transport/internal';
 import { EchoProtocol } from '../../fixtures/src/protocols';
 import { fixtureCodec } from '../../fixtures/src/values';
@@ -73,7 +75,7 @@ export function helloFrameWithText(json: string, kind: number = WireKind.Hello):
   return frame(Buffer.concat([Buffer.of(kind), Buffer.from(json, 'utf8')]));
 }
 
-/** The payload of a request frame: the transport's header, then `args` (codec bytes). */
+/** The payload of a request frame: the transport's header (with `call`, if given), then `args` (codec bytes). */
 export function requestPayload(
   callId: number,
   endpointId: string,
@@ -81,8 +83,32 @@ export function requestPayload(
   method: string,
   token: FencingToken | undefined,
   args: Uint8Array,
+  call?: WireCallInfo,
 ): Buffer {
-  return Buffer.concat([encodeRequestHeader(callId, endpointId, protocol, method, token), args]);
+  return Buffer.concat([encodeRequestHeader(callId, endpointId, protocol, method, token, call), args]);
+}
+
+/**
+ * The payload of a request frame whose call info is `section`, raw bytes (the flags byte and
+ * what follows it), valid or not: the encoder refuses call info out of bounds, a peer may not.
+ */
+export function requestPayloadWithCallSection(
+  callId: number,
+  endpointId: string,
+  protocol: string,
+  method: string,
+  token: FencingToken | undefined,
+  section: Uint8Array,
+  args: Uint8Array,
+): Buffer {
+  const header = encodeRequestHeader(callId, endpointId, protocol, method, token);
+  // The header without call info ends with its flags byte, 0: `section` takes its place.
+  return Buffer.concat([header.subarray(0, header.length - 1), section, args]);
+}
+
+/** The payload of a Cancel frame for `callId`: the caller gave up on that ask. */
+export function cancelPayload(callId: number): Buffer {
+  return encodeCancel(callId);
 }
 
 /** A valid ask `EchoGateway.echo(value)` to the `echo` endpoint. */

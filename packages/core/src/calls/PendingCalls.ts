@@ -1,69 +1,20 @@
 import { systemClock, type Clock } from '../scheduling/Clock';
 import type { Codec } from '../codec/Codec';
-import { fromErrorEnvelope, type ErrorEnvelope } from '../codec/errorEnvelope';
-import { checkErrorEnvelope } from '../codec/checkErrorEnvelope';
-import { RpcDecodeLimitError } from '../errors/RpcDecodeLimitError';
-import { RpcSerializationError } from '../errors/RpcSerializationError';
 import { RpcTimeoutError } from '../errors/RpcTimeoutError';
-import type { Outcome, ReplySink, ReplyTo } from '../messages/RpcMessage';
-import { DeadlineLists, type DeadlineEntry } from './DeadlineLists';
+import type { Outcome, ReplySink } from '../messages/RpcMessage';
+import { RpcCancelledError } from '../errors/RpcCancelledError';
+import { RpcDeadlineExceededError } from '../errors/RpcDeadlineExceededError';
+import { DeadlineLists } from './DeadlineLists';
+import { PendingCall, type CallCarrier, type RegisteredCall } from './PendingCall';
+import { settleEncoded } from './settleEncoded';
+
+export type { CallCarrier, RegisteredCall } from './PendingCall';
 
 /** The longest delay a timer supports (about 24.8 days); longer timeouts are clamped to it. */
 export const MAX_DELAY_MS = 2_147_483_647;
 
 /** Call ids fit in 32 bits, the width they have on the wire. */
 const MAX_CALL_ID = 0xffff_ffff;
-
-/**
- * Where a sent ask is tracked besides the pending-call table: the association that carries it
- * (see {@link PendingCalls.carry}).
- */
-export interface CallCarrier {
-  /**
-   * Ask `callId`, carried here, ended without its answer coming through this carrier (it timed
-   * out, or failed otherwise): forget it as in flight. The peer may still answer it, so its id
-   * stays reserved until the carrier calls {@link PendingCalls.release}: when the late answer
-   * arrives, or when the connection ends.
-   */
-  abandon(callId: number): void;
-}
-
-/** A registered call: its id, the promise its answer settles, and the reply address of its answer. */
-export interface RegisteredCall extends ReplyTo {
-  readonly promise: Promise<unknown>;
-}
-
-/** One ask waiting for its answer. It is also the reply address of its answer. */
-class PendingCall implements DeadlineEntry, RegisteredCall {
-  done = false;
-  /** The deadline list the call is in. */
-  list: object | undefined;
-  /** The association that carries the call once it is sent, if any. */
-  carrier: CallCarrier | undefined = undefined;
-  resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
-  readonly promise: Promise<unknown>;
-
-  constructor(
-    readonly sink: PendingCalls,
-    readonly callId: number,
-    readonly deadline: number,
-    /** What was called, e.g. `HelloGateway.hello`. */
-    readonly target: string,
-    /** The address of the endpoint that was called. */
-    readonly recipient: string,
-    readonly timeoutMs: number,
-    /** Holds the caller's stack, captured when the call was made. */
-    readonly callerStack: { stack?: string } | undefined,
-    /** Set when the answer arrives serialized and must be decoded with this codec. */
-    readonly codec: Codec | undefined,
-  ) {
-    this.promise = new Promise<unknown>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-}
 
 /** What {@link PendingCalls.register} needs to know about a call. */
 export interface CallDescription {
@@ -75,7 +26,21 @@ export interface CallDescription {
   readonly timeoutMs: number | undefined;
   /** The codec that decodes the answer, if it arrives serialized. */
   readonly codec?: Codec | undefined;
+  /**
+   * The call's deadline, in milliseconds of the clock: the call times out then, or after
+   * `timeoutMs` if that comes first (without a deadline, `timeoutMs` or the default counts).
+   */
+  readonly deadline?: number | undefined;
+  /** Cancels the call when it aborts (see {@link PendingCalls.cancel}). */
+  readonly signal?: AbortSignal | undefined;
 }
+
+/**
+ * Timeouts that come from a deadline differ from call to call; they are rounded up to this many
+ * milliseconds for the deadline lists, which keep one list and one timer per timeout length, so
+ * that such calls share lists. A call's own deadline stays exact.
+ */
+const DEADLINE_ROUNDING_MS = 16;
 
 /**
  * The table of asks waiting for an answer: the framework's own correlation ids (a 32-bit
@@ -119,7 +84,8 @@ export class PendingCalls implements ReplySink {
    */
   register(call: CallDescription): RegisteredCall {
     const id = this.allocateId();
-    const timeoutMs = Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_DELAY_MS);
+    const now = this.clock.now();
+    const timeoutMs = this.timeoutOf(call, now);
     let callerStack: { stack?: string } | undefined;
     if (this.captureCallerStack) {
       callerStack = {};
@@ -130,16 +96,54 @@ export class PendingCalls implements ReplySink {
     const pending = new PendingCall(
       this,
       id,
-      this.clock.now() + timeoutMs,
+      now + timeoutMs,
       call.target,
       call.recipient,
       timeoutMs,
       callerStack,
       call.codec,
     );
-    pending.list = this.deadlines.add(pending, timeoutMs);
+    const { signal, deadline } = call;
+    if (signal?.aborted === true || (deadline !== undefined && deadline <= now)) {
+      // Cancelled, or out of time, before it was made: it is not sent at all.
+      pending.done = true;
+      pending.reject(signal?.aborted === true ? cancelledError(pending, signal.reason) : lateError(pending));
+      return pending;
+    }
+    pending.list = this.deadlines.add(
+      pending,
+      call.deadline === undefined ? timeoutMs : Math.ceil(timeoutMs / DEADLINE_ROUNDING_MS) * DEADLINE_ROUNDING_MS,
+    );
     this.calls.set(id, pending);
+    if (signal !== undefined) {
+      pending.signal = signal;
+      pending.onAbort = () => this.cancel(id, signal.reason);
+      signal.addEventListener('abort', pending.onAbort, { once: true });
+    }
     return pending;
+  }
+
+  /**
+   * Cancels call `callId`, if it is still pending: it rejects at once with `RpcCancelledError`
+   * (whose `cause` is `reason`), leaves the table, and its carrier tells the peer
+   * ({@link CallCarrier.abandon}); a call within the process is skipped by its endpoint if it has
+   * not started, and its method's signal aborts if it has.
+   */
+  cancel(callId: number, reason: unknown): void {
+    const call = this.calls.get(callId);
+    if (call === undefined) return;
+    this.end(call);
+    this.abandon(call);
+    const error = cancelledError(call, reason);
+    call.abortServed(error);
+    call.reject(error);
+  }
+
+  /** How long call `call` may take from `now`: its timeout, or less if its deadline comes sooner. */
+  private timeoutOf(call: CallDescription, now: number): number {
+    const { deadline } = call;
+    if (deadline === undefined) return Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_DELAY_MS);
+    return Math.min(Math.max(0, deadline - now), call.timeoutMs ?? MAX_DELAY_MS, MAX_DELAY_MS);
   }
 
   /** The number of ids reserved for asks that ended unanswered but may still be answered. */
@@ -191,7 +195,7 @@ export class PendingCalls implements ReplySink {
       else call.reject(outcome.error);
       return;
     }
-    this.completeEncoded(call, call.codec, outcome);
+    settleEncoded(call, call.codec, outcome);
   }
 
   /**
@@ -199,7 +203,9 @@ export class PendingCalls implements ReplySink {
    * @param from - The carrier that fails it, if any: it forgot the call already.
    */
   fail(callId: number, error: unknown, from?: CallCarrier): void {
+    const call = this.calls.get(callId);
     this.complete(callId, { ok: false, error }, from);
+    call?.abortServed(error);
   }
 
   /** Fails every pending call with the error `errorFor` makes for it. */
@@ -209,8 +215,11 @@ export class PendingCalls implements ReplySink {
     this.deadlines.clear();
     for (const call of calls) {
       call.done = true;
+      call.detachSignal();
       this.abandon(call);
-      call.reject(errorFor(call.target, call.recipient));
+      const error = errorFor(call.target, call.recipient);
+      call.abortServed(error);
+      call.reject(error);
     }
   }
 
@@ -219,6 +228,7 @@ export class PendingCalls implements ReplySink {
     this.calls.delete(call.callId);
     call.done = true;
     this.deadlines.finish(call.list as object);
+    if (call.onAbort !== undefined) call.detachSignal();
   }
 
   /** A call that was sent ended unanswered: its carrier forgets it, and its id stays reserved. */
@@ -243,54 +253,28 @@ export class PendingCalls implements ReplySink {
     return id;
   }
 
-  private completeEncoded(call: PendingCall, codec: Codec, outcome: Outcome): void {
-    const payload = outcome.ok ? outcome.value : outcome.error;
-    if (!(payload instanceof Uint8Array)) {
-      // Errors raised on the caller's side (e.g. an unreachable recipient) are never encoded.
-      if (outcome.ok) call.resolve(payload);
-      else call.reject(payload);
-      return;
-    }
-    let decoded: unknown;
-    try {
-      decoded = codec.decode(payload);
-    } catch (cause) {
-      // Over the decode budget: the ask fails with the limit's error, which keeps its fields.
-      const errorClass = cause instanceof RpcDecodeLimitError ? RpcDecodeLimitError : RpcSerializationError;
-      call.reject(
-        new errorClass(
-          `Could not deserialize the ${outcome.ok ? 'result' : 'error'} of ${call.target} from ${call.recipient}: ` +
-            `${(cause as Error).message ?? String(cause)}`,
-          { cause },
-        ),
-      );
-      return;
-    }
-    if (outcome.ok) {
-      call.resolve(decoded);
-      return;
-    }
-    // An error answer comes from the peer: a malformed envelope fails the call, never this code.
-    const problem = checkErrorEnvelope(decoded);
-    if (problem === undefined)
-      call.reject(fromErrorEnvelope(decoded as ErrorEnvelope, (name) => codec.errorClass(name)));
-    else {
-      call.reject(
-        new RpcSerializationError(
-          `The error answer of ${call.target} from ${call.recipient} is malformed: ${problem}.`,
-        ),
-      );
-    }
-  }
-
   private timeOut(call: PendingCall): void {
     this.calls.delete(call.callId);
     call.done = true;
+    call.detachSignal();
     this.abandon(call);
-    call.reject(timeoutError(call));
+    const error = timeoutError(call);
+    call.abortServed(error);
+    call.reject(error);
   }
 }
 
+function lateError(call: PendingCall): RpcDeadlineExceededError {
+  return new RpcDeadlineExceededError(
+    `The deadline of ${call.target} at recipient ${call.recipient} had passed before the call was made; it was not sent.`,
+  );
+}
+
+function cancelledError(call: PendingCall, reason: unknown): RpcCancelledError {
+  return new RpcCancelledError(`Invocation of ${call.target} at recipient ${call.recipient} was cancelled.`, {
+    cause: reason,
+  });
+}
 function timeoutError(call: PendingCall): RpcTimeoutError {
   return new RpcTimeoutError(
     `Invocation of ${call.target} at recipient ${call.recipient} timed out after ${call.timeoutMs} ms. ` +

@@ -10,6 +10,9 @@ import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { RpcInvalidStateError } from '../errors/RpcInvalidStateError';
 import { RpcSerializationError } from '../errors/RpcSerializationError';
 import { RpcTimeoutError } from '../errors/RpcTimeoutError';
+import { RpcCancelledError } from '../errors/RpcCancelledError';
+import { RpcDeadlineExceededError } from '../errors/RpcDeadlineExceededError';
+import { RpcPermissionDeniedError } from '../errors/RpcPermissionDeniedError';
 import type { ErrorClass } from './Codec';
 
 /** An error as plain data, ready for a codec. */
@@ -47,6 +50,9 @@ export const BUILTIN_ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<st
   ['RpcInvalidStateError', RpcInvalidStateError],
   ['RpcInvalidOptionError', RpcInvalidOptionError],
   ['RpcBindError', RpcBindError],
+  ['RpcCancelledError', RpcCancelledError],
+  ['RpcDeadlineExceededError', RpcDeadlineExceededError],
+  ['RpcPermissionDeniedError', RpcPermissionDeniedError],
 ]);
 
 const STANDARD_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause', 'errors']);

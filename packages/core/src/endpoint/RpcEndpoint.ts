@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { CallContext } from '../calls/CallContext';
+import { currentCallContext } from '../calls/servedCall';
 import { NAME_PATTERN } from '../address/RpcAddress';
 import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { RpcInvalidStateError } from '../errors/RpcInvalidStateError';
@@ -187,6 +189,20 @@ export abstract class RpcEndpoint implements HasEndpointHooks {
     delayMs: number,
   ): ScheduledTask<TResult> {
     return this.rpcServer.scheduleRunAsync(fn, delayMs, this.selfFencing());
+  }
+
+  /**
+   * The context of the call the method running now serves: its signal, deadline and metadata.
+   * Read it in the method's synchronous part (before its first `await`) and keep it.
+   * @throws RpcInvalidStateError when no call is being served.
+   */
+  protected getCallContext(): CallContext {
+    const context = currentCallContext();
+    if (context !== undefined) return context;
+    throw new RpcInvalidStateError(
+      `${this.constructor.name} (${this.getAddress()}): getCallContext() was called outside a method serving a ` +
+        `call; read it at the start of the method, before its first await.`,
+    );
   }
 
   /** An executor that runs work in this endpoint's main thread. */

@@ -12,7 +12,9 @@ export type RpcErrorCode =
   | 'RPC_INVALID_STATE'
   | 'RPC_INVALID_OPTION'
   | 'RPC_BIND'
-  | 'RPC_CANCELLED';
+  | 'RPC_CANCELLED'
+  | 'RPC_DEADLINE_EXCEEDED'
+  | 'RPC_PERMISSION_DENIED';
 
 /** Marks nact-rpc errors so that errors from another copy of the package are recognised too. */
 const RPC_ERROR_BRAND = Symbol.for('nact-rpc.RpcError');
@@ -57,7 +59,10 @@ Object.defineProperty(RpcError.prototype, RPC_ERROR_BRAND, { value: true });
 export function isRpcError<TCode extends RpcErrorCode>(
   error: unknown,
   code?: TCode,
-): error is RpcError & { readonly code: TCode } {
+): error is RpcError & {
+  /** The code asked for. */
+  readonly code: TCode;
+} {
   if (typeof error !== 'object' || error === null) return false;
   if ((error as Record<symbol, unknown>)[RPC_ERROR_BRAND] !== true) return false;
   return code === undefined || (error as RpcError).code === code;

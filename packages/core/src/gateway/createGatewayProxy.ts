@@ -2,15 +2,20 @@ import type { AnyMethod } from '../protocol/methods';
 import type { AnyProtocol } from '../protocol/Protocol';
 import type { FencedGatewayOf, GatewayOf } from '../protocol/types';
 import type { FencingToken } from '../endpoint/FencingToken';
+import type { CallOptions } from '../calls/CallOptions';
+import { outgoingCall } from '../calls/outgoingCall';
 import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { withCallerStack } from '../errors/withCallerStack';
 import type { GatewayInvoker } from './GatewayInvoker';
+import { rememberGateway } from './gatewayOrigins';
 
 /**
  * Builds the typed gateway of `protocol` on top of a runtime's invoker: one plain function
  * per protocol method, plus `getAddress`, `getHostname` and, on a fenced gateway,
  * `getFencingToken`. A gateway has no `then`: `defineProtocol` reserves the name, so
  * `await gateway` resolves to the gateway instead of waiting for a call that never comes.
+ * Every call carries `options` (see `withCallOptions`), and inherits the deadline of the call
+ * being served when it is made.
  *
  * @example
  * ```ts
@@ -21,26 +26,29 @@ import type { GatewayInvoker } from './GatewayInvoker';
 export function createGatewayProxy<TProtocol extends AnyProtocol>(
   protocol: TProtocol,
   invoker: GatewayInvoker & { readonly fencingToken: () => FencingToken | undefined },
+  options?: CallOptions,
 ): FencedGatewayOf<TProtocol>;
 export function createGatewayProxy<TProtocol extends AnyProtocol>(
   protocol: TProtocol,
   invoker: GatewayInvoker,
+  options?: CallOptions,
 ): GatewayOf<TProtocol>;
-export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoker): object {
+export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoker, options?: CallOptions): object {
   const gateway: Record<string, unknown> = {
     getAddress: () => invoker.address,
     getHostname: () => invoker.hostname,
   };
   if (invoker.fencingToken !== undefined) gateway['getFencingToken'] = invoker.fencingToken;
+  const { clock } = invoker;
 
   for (const [methodName, method] of Object.entries<AnyMethod>(protocol.methods)) {
     if (method.kind === 'tell') {
       gateway[methodName] = (...args: unknown[]): void => {
-        invoker.tell(methodName, method, args);
+        invoker.tell(methodName, method, args, outgoingCall(options, clock));
       };
     } else if (method.timeoutArg === undefined) {
       gateway[methodName] = (...args: unknown[]): Promise<unknown> =>
-        withCallerStack(invoker.ask(methodName, method, args, undefined));
+        withCallerStack(invoker.ask(methodName, method, args, undefined, outgoingCall(options, clock)));
     } else {
       const position = method.timeoutArg;
       gateway[methodName] = (...args: unknown[]): Promise<unknown> => {
@@ -55,9 +63,11 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
             ),
           );
         }
-        return withCallerStack(invoker.ask(methodName, method, args, timeout));
+        return withCallerStack(invoker.ask(methodName, method, args, timeout, outgoingCall(options, clock)));
       };
     }
   }
-  return Object.freeze(gateway);
+  Object.freeze(gateway);
+  rememberGateway(gateway, { protocol, invoker, options });
+  return gateway;
 }

@@ -1,5 +1,6 @@
 import type { FencingToken } from '../endpoint/FencingToken';
 import type { ProtocolIdentity } from '../protocol/ProtocolIdentity';
+import type { CallInfo } from '../calls/CallInfo';
 
 /**
  * The messages an endpoint's actor receives. Each is a plain object tagged by `kind`; asks
@@ -57,10 +58,21 @@ export interface AnswerLimit {
   readonly whose: string;
 }
 
-/** The address of one pending ask's answer. */
+/**
+ * The address of one pending ask's answer. It is also how the serving side learns that the
+ * caller gave up: an endpoint does not start a call whose caller no longer waits
+ * ({@link ReplyTo.done}), and a running call's signal aborts ({@link ReplyTo.abortSignal}).
+ */
 export interface ReplyTo<TOutcome extends Outcome = Outcome> {
   readonly sink: ReplySink<TOutcome>;
   readonly callId: number;
+  /**
+   * Whether the caller no longer waits for this answer: the call was answered, timed out, was
+   * cancelled, or its connection ended. Absent for reply addresses that cannot tell.
+   */
+  readonly done?: boolean;
+  /** A signal that aborts when {@link done} becomes true other than by an answer; made on first use. */
+  abortSignal?(): AbortSignal;
 }
 
 /** Lifecycle commands: the state machine's transitions. */
@@ -95,6 +107,8 @@ interface InvocationFields {
   /** The protocol that declares the method. */
   readonly protocol: string;
   readonly method: string;
+  /** The call's deadline, metadata and trace context; absent when it carries none. */
+  readonly call?: CallInfo | undefined;
 }
 
 /** A call within the process, arguments and answer by reference. */

@@ -1,5 +1,6 @@
 import {
   FencingTokenError,
+  systemClock,
   type AnyProtocol,
   type AskMethod,
   type FencingToken,
@@ -171,6 +172,7 @@ export class StubGateway<TProtocol extends AnyProtocol> {
     const invoker: GatewayInvoker = {
       address: this.address,
       hostname: this.hostname,
+      clock: systemClock,
       tell: (methodName: string, _method: TellMethod<never>, args: unknown[]) => {
         this.receiveTell(methodName, args, fencingToken?.());
       },

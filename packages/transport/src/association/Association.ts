@@ -1,12 +1,12 @@
 import type { Socket } from 'node:net';
-import { type EncodedOutcome, type ReplySink, exceedsMaxFrameSize } from '@nact-rpc/core/internal';
+import { type EncodedOutcome, type ReplySink, type ReplyTo, exceedsMaxFrameSize } from '@nact-rpc/core/internal';
 import { RpcConnectionError } from '@nact-rpc/core';
 import { FrameWriter } from '../framing/FrameWriter';
 import { describeOverflow } from '../framing/OutputBound';
 import { isLoopbackAddress } from '../isLoopbackAddress';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
-import { encodeHandshake, encodeSignal, requestFrameBytes } from '../wire/wireFormat';
+import { encodeCancel, encodeHandshake, encodeSignal, requestFrameBytes } from '../wire/wireFormat';
 import { WireKind, type HelloBody } from '../wire/WireMessage';
 import { AssociationHeartbeat } from './AssociationHeartbeat';
 import { AssociationInbound } from './AssociationInbound';
@@ -14,6 +14,7 @@ import { AssociationOpening, type PeerIdentity } from './AssociationOpening';
 import { AssociationReplies } from './AssociationReplies';
 import { AssociationRetirement } from './AssociationRetirement';
 import type { AssociationEvents, AssociationRole, AssociationSetup, AssociationState } from './AssociationSetup';
+import { InboundAsks } from './InboundAsks';
 import { InFlightAsks } from './InFlightAsks';
 import { OpenWaiters } from './OpenWaiters';
 import { ReadPause } from './ReadPause';
@@ -42,6 +43,7 @@ export class Association {
   private closeReason: string | undefined;
   private readonly retirement: AssociationRetirement;
   private readonly openWaiters = new OpenWaiters();
+  private readonly inboundAsks: InboundAsks;
 
   /** Where answers to requests whose results the endpoint already encoded go. */
   readonly encodedReplies: ReplySink<EncodedOutcome>;
@@ -57,7 +59,12 @@ export class Association {
   ) {
     this.events = setup.events;
     this.logRefusal = setup.logRefusal ?? ((line) => host.logger.warn(line));
-    this.inFlight = new InFlightAsks(host.pendingCalls, () => this.heartbeat.asksWaiting());
+    this.inFlight = new InFlightAsks(
+      host.pendingCalls,
+      () => this.heartbeat.asksWaiting(),
+      // The peer hears that an ask was given up on, so that it does not run it for nothing.
+      (callId) => this.state === 'open' && this.writer.write(encodeCancel(callId)),
+    );
     this.writer = new FrameWriter(socket, () => this.heartbeat.sent(), {
       maxOutputBytes: options.maxOutputBytes,
       onOverflow: (waiting) => this.close(describeOverflow(waiting, options.maxOutputBytes), false),
@@ -76,6 +83,7 @@ export class Association {
       host.clock,
     );
     const replies = new AssociationReplies(this, this.writer, host, options.maxFrameSize);
+    this.inboundAsks = new InboundAsks(replies.encoded);
     this.encodedReplies = replies.encoded;
     this.plainReplies = replies.plain;
     const inbound = new AssociationInbound({
@@ -83,6 +91,7 @@ export class Association {
       host,
       writer: this.writer,
       inFlight: this.inFlight,
+      inboundAsks: this.inboundAsks,
       heartbeat: this.heartbeat,
       retirement: this.retirement,
       maxFrameSize: options.maxFrameSize,
@@ -263,8 +272,22 @@ export class Association {
     const undelivered = this.writer.close();
     this.readPause.ended();
     this.inFlight.failAll(this.describePeer(), reason);
+    this.inboundAsks.cancelAll(reason);
     this.openWaiters.failed(reason);
     if (wasOpen) this.events.closed(this, reason, clean, clean ? 0 : undelivered);
+  }
+
+  /**
+   * The reply address of ask `callId` the peer just sent: its answer goes back here, and the
+   * peer can cancel it until then (see {@link InboundAsks}).
+   */
+  inboundAsk(callId: number): ReplyTo<EncodedOutcome> {
+    return this.inboundAsks.add(callId);
+  }
+
+  /** The bytes read from and written to the connection so far. */
+  byteCounts(): { readonly in: number; readonly out: number } {
+    return { in: this.socket.bytesRead ?? 0, out: this.socket.bytesWritten ?? 0 };
   }
 
   /** How many asks of this side wait for their answers on this association. */

@@ -8,6 +8,7 @@ import type { Association } from './Association';
 import type { AssociationHeartbeat } from './AssociationHeartbeat';
 import type { AssociationOpening } from './AssociationOpening';
 import type { AssociationRetirement } from './AssociationRetirement';
+import type { InboundAsks } from './InboundAsks';
 import type { InFlightAsks } from './InFlightAsks';
 
 /** The Pong frame: one buffer for every reply (the writer copies it into its batch). */
@@ -19,6 +20,7 @@ export interface InboundWiring {
   readonly host: TransportHost;
   readonly writer: FrameWriter;
   readonly inFlight: InFlightAsks;
+  readonly inboundAsks: InboundAsks;
   readonly heartbeat: AssociationHeartbeat;
   readonly retirement: AssociationRetirement;
   readonly maxFrameSize: number;
@@ -94,6 +96,9 @@ export class AssociationInbound {
         return;
       case WireKind.Handshake:
         wiring.host.onHandshake(wiring.association, message);
+        return;
+      case WireKind.Cancel:
+        wiring.inboundAsks.cancel(message.callId);
         return;
       case WireKind.ResponseOk:
       case WireKind.ResponseError:

@@ -20,10 +20,13 @@ export class InFlightAsks implements CallCarrier {
   /**
    * @param pendingCalls - The service's table of pending asks.
    * @param firstAsk - Called when an ask is added to an empty set: asks wait on the association.
+   * @param abandoned - Called when an ask in flight here is given up on (timed out, cancelled):
+   *   tells the peer.
    */
   constructor(
     private readonly pendingCalls: PendingCalls,
     private readonly firstAsk?: () => void,
+    private readonly onAbandoned?: (callId: number) => void,
   ) {}
 
   /** The number of asks in flight. */
@@ -62,8 +65,12 @@ export class InFlightAsks implements CallCarrier {
 
   /** Ask `callId` ended without its answer (see `CallCarrier`). */
   abandon(callId: number): void {
-    if (this.callIds.delete(callId)) this.abandoned.add(callId);
-    else this.pendingCalls.release(callId);
+    if (this.callIds.delete(callId)) {
+      this.abandoned.add(callId);
+      this.onAbandoned?.(callId);
+    } else {
+      this.pendingCalls.release(callId);
+    }
   }
 
   /** Fails every ask still in flight: the connection to `peer` ended for `reason`. */

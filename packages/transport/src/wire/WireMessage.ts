@@ -9,6 +9,7 @@ export const WireKind = {
   Auth: 4,
   Request: 10,
   Handshake: 11,
+  Cancel: 12,
   ResponseOk: 20,
   ResponseError: 21,
   Ping: 30,
@@ -19,8 +20,11 @@ export const WireKind = {
 /** One of {@link WireKind}'s values. */
 export type WireKindValue = (typeof WireKind)[keyof typeof WireKind];
 
-/** The version of the wire format; both sides of an association must speak the same. */
-export const WIRE_VERSION = 1;
+/**
+ * The version of the wire format; both sides of an association must speak the same. Version 2
+ * added per-call information to requests ({@link WireCallInfo}) and the Cancel frame.
+ */
+export const WIRE_VERSION = 2;
 
 /** The magic string that opens every association. */
 export const WIRE_MAGIC = 'nact-rpc';
@@ -76,6 +80,28 @@ export interface AuthMessage {
   readonly proof: Uint8Array;
 }
 
+/**
+ * What a request may carry about its call besides its arguments; every field may be absent.
+ * Its bounds are in `callInfoLimits.ts`.
+ */
+export interface WireCallInfo {
+  /**
+   * The time **remaining** until the caller's deadline when the request was sent, in whole
+   * milliseconds (0 to 0xffffffff; a longer time is sent as the largest), so that the two
+   * sides' clocks need not agree.
+   */
+  readonly deadlineMs?: number | undefined;
+  /** The caller's W3C trace context `traceparent` header. */
+  readonly traceparent?: string | undefined;
+  /** The caller's W3C trace context `tracestate` header. */
+  readonly tracestate?: string | undefined;
+  /**
+   * The caller's metadata: lower-case keys and string values. Decoded, it is an object without
+   * a prototype, so that no key reads an inherited property.
+   */
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
+}
+
 /** A call of an endpoint's method. `callId` 0 marks a tell. */
 export interface RequestMessage {
   readonly kind: typeof WireKind.Request;
@@ -85,6 +111,8 @@ export interface RequestMessage {
   readonly method: string;
   /** The caller's fencing token; `undefined` for an unfenced call. */
   readonly fencingToken: FencingToken | undefined;
+  /** What the request carries about its call; `undefined` when it carries none. */
+  readonly call: WireCallInfo | undefined;
   /** The arguments, serialized by the codec. */
   readonly args: Uint8Array;
 }
@@ -123,6 +151,16 @@ export interface ResponseMessage {
   readonly payload: Uint8Array;
 }
 
+/**
+ * The caller gave up on its ask `callId` (client to server): the serving side drops it if it
+ * is still queued, never answering it, aborts its signal if it is running, and ignores a call
+ * id it does not know.
+ */
+export interface CancelMessage {
+  readonly kind: typeof WireKind.Cancel;
+  readonly callId: number;
+}
+
 /** Heartbeats and the clean-close notice carry nothing. */
 export interface SignalMessage {
   readonly kind: typeof WireKind.Ping | typeof WireKind.Pong | typeof WireKind.Goodbye;
@@ -136,5 +174,6 @@ export type WireMessage =
   | AuthMessage
   | RequestMessage
   | HandshakeRequestMessage
+  | CancelMessage
   | ResponseMessage
   | SignalMessage;

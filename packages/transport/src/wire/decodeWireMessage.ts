@@ -1,9 +1,23 @@
 import type { FencingToken } from '@nact-rpc/core';
 import { PROOF_BYTES } from '../security/SecretProof';
 import { WireFormatError } from './WireFormatError';
+import { checkCallInfo, MAX_METADATA_ENTRIES } from './callInfoLimits';
 import { validateHandshakeDetails, validateHelloBody } from './validateWire';
-import { KIND_BYTES, STRING_LENGTH_BYTES, TOKEN_BIGINT, TOKEN_NONE, TOKEN_NUMBER, TOKEN_STRING } from './wireFormat';
-import { WireKind, type WireMessage } from './WireMessage';
+import {
+  CALL_DEADLINE,
+  CALL_FLAGS_KNOWN,
+  CALL_METADATA,
+  CALL_TRACEPARENT,
+  CALL_TRACESTATE,
+  CANCEL_PAYLOAD_BYTES,
+  KIND_BYTES,
+  STRING_LENGTH_BYTES,
+  TOKEN_BIGINT,
+  TOKEN_NONE,
+  TOKEN_NUMBER,
+  TOKEN_STRING,
+} from './wireFormat';
+import { WireKind, type WireCallInfo, type WireMessage } from './WireMessage';
 
 // Decoding is kept apart from the encoders in `wireFormat.ts`: it is the side that must
 // distrust its input, so every read is bounds-checked by `Reader` and every field validated.
@@ -12,8 +26,10 @@ import { WireKind, type WireMessage } from './WireMessage';
 /**
  * Decodes a frame payload, validating every field before anything uses it (see
  * `validateWire.ts`). A handshake whose JSON details are malformed decodes to a
- * `MalformedHandshakeMessage`, so that it can still be answered.
- * @throws WireFormatError naming what is malformed, for any other malformed payload.
+ * `MalformedHandshakeMessage`, so that it can still be answered. A request's call info is
+ * checked against the bounds of `callInfoLimits.ts`.
+ * @throws WireFormatError naming what is malformed, for any other malformed payload (for call
+ *   info: "malformed call info: " and what is wrong, naming the field or metadata key).
  */
 export function decodeWireMessage(payload: Buffer): WireMessage {
   if (payload.length === 0) throw new WireFormatError('empty frame');
@@ -38,8 +54,16 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
       const protocol = reader.string();
       const method = reader.string();
       const fencingToken = reader.token();
-      return { kind, callId, endpointId, protocol, method, fencingToken, args: reader.rest() };
+      const call = reader.callInfo();
+      return { kind, callId, endpointId, protocol, method, fencingToken, call, args: reader.rest() };
     }
+    case WireKind.Cancel:
+      if (payload.length !== CANCEL_PAYLOAD_BYTES) {
+        throw new WireFormatError(
+          `a Cancel frame carries ${payload.length - KIND_BYTES} bytes after its kind, not ${CANCEL_PAYLOAD_BYTES - KIND_BYTES}`,
+        );
+      }
+      return { kind, callId: reader.u32() };
     case WireKind.Handshake: {
       const callId = reader.u32();
       const endpointId = reader.string();
@@ -118,6 +142,39 @@ class Reader {
     }
   }
 
+  /** The flags byte of a request and the call-info sections it announces; `undefined` for flags 0. */
+  callInfo(): WireCallInfo | undefined {
+    const flags = this.u8();
+    if (flags === 0) return undefined;
+    if ((flags & ~CALL_FLAGS_KNOWN) !== 0) {
+      throw malformedCallInfo(`unknown flag bits 0x${(flags & ~CALL_FLAGS_KNOWN).toString(16).padStart(2, '0')}`);
+    }
+    const call: { -readonly [K in keyof WireCallInfo]: WireCallInfo[K] } = {};
+    if ((flags & CALL_DEADLINE) !== 0) call.deadlineMs = this.u32();
+    if ((flags & CALL_TRACEPARENT) !== 0) call.traceparent = this.string();
+    if ((flags & CALL_TRACESTATE) !== 0) call.tracestate = this.string();
+    if ((flags & CALL_METADATA) !== 0) call.metadata = this.metadata();
+    const problem = checkCallInfo(call);
+    if (problem !== undefined) throw malformedCallInfo(problem);
+    return call;
+  }
+
+  /** A metadata section: a count, then key and value strings, into an object without a prototype. */
+  private metadata(): Record<string, string> {
+    const count = this.u8();
+    if (count > MAX_METADATA_ENTRIES) {
+      throw malformedCallInfo(`metadata has ${count} entries, over the limit of ${MAX_METADATA_ENTRIES}`);
+    }
+    const metadata = Object.create(null) as Record<string, string>;
+    for (let index = 0; index < count; index++) {
+      const key = this.string();
+      const value = this.string();
+      if (Object.hasOwn(metadata, key)) throw malformedCallInfo(`metadata key ${JSON.stringify(key)} appears twice`);
+      metadata[key] = value;
+    }
+    return metadata;
+  }
+
   json(): unknown {
     const text = this.rest().toString('utf8');
     try {
@@ -136,4 +193,8 @@ class Reader {
   private need(bytes: number): void {
     if (this.offset + bytes > this.buffer.length) throw new WireFormatError('truncated frame');
   }
+}
+
+function malformedCallInfo(problem: string): WireFormatError {
+  return new WireFormatError(`malformed call info: ${problem}`);
 }

@@ -1,6 +1,7 @@
 import type { FencingToken } from '@nact-rpc/core';
 import { WireFormatError } from './WireFormatError';
-import { WireKind, type HelloBody } from './WireMessage';
+import { checkCallInfo, wireDeadlineMs } from './callInfoLimits';
+import { WireKind, type HelloBody, type WireCallInfo } from './WireMessage';
 
 /**
  * The byte layout of frames: the one module that knows offsets and header sizes; the rest of
@@ -12,12 +13,18 @@ import { WireKind, type HelloBody } from './WireMessage';
  *   Hello / HelloAccept   kind | JSON of HelloBody
  *   HelloReject           kind | UTF-8 reason
  *   Auth                  kind | 32-byte proof (HMAC-SHA256)
- *   Request               kind | callId u32 | endpointId | protocol | method | token | args
+ *   Request               kind | callId u32 | endpointId | protocol | method | token | flags u8 |
+ *                         [deadlineMs u32] [traceparent] [tracestate] [metadata] | args
  *   Handshake             kind | callId u32 | endpointId | JSON {protocol, rpcVersion, fenced}
+ *   Cancel                kind | callId u32
  *   ResponseOk / Error    kind | callId u32 | codec bytes (value, or error envelope)
  *   Ping / Pong / Goodbye kind
  *
  * A token is a type byte (0 none, 1 string, 2 number, 3 bigint) and, unless none, a string.
+ * A request's flags byte says which call-info sections follow it, in this order: bit 0 the
+ * deadline (remaining milliseconds), bit 1 the traceparent (a string), bit 2 the tracestate (a
+ * string), bit 3 the metadata (a count u8, then that many key and value strings); the other
+ * bits are 0. A request without call info has flags 0. The bounds are in `callInfoLimits.ts`.
  */
 
 /** The size of the length prefix of every frame: the payload's length, u32. */
@@ -42,6 +49,22 @@ const RESPONSE_HEADER_BYTES = KIND_BYTES + CALL_ID_BYTES;
 /** The size of a string's length, u16, written before its UTF-8 bytes. */
 export const STRING_LENGTH_BYTES = 2;
 const TOKEN_TYPE_BYTES = 1;
+const CALL_FLAGS_BYTES = 1;
+const DEADLINE_BYTES = 4;
+const METADATA_COUNT_BYTES = 1;
+/** The size of a Cancel frame's payload: the kind and the call id. */
+export const CANCEL_PAYLOAD_BYTES = KIND_BYTES + CALL_ID_BYTES;
+
+/** Request call-info flag: a deadline (remaining milliseconds, u32) follows. */
+export const CALL_DEADLINE = 0x01;
+/** Request call-info flag: a traceparent string follows. */
+export const CALL_TRACEPARENT = 0x02;
+/** Request call-info flag: a tracestate string follows. */
+export const CALL_TRACESTATE = 0x04;
+/** Request call-info flag: metadata (a count u8, then key and value strings) follows. */
+export const CALL_METADATA = 0x08;
+/** Every call-info flag this version knows; a request with any other bit set is malformed. */
+export const CALL_FLAGS_KNOWN = CALL_DEADLINE | CALL_TRACEPARENT | CALL_TRACESTATE | CALL_METADATA;
 
 /** Fencing-token type byte: no token. */
 export const TOKEN_NONE = 0;
@@ -67,15 +90,24 @@ export function encodeAuth(proof: Uint8Array): Buffer {
   return withKind(WireKind.Auth, Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength));
 }
 
-/** Encodes the header of a Request frame; the frame is this header followed by `args`. */
+/**
+ * Encodes the header of a Request frame; the frame is this header followed by `args`. Without
+ * `call` (or with none of its fields set, or empty metadata) the flags byte is 0 and nothing
+ * follows it: such a header is encoded once per method, its call id then stamped with
+ * {@link stampCallId}, which works for headers with call info too.
+ * @throws WireFormatError if a string is longer than 65535 bytes, or `call` breaks the bounds of
+ *   `callInfoLimits.ts` (the message names what is wrong).
+ */
 export function encodeRequestHeader(
   callId: number,
   endpointId: string,
   protocol: string,
   method: string,
   fencingToken: FencingToken | undefined,
+  call?: WireCallInfo,
 ): Buffer {
   const tokenText = fencingToken === undefined ? '' : String(fencingToken);
+  const flags = call === undefined ? 0 : callFlags(call);
   const size =
     KIND_BYTES +
     CALL_ID_BYTES +
@@ -83,7 +115,9 @@ export function encodeRequestHeader(
     stringSize(protocol) +
     stringSize(method) +
     TOKEN_TYPE_BYTES +
-    (fencingToken === undefined ? 0 : stringSize(tokenText));
+    (fencingToken === undefined ? 0 : stringSize(tokenText)) +
+    CALL_FLAGS_BYTES +
+    (flags === 0 ? 0 : callInfoSize(call as WireCallInfo, flags));
   const buffer = Buffer.allocUnsafe(size);
   let offset = buffer.writeUInt8(WireKind.Request, 0);
   offset = buffer.writeUInt32BE(callId, offset);
@@ -91,7 +125,17 @@ export function encodeRequestHeader(
   offset = writeString(buffer, offset, protocol);
   offset = writeString(buffer, offset, method);
   offset = buffer.writeUInt8(tokenType(fencingToken), offset);
-  if (fencingToken !== undefined) writeString(buffer, offset, tokenText);
+  if (fencingToken !== undefined) offset = writeString(buffer, offset, tokenText);
+  offset = buffer.writeUInt8(flags, offset);
+  if (flags !== 0) writeCallInfo(buffer, offset, call as WireCallInfo, flags);
+  return buffer;
+}
+
+/** Encodes a Cancel frame: the caller gave up on its ask `callId`. */
+export function encodeCancel(callId: number): Buffer {
+  const buffer = Buffer.allocUnsafe(CANCEL_PAYLOAD_BYTES);
+  buffer.writeUInt8(WireKind.Cancel, 0);
+  buffer.writeUInt32BE(callId, CALL_ID_OFFSET);
   return buffer;
 }
 
@@ -164,6 +208,51 @@ export function readResponse(
 /** Encodes a Ping, Pong or Goodbye frame. */
 export function encodeSignal(kind: typeof WireKind.Ping | typeof WireKind.Pong | typeof WireKind.Goodbye): Buffer {
   return Buffer.of(kind);
+}
+
+/** The flags of `call`, after checking it against the bounds. */
+function callFlags(call: WireCallInfo): number {
+  const { deadlineMs, traceparent, tracestate, metadata } = call;
+  const flags =
+    (deadlineMs === undefined ? 0 : CALL_DEADLINE) |
+    (traceparent === undefined ? 0 : CALL_TRACEPARENT) |
+    (tracestate === undefined ? 0 : CALL_TRACESTATE) |
+    (metadata === undefined || isEmptyObject(metadata) ? 0 : CALL_METADATA);
+  if (flags === 0) return 0;
+  const problem = checkCallInfo(call);
+  if (problem !== undefined) throw new WireFormatError(`malformed call info: ${problem}`);
+  return flags;
+}
+
+function callInfoSize(call: WireCallInfo, flags: number): number {
+  let size = flags & CALL_DEADLINE ? DEADLINE_BYTES : 0;
+  if (flags & CALL_TRACEPARENT) size += stringSize(call.traceparent as string);
+  if (flags & CALL_TRACESTATE) size += stringSize(call.tracestate as string);
+  if (flags & CALL_METADATA) {
+    size += METADATA_COUNT_BYTES;
+    for (const [key, value] of Object.entries(call.metadata as Record<string, string>)) {
+      size += stringSize(key) + stringSize(value);
+    }
+  }
+  return size;
+}
+
+function writeCallInfo(buffer: Buffer, offset: number, call: WireCallInfo, flags: number): void {
+  if (flags & CALL_DEADLINE) offset = buffer.writeUInt32BE(wireDeadlineMs(call.deadlineMs as number), offset);
+  if (flags & CALL_TRACEPARENT) offset = writeString(buffer, offset, call.traceparent as string);
+  if (flags & CALL_TRACESTATE) offset = writeString(buffer, offset, call.tracestate as string);
+  if (flags & CALL_METADATA) {
+    const entries = Object.entries(call.metadata as Record<string, string>);
+    offset = buffer.writeUInt8(entries.length, offset);
+    for (const [key, value] of entries) {
+      offset = writeString(buffer, offset, key);
+      offset = writeString(buffer, offset, value);
+    }
+  }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
 function withKind(kind: number, body: Buffer): Buffer {

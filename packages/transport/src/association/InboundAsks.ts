@@ -1,0 +1,90 @@
+import { RpcCancelledError, RecipientUnreachableError } from '@nact-rpc/core';
+import type { EncodedOutcome, ReplySink, ReplyTo } from '@nact-rpc/core/internal';
+
+/** One ask the peer sent on this association, until it is answered or the peer gives up on it. */
+class InboundAsk implements ReplyTo<EncodedOutcome> {
+  /** Whether the peer no longer waits: answered, cancelled, or its connection ended. */
+  done = false;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly sink: ReplySink<EncodedOutcome>,
+    readonly callId: number,
+  ) {}
+
+  /** @see ReplyTo.abortSignal */
+  abortSignal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  /** The peer gave up on the ask: it is not started if it waits, and its signal aborts if it runs. */
+  cancel(reason: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.controller?.abort(reason);
+  }
+}
+
+/**
+ * The asks a peer sent on one association that are not answered yet, by call id, so that the
+ * peer can cancel them (a Cancel frame: it timed out, or its signal aborted): a cancelled ask
+ * still in its endpoint's mailbox is skipped there, and a running one sees its signal abort.
+ * When the association ends, every one of them is cancelled: nobody can receive its answer.
+ * An entry lives from the request to its answer; the asks a peer can have waiting are bounded
+ * by the inbound backlog, and an answer or a cancel removes the entry.
+ */
+export class InboundAsks {
+  private readonly asks = new Map<number, InboundAsk>();
+  /** The sink of every ask here: it forgets the ask, then sends the answer through `replies`. */
+  private readonly sink: ReplySink<EncodedOutcome>;
+
+  constructor(replies: ReplySink<EncodedOutcome>) {
+    const sink: ReplySink<EncodedOutcome> = {
+      complete: (callId, outcome) => {
+        const ask = this.asks.get(callId);
+        if (ask === undefined) return;
+        this.asks.delete(callId);
+        ask.done = true;
+        replies.complete(callId, outcome);
+      },
+    };
+    if (replies.ended !== undefined) Object.assign(sink, { ended: replies.ended });
+    if (replies.answerLimit !== undefined) Object.assign(sink, { answerLimit: replies.answerLimit });
+    this.sink = sink;
+  }
+
+  /** The number of asks not answered yet. */
+  get size(): number {
+    return this.asks.size;
+  }
+
+  /** The reply address of ask `callId`, just received; it stays here until answered or cancelled. */
+  add(callId: number): ReplyTo<EncodedOutcome> {
+    const ask = new InboundAsk(this.sink, callId);
+    this.asks.get(callId)?.cancel(duplicate(callId));
+    this.asks.set(callId, ask);
+    return ask;
+  }
+
+  /** The peer cancelled ask `callId`; an id it never sent, or already answered, is ignored. */
+  cancel(callId: number): void {
+    const ask = this.asks.get(callId);
+    if (ask === undefined) return;
+    this.asks.delete(callId);
+    ask.cancel(new RpcCancelledError(`The caller cancelled call ${callId}.`));
+  }
+
+  /** The association ended for `reason`: every ask is cancelled, since none can be answered. */
+  cancelAll(reason: string): void {
+    const asks = [...this.asks.values()];
+    this.asks.clear();
+    for (const ask of asks) {
+      ask.cancel(new RecipientUnreachableError(`The connection of call ${ask.callId} ended: ${reason}.`));
+    }
+  }
+}
+
+function duplicate(callId: number): RpcCancelledError {
+  return new RpcCancelledError(`The peer sent call id ${callId} again before it was answered.`);
+}

@@ -1,0 +1,75 @@
+import { RpcEndpoint, serves, withCallOptions, type RpcService } from '@nact-rpc/core';
+import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { RelayProtocol, TailProtocol, type Observed } from '../fixtures/src/chainProtocols';
+import { ChildService, stopAllChildren } from '../support/ChildService';
+
+/** The tail (C) of the chain, in this process: it reports what it saw of each call. */
+@serves(TailProtocol)
+class TailEndpoint extends RpcEndpoint {
+  runs = 0;
+
+  constructor(rpcService: RpcService) {
+    super(rpcService, 'tail');
+  }
+
+  observe(): Observed {
+    this.runs++;
+    const { deadline, metadata } = this.getCallContext();
+    return { deadline, now: Date.now(), metadata };
+  }
+}
+
+/**
+ * A → B → C across two processes: A (a client) and C (the tail) in this process, B (the relay)
+ * in another. Deadlines cross as the time left, so C's deadline is A's, give or take the
+ * rounding of two hops.
+ */
+describe('a call chain across processes', () => {
+  let tailService: NactRpcService;
+  let tail: TailEndpoint;
+  let relayProcess: ChildService;
+  let client: NactRpcService;
+
+  beforeAll(async () => {
+    tailService = await NactRpcService.create({ name: 'tail', listen: { port: 0 } });
+    tail = new TailEndpoint(tailService);
+    await tail.start();
+    relayProcess = await ChildService.start({ name: 'relay', tail: tail.getAddress() }, undefined, 'chainProcess.js');
+    client = new NactRpcService({ name: 'client' });
+  });
+  afterAll(async () => {
+    await client.closeAsync();
+    await stopAllChildren();
+    await tailService.closeAsync();
+  });
+
+  const relayGateway = () => client.connect(relayProcess.address('relay'), RelayProtocol);
+
+  test('C sees the deadline A set, less the time that passed', async () => {
+    const relay = await relayGateway();
+    const deadline = Date.now() + 5_000;
+    const seen = await withCallOptions(relay, { deadline }).relay();
+    expect(seen.deadline).toBeDefined();
+    // Each hop rounds the time left up to a whole millisecond, on clocks that count whole
+    // milliseconds: up to 2 ms a hop.
+    expect(seen.deadline as number).toBeLessThanOrEqual(deadline + 4);
+    expect(seen.deadline as number).toBeGreaterThan(deadline - 1_000);
+    expect(seen.deadline as number).toBeGreaterThan(seen.now);
+  });
+
+  test('a call made after an await inherits the deadline too, unless it opts out', async () => {
+    const relay = await relayGateway();
+    const deadline = Date.now() + 5_000;
+    const inherited = await withCallOptions(relay, { deadline }).relayAfterAwait();
+    expect(inherited.deadline as number).toBeLessThanOrEqual(deadline + 4);
+    expect(inherited.deadline as number).toBeGreaterThan(deadline - 1_000);
+    expect((await withCallOptions(relay, { deadline }).relayDetached()).deadline).toBeUndefined();
+    expect((await relay.relay()).deadline).toBeUndefined();
+  });
+
+  test('metadata reaches the endpoint it was sent to, and is not passed on', async () => {
+    const relay = await relayGateway();
+    const seen = await withCallOptions(relay, { metadata: { tenant: 'acme' } }).relay();
+    expect(seen.metadata).toEqual({});
+  });
+});

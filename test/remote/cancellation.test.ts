@@ -1,0 +1,166 @@
+import {
+  ask,
+  defineProtocol,
+  RpcCancelledError,
+  RpcEndpoint,
+  RpcTimeoutError,
+  serves,
+  tell,
+  withCallOptions,
+  type GatewayOf,
+  type RpcService,
+} from '@nact-rpc/core';
+import { NactRpcService } from '@nact-rpc/runtime-nact';
+import { deferred, rejectionOf } from '@nact-rpc/testing';
+
+const WorkProtocol = defineProtocol('Work', {
+  /** Holds the endpoint's main thread for `ms` milliseconds: what waits behind it stays queued. */
+  block: tell<[ms: number]>(),
+  /** Counts the calls that ran. */
+  count: ask<[], number>(),
+  /** Runs until its signal aborts. */
+  waitForAbort: ask<[], string>(),
+});
+
+@serves(WorkProtocol)
+class WorkEndpoint extends RpcEndpoint {
+  runs = 0;
+  readonly started = deferred();
+  readonly aborted = deferred<unknown>();
+
+  constructor(rpcService: RpcService) {
+    super(rpcService, 'work');
+  }
+
+  block(ms: number): void {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      // The endpoint is busy: nothing else of it runs until this returns.
+    }
+  }
+
+  count(): number {
+    return ++this.runs;
+  }
+
+  waitForAbort(): Promise<string> {
+    const { signal } = this.getCallContext();
+    this.started.resolve();
+    return new Promise((resolve) => {
+      signal.addEventListener('abort', () => {
+        this.aborted.resolve(signal.reason);
+        resolve('stopped');
+      });
+    });
+  }
+}
+
+/** Whether `promise` has settled once the microtasks queued now have run: it did not wait for a round trip. */
+async function settlesAtOnce(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  return settled;
+}
+
+describe.each([
+  ['a local ask', false],
+  ['a remote ask', true],
+])('cancelling %s', (_kind, remote) => {
+  let server: NactRpcService;
+  let client: NactRpcService;
+  let endpoint: WorkEndpoint;
+  let work: GatewayOf<typeof WorkProtocol>;
+
+  beforeEach(async () => {
+    server = remote
+      ? await NactRpcService.create({ name: 'server', listen: { port: 0 } })
+      : new NactRpcService({ name: 'server' });
+    client = remote ? new NactRpcService({ name: 'client', askTimeoutMs: 2_000 }) : server;
+    endpoint = new WorkEndpoint(server);
+    await endpoint.start();
+    work = await client.connect(endpoint.getAddress(), WorkProtocol);
+  });
+  afterEach(async () => {
+    await client.closeAsync();
+    await server.closeAsync();
+  });
+
+  test('still queued behind a slow call: the caller rejects at once and the endpoint never runs it', async () => {
+    work.block(100);
+    const controller = new AbortController();
+    const reason = new Error('the user went away');
+    const cancelled = withCallOptions(work, { signal: controller.signal }).count();
+    controller.abort(reason);
+
+    expect(await settlesAtOnce(cancelled)).toBe(true);
+    const error = await rejectionOf(cancelled);
+    expect(error).toBeInstanceOf(RpcCancelledError);
+    expect((error as RpcCancelledError).code).toBe('RPC_CANCELLED');
+    expect((error as Error).cause).toBe(reason);
+    expect((error as Error).message).toContain('Work.count');
+    expect(client.pendingCallCounts().waiting).toBe(0);
+    // The next call is the first that ran.
+    expect(await work.count()).toBe(1);
+    expect(endpoint.runs).toBe(1);
+  });
+
+  test('an ask made with a signal that has aborted already is not sent', async () => {
+    const error = await rejectionOf(withCallOptions(work, { signal: AbortSignal.abort('too late') }).count());
+    expect(error).toBeInstanceOf(RpcCancelledError);
+    expect((error as Error).cause).toBe('too late');
+    expect(await work.count()).toBe(1);
+  });
+
+  test('running: the caller rejects at once and the method sees its own signal abort', async () => {
+    const controller = new AbortController();
+    const running = withCallOptions(work, { signal: controller.signal }).waitForAbort();
+    await endpoint.started.promise;
+    controller.abort();
+
+    expect(await settlesAtOnce(running)).toBe(true);
+    expect(await rejectionOf(running)).toBeInstanceOf(RpcCancelledError);
+    expect(await endpoint.aborted.promise).toBeInstanceOf(RpcCancelledError);
+    expect(client.pendingCallCounts().waiting).toBe(0);
+  });
+
+  test('a timeout cancels the same way: a running method sees its signal abort', async () => {
+    const running = work.waitForAbort();
+    await endpoint.started.promise;
+    const timedOut = withCallOptions(work, { timeoutMs: 10 }).waitForAbort();
+    expect(await rejectionOf(timedOut)).toBeInstanceOf(RpcTimeoutError);
+    // The first call still runs: only the one that timed out was given up on.
+    expect(await endpoint.aborted.promise).toBeDefined();
+    expect(await settlesAtOnce(running)).toBe(false);
+  });
+
+  test('a signal that aborts after the answer changes nothing, and its listener is removed', async () => {
+    const controller = new AbortController();
+    expect(await withCallOptions(work, { signal: controller.signal }).count()).toBe(1);
+    controller.abort();
+    expect(await work.count()).toBe(2);
+  });
+});
+
+describe('cancelling a remote ask queued behind a slow call, by its timeout', () => {
+  test('the serving side drops it: the next call is the first that ran', async () => {
+    const server = await NactRpcService.create({ name: 'server', listen: { port: 0 } });
+    const client = new NactRpcService({ name: 'client', askTimeoutMs: 50 });
+    const endpoint = new WorkEndpoint(server);
+    await endpoint.start();
+    const work = await client.connect(endpoint.getAddress(), WorkProtocol);
+    try {
+      work.block(300);
+      // The timeout is no deadline: the request carries none, so only the Cancel frame can stop it.
+      expect(await rejectionOf(work.count())).toBeInstanceOf(RpcTimeoutError);
+      expect(await withCallOptions(work, { timeoutMs: 5_000 }).count()).toBe(1);
+      expect(endpoint.runs).toBe(1);
+    } finally {
+      await client.closeAsync();
+      await server.closeAsync();
+    }
+  });
+});
