@@ -35,6 +35,7 @@ import { ServiceLocation } from './ServiceLocation';
 import { ServiceTasks } from './ServiceTasks';
 import { ServiceTermination } from './ServiceTermination';
 import { shutDownService } from './shutDownService';
+import { serviceGauges } from './telemetry/serviceGauges';
 
 /**
  * The nact-backed {@link RpcService}: one supervisor actor per service, and one child actor
@@ -72,6 +73,7 @@ export class NactRpcService implements RpcService {
   private readonly endpoints: ServiceEndpoints;
   private readonly tasks: ServiceTasks;
   private readonly termination: ServiceTermination;
+  private readonly stopObserving: (() => void) | undefined;
 
   /**
    * Creates a service, listening for other processes if `options.listen` is given.
@@ -129,6 +131,7 @@ export class NactRpcService implements RpcService {
     // The transport gets the inbound side, not the service: its callbacks stay off the public type.
     const { transport, security, network } = this.options;
     this.transport = new TcpTransport(this.inbound, transport, security, network);
+    this.stopObserving = this.context.telemetry?.metrics?.observe(serviceGauges(this.endpoints, this.transport));
     this.actors = new ServiceActors({
       system: options.system,
       parent: options.parent,
@@ -270,6 +273,7 @@ export class NactRpcService implements RpcService {
 
   closeAsync(): Promise<void> {
     if (this.termination.begin()) {
+      this.stopObserving?.();
       const { serviceName, endpoints, transport, pendingCalls, tasks, actors } = this;
       void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors }).then((failure) =>
         this.termination.finish(failure),

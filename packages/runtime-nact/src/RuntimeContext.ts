@@ -29,7 +29,7 @@ export interface RuntimeContext {
 /** The context of a service with `options`, whose pending asks are in `pendingCalls`. */
 export function runtimeContext(options: ResolvedNactRpcServiceOptions, pendingCalls: PendingCalls): RuntimeContext {
   const { maxFrameSize } = options.transport;
-  const telemetry = telemetryFor(options.telemetry);
+  const telemetry = telemetryFor(options.telemetry, options.name);
   const serves = options.interceptors.serves ?? [];
   return {
     logger: options.logger,

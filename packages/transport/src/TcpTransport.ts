@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { RpcInvalidOptionError } from '@nact-rpc/core';
-import { checkServerIdentity } from 'node:tls';
 import { hostname as machineHostname } from 'node:os';
 import { Association } from './association/Association';
 import { Peer } from './association/Peer';
+import { provesAddress } from './association/provesAddress';
 import { bindError } from './bindError';
 import { isLoopbackAddress } from './isLoopbackAddress';
 import type { Network, NetworkListener } from './network/Network';
@@ -13,6 +13,7 @@ import { RefusalLog } from './security/RefusalLog';
 import { resolveSecurityOptions, type ResolvedSecurity } from './security/SecurityOptions';
 import { resolveListenOptions, type ListenOptions } from './ListenOptions';
 import { TellLosses, type TransportStats } from './TellLosses';
+import { TrafficCounter, type TransportTraffic } from './TrafficCounter';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './TransportOptions';
 import type { TransportHost } from './TransportHost';
 import { WIRE_MAGIC, WIRE_VERSION, type HelloBody, type WireAddress } from './wire/WireMessage';
@@ -35,6 +36,7 @@ export class TcpTransport {
   private closed = false;
   /** The tells this transport could not deliver: counted, and logged without a flood. */
   private readonly tellLosses: TellLosses;
+  private readonly traffic = new TrafficCounter();
 
   private readonly refusals: RefusalLog;
   private readonly gate: ConnectionGate;
@@ -146,6 +148,11 @@ export class TcpTransport {
     return this.tellLosses.stats();
   }
 
+  /** The open associations, and the bytes read and written since the transport was made: for metrics. */
+  trafficCounts(): TransportTraffic {
+    return this.traffic.read(this.associations);
+  }
+
   /**
    * The peer at `host:port` (over TLS with `tls`), created on first use; it stays in the peer
    * table.
@@ -232,7 +239,10 @@ export class TcpTransport {
       logRefusal: role === 'inbound' ? (line) => this.refusals.refused(line) : undefined,
     });
     this.associations.add(association);
-    void association.whenSocketClosed().then(() => this.associations.delete(association));
+    void association.whenSocketClosed().then(() => {
+      this.traffic.closed(association);
+      this.associations.delete(association);
+    });
     return association;
   }
 
@@ -281,22 +291,4 @@ export class TcpTransport {
 /** The key of a peer in the peer table: a TLS address and a plain one on the same port are different peers. */
 function peerKey(host: string, port: number, tls: boolean): string {
   return `${tls ? 'tls' : 'tcp'}://${host}:${port}`;
-}
-
-/**
- * Whether the peer of an inbound association proved that it is the service at the address its
- * hello claims, so that this side's calls to that address may travel on the connection it
- * opened. A hello alone proves nothing: without authentication, calls to an address always go
- * on a connection this side opened to it. The shared secret proves membership of the
- * deployment, whose services are trusted to say where they listen; a certificate must be valid
- * for the claimed host, as it would have to be had this side connected there. The connection
- * must be TLS exactly when the claimed address is.
- */
-function provesAddress(association: Association, claimed: WireAddress): boolean {
-  if ((claimed.tls === true) !== association.isEncrypted()) return false;
-  const { proof, certificate } = association.getIdentity();
-  if (proof === 'secret') return true;
-  return (
-    proof === 'certificate' && certificate !== undefined && checkServerIdentity(claimed.host, certificate) === undefined
-  );
 }

@@ -8,6 +8,7 @@
 export type { ListenOptions } from './TcpTransport';
 export type { TransportOptions } from './TransportOptions';
 export type { TransportStats, TellLossReason } from './TellLosses';
+export type { TransportTraffic } from './TrafficCounter';
 export type { PortSpec } from './parsePortSpec';
 export type { SecurityOptions, TlsOptions, Pem } from './security/SecurityOptions';
 export type { Network, NetworkConnectOptions, NetworkListener, NetworkListenOptions } from './network/Network';

@@ -16,7 +16,7 @@ export interface ServiceGauges {
 /**
  * The instruments of a service's calls, made on the meter of the provider registered when the
  * service was made. Names follow `nact_rpc.*`; attributes are `rpc.system` (`nact-rpc`),
- * `rpc.service` (the protocol), `rpc.method`, `nact_rpc.side` (`client` or `server`) and, for
+ * `nact_rpc.service` (the service's name), `rpc.service` (the protocol), `rpc.method`, `nact_rpc.side` (`client` or `server`) and, for
  * errors, `error.type` (the error's `code`, or its name when it has none).
  */
 export class CallMetrics {
@@ -26,7 +26,14 @@ export class CallMetrics {
   private readonly cancellations: Counter;
   private readonly duration: Histogram;
 
-  constructor(private readonly meter: Meter) {
+  /**
+   * @param meter - Where the instruments are made.
+   * @param serviceName - The `nact_rpc.service` attribute of every measurement.
+   */
+  constructor(
+    private readonly meter: Meter,
+    private readonly serviceName: string,
+  ) {
     this.calls = meter.createCounter('nact_rpc.calls', { description: 'Calls made (client) and served (server).' });
     this.errors = meter.createCounter('nact_rpc.errors', { description: 'Calls that failed, by error code.' });
     this.timeouts = meter.createCounter('nact_rpc.timeouts', { description: 'Asks that timed out.' });
@@ -44,6 +51,7 @@ export class CallMetrics {
   record(side: CallSide, protocol: string, method: string, durationMs: number, error?: unknown): void {
     const attributes: Attributes = {
       'rpc.system': 'nact-rpc',
+      'nact_rpc.service': this.serviceName,
       'rpc.service': protocol,
       'rpc.method': method,
       'nact_rpc.side': side,
@@ -72,13 +80,14 @@ export class CallMetrics {
     const bytesOut = this.meter.createObservableCounter('nact_rpc.bytes.out', { unit: 'By' });
     const observables = [depth, associations, bytesIn, bytesOut];
     const callback = (result: BatchObservableResult): void => {
+      const service = { 'nact_rpc.service': this.serviceName };
       for (const [endpointId, size] of gauges.mailboxDepths()) {
-        result.observe(depth, size, { 'nact_rpc.endpoint': endpointId });
+        result.observe(depth, size, { ...service, 'nact_rpc.endpoint': endpointId });
       }
-      result.observe(associations, gauges.associations());
+      result.observe(associations, gauges.associations(), service);
       const bytes = gauges.bytes();
-      result.observe(bytesIn, bytes.in);
-      result.observe(bytesOut, bytes.out);
+      result.observe(bytesIn, bytes.in, service);
+      result.observe(bytesOut, bytes.out, service);
     };
     this.meter.addBatchObservableCallback(callback, observables);
     return () => this.meter.removeBatchObservableCallback(callback, observables);

@@ -26,21 +26,21 @@ export class Telemetry {
   }
 
   /** The instrumentation of a service made now, or `undefined` when there is nothing to report to. */
-  static create(): Telemetry | undefined {
+  static create(serviceName: string): Telemetry | undefined {
     const tracing = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() !== NO_TRACER_PROVIDER;
     const meter = metrics.getMeter(INSTRUMENTATION_NAME);
     const measuring = meter !== createNoopMeter();
     if (!tracing && !measuring) return undefined;
     return new Telemetry(
       tracing ? trace.getTracer(INSTRUMENTATION_NAME) : undefined,
-      measuring ? new CallMetrics(meter) : undefined,
+      measuring ? new CallMetrics(meter, serviceName) : undefined,
     );
   }
 }
 
-/** The instrumentation of a service: none when `enabled` is `false` or no provider is registered. */
-export function telemetryFor(enabled: boolean): Telemetry | undefined {
-  return enabled ? Telemetry.create() : undefined;
+/** The instrumentation of service `serviceName`: none when `enabled` is `false` or no provider is registered. */
+export function telemetryFor(enabled: boolean, serviceName: string): Telemetry | undefined {
+  return enabled ? Telemetry.create(serviceName) : undefined;
 }
 
 /** The time now in milliseconds since the epoch, with the precision of `performance.now()`. */
