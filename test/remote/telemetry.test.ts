@@ -80,7 +80,7 @@ function records(spans: readonly ReadableSpan[]): SpanRecord[] {
 }
 
 function only(spans: readonly SpanRecord[], name: string, kind: SpanKind): SpanRecord {
-  const found = spans.filter((span) => span.name === name && span.kind === kind);
+  const found = spans.filter((span) => span.name === name && span.kind === (kind as number));
   expect(found).toHaveLength(1);
   return found[0] as SpanRecord;
 }
