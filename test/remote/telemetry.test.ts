@@ -8,12 +8,7 @@ import {
   type DataPoint,
   type Histogram,
 } from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   ask,
   defineProtocol,
@@ -25,7 +20,13 @@ import {
 } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { rejectionOf } from '@nact-rpc/testing';
-import { RelayProtocol, TailProtocol, type Observed, type SpanRecord } from '../fixtures/src/chainProtocols';
+import {
+  RelayProtocol,
+  spanRecord,
+  TailProtocol,
+  type Observed,
+  type SpanRecord,
+} from '../fixtures/src/chainProtocols';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 
 @serves(TailProtocol)
@@ -64,19 +65,6 @@ class MeterEndpoint extends RpcEndpoint {
     const { signal } = this.getCallContext();
     return new Promise((resolve) => signal.addEventListener('abort', () => resolve('stopped')));
   }
-}
-
-/** The spans of one process, as plain records (those of this process are read from its exporter). */
-function records(spans: readonly ReadableSpan[]): SpanRecord[] {
-  return spans.map((span) => ({
-    name: span.name,
-    traceId: span.spanContext().traceId,
-    spanId: span.spanContext().spanId,
-    parentSpanId: span.parentSpanContext?.spanId,
-    kind: span.kind,
-    events: span.events.map((event) => event.name),
-    attributes: span.attributes as SpanRecord['attributes'],
-  }));
 }
 
 function only(spans: readonly SpanRecord[], name: string, kind: SpanKind): SpanRecord {
@@ -123,7 +111,7 @@ describe('OpenTelemetry, with the SDK registered in both processes', () => {
     spanExporter.reset();
     const relay = await client.connect(relayProcess.address('relay'), RelayProtocol);
     await relay.relay();
-    const here = records(spanExporter.getFinishedSpans());
+    const here = spanExporter.getFinishedSpans().map(spanRecord);
     const there = (await relay.spans()).filter((span) => span.name !== 'Relay/spans');
 
     const aClient = only(here, 'Relay/relay', SpanKind.CLIENT);

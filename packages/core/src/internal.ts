@@ -68,6 +68,7 @@ export {
   runInCallScope,
 } from './calls/servedCall';
 export { InterceptingInvoker } from './interceptors/InterceptingInvoker';
+export { DelegatingInvoker } from './gateway/DelegatingInvoker';
 export { createGatewayProxy } from './gateway/createGatewayProxy';
 export { assertServes } from './endpoint/serves';
 export {

@@ -1,12 +1,11 @@
 import type { OutgoingCallInfo } from '../calls/CallInfo';
 import { checkCallMetadata } from '../calls/callMetadata';
-import type { FencingToken } from '../endpoint/FencingToken';
 import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { RpcInvalidStateError } from '../errors/RpcInvalidStateError';
+import { DelegatingInvoker } from '../gateway/DelegatingInvoker';
 import type { GatewayInvoker } from '../gateway/GatewayInvoker';
 import type { Logger } from '../log/Logger';
 import type { AskMethod, TellMethod } from '../protocol/methods';
-import type { Clock } from '../scheduling/Clock';
 import type { CallInterceptor, OutgoingCall } from './Interceptor';
 
 /**
@@ -14,22 +13,14 @@ import type { CallInterceptor, OutgoingCall } from './Interceptor';
  * invoker it wraps, the first interceptor outermost. The metadata interceptors add is checked
  * against the metadata bounds when the call is sent. A tell an interceptor refuses is logged.
  */
-export class InterceptingInvoker implements GatewayInvoker {
-  readonly address: string;
-  readonly hostname: string;
-  readonly clock: Clock;
-  readonly fencingToken?: () => FencingToken | undefined;
-
+export class InterceptingInvoker extends DelegatingInvoker {
   constructor(
-    private readonly base: GatewayInvoker,
+    base: GatewayInvoker,
     private readonly protocolName: string,
     private readonly interceptors: readonly CallInterceptor[],
     private readonly logger: Logger,
   ) {
-    this.address = base.address;
-    this.hostname = base.hostname;
-    this.clock = base.clock;
-    if (base.fencingToken !== undefined) this.fencingToken = base.fencingToken;
+    super(base);
   }
 
   tell(methodName: string, method: TellMethod<never>, args: unknown[], call?: OutgoingCallInfo): void {

@@ -1,6 +1,6 @@
 import { context, SpanKind, type Span } from '@opentelemetry/api';
-import type { AskMethod, Clock, FencingToken, TellMethod } from '@nact-rpc/core';
-import type { GatewayInvoker, OutgoingCallInfo } from '@nact-rpc/core/internal';
+import type { AskMethod, TellMethod } from '@nact-rpc/core';
+import { DelegatingInvoker, type GatewayInvoker, type OutgoingCallInfo } from '@nact-rpc/core/internal';
 import { endSpan } from './endSpan';
 import { preciseNow, type Telemetry } from './Telemetry';
 import { traceHeaders } from './traceContext';
@@ -10,21 +10,13 @@ import { traceHeaders } from './traceContext';
  * child of the active context), whose trace context the call carries to the endpoint, and the
  * client's call metrics. It wraps the gateway's invoker only when the service has telemetry.
  */
-export class TracingInvoker implements GatewayInvoker {
-  readonly address: string;
-  readonly hostname: string;
-  readonly clock: Clock;
-  readonly fencingToken?: () => FencingToken | undefined;
-
+export class TracingInvoker extends DelegatingInvoker {
   constructor(
-    private readonly base: GatewayInvoker,
+    base: GatewayInvoker,
     private readonly protocolName: string,
     private readonly telemetry: Telemetry,
   ) {
-    this.address = base.address;
-    this.hostname = base.hostname;
-    this.clock = base.clock;
-    if (base.fencingToken !== undefined) this.fencingToken = base.fencingToken;
+    super(base);
   }
 
   tell(methodName: string, method: TellMethod<never>, args: unknown[], call?: OutgoingCallInfo): void {
