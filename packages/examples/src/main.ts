@@ -8,14 +8,19 @@
  */
 import { ClusterInterruptedError, ClusterUsageError } from './cluster/errors';
 import { Cluster } from './cluster/orchestrator/Cluster';
-import { parseClusterOptions } from './cluster/orchestrator/ClusterOptions';
+import { parseClusterOptions, USAGE } from './cluster/orchestrator/ClusterOptions';
 import { Printer } from './cluster/orchestrator/Printer';
 import { runCluster } from './cluster/orchestrator/runCluster';
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   let options;
   try {
-    options = parseClusterOptions(process.argv.slice(2));
+    options = parseClusterOptions(args);
   } catch (error) {
     if (!(error instanceof ClusterUsageError)) throw error;
     console.error(error.message);
