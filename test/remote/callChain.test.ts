@@ -1,4 +1,5 @@
-import { RpcEndpoint, serves, withCallOptions, type RpcService } from '@nact-rpc/core';
+import { RpcEndpoint, RpcTimeoutError, serves, withCallOptions, type RpcService } from '@nact-rpc/core';
+import { rejectionOf } from '@nact-rpc/testing';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { RelayProtocol, TailProtocol, type Observed } from '../fixtures/src/chainProtocols';
 import { ChildService, stopAllChildren } from '../support/ChildService';
@@ -65,6 +66,21 @@ describe('a call chain across processes', () => {
     expect(inherited.deadline as number).toBeGreaterThan(deadline - 1_000);
     expect((await withCallOptions(relay, { deadline }).relayDetached()).deadline).toBeUndefined();
     expect((await relay.relay()).deadline).toBeUndefined();
+  });
+
+  test('an ask that times out while it waits behind a slow call is dropped by the other process: it never runs', async () => {
+    const impatient = new NactRpcService({ name: 'impatient', askTimeoutMs: 50 });
+    try {
+      const relay = await impatient.connect(relayProcess.address('relay'), RelayProtocol);
+      const before = await relay.count();
+      relay.block(300);
+      // A timeout is no deadline: the request carries none, so only the Cancel frame stops it.
+      expect(await rejectionOf(relay.count())).toBeInstanceOf(RpcTimeoutError);
+      expect(await withCallOptions(relay, { timeoutMs: 5_000 }).count()).toBe(before + 1);
+      expect(impatient.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0 });
+    } finally {
+      await impatient.closeAsync();
+    }
   });
 
   test('metadata reaches the endpoint it was sent to, and is not passed on', async () => {

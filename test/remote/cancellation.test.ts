@@ -144,23 +144,3 @@ describe.each([
     expect(await work.count()).toBe(2);
   });
 });
-
-describe('cancelling a remote ask queued behind a slow call, by its timeout', () => {
-  test('the serving side drops it: the next call is the first that ran', async () => {
-    const server = await NactRpcService.create({ name: 'server', listen: { port: 0 } });
-    const client = new NactRpcService({ name: 'client', askTimeoutMs: 50 });
-    const endpoint = new WorkEndpoint(server);
-    await endpoint.start();
-    const work = await client.connect(endpoint.getAddress(), WorkProtocol);
-    try {
-      work.block(300);
-      // The timeout is no deadline: the request carries none, so only the Cancel frame can stop it.
-      expect(await rejectionOf(work.count())).toBeInstanceOf(RpcTimeoutError);
-      expect(await withCallOptions(work, { timeoutMs: 5_000 }).count()).toBe(1);
-      expect(endpoint.runs).toBe(1);
-    } finally {
-      await client.closeAsync();
-      await server.closeAsync();
-    }
-  });
-});

@@ -42,7 +42,7 @@ export class CallMetrics {
     });
     this.duration = meter.createHistogram('nact_rpc.call.duration', {
       description:
-        'How long calls took: from the call to its answer (client), or from the start of the method to its answer (server).',
+        'How long calls took: from the call to its answer (client), or from when the endpoint began to serve it, its interceptors included, to its answer (server).',
       unit: 'ms',
     });
   }

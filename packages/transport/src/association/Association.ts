@@ -83,7 +83,7 @@ export class Association {
       host.clock,
     );
     const replies = new AssociationReplies(this, this.writer, host, options.maxFrameSize);
-    this.inboundAsks = new InboundAsks(replies.encoded);
+    this.inboundAsks = new InboundAsks(replies.encoded, replies.plain);
     this.encodedReplies = replies.encoded;
     this.plainReplies = replies.plain;
     const inbound = new AssociationInbound({

@@ -39,7 +39,15 @@ export class InboundAsks {
   /** The sink of every ask here: it forgets the ask, then sends the answer through `replies`. */
   private readonly sink: ReplySink<EncodedOutcome>;
 
-  constructor(replies: ReplySink<EncodedOutcome>) {
+  /**
+   * @param replies - Where answers the endpoint serialized go.
+   * @param plainReplies - Where the answer to a cancelled ask goes: the caller keeps the ask's id
+   *   until an answer comes, so a cancelled ask is answered at once, with `RpcCancelledError`.
+   */
+  constructor(
+    replies: ReplySink<EncodedOutcome>,
+    private readonly plainReplies: ReplySink,
+  ) {
     const sink: ReplySink<EncodedOutcome> = {
       complete: (callId, outcome) => {
         const ask = this.asks.get(callId);
@@ -67,12 +75,18 @@ export class InboundAsks {
     return ask;
   }
 
-  /** The peer cancelled ask `callId`; an id it never sent, or already answered, is ignored. */
+  /**
+   * The peer cancelled ask `callId`: it is answered at once with `RpcCancelledError`, the one
+   * answer it gets, so that the peer can use its id again. An id it never sent, or one already
+   * answered (the answer crossed the Cancel), is ignored.
+   */
   cancel(callId: number): void {
     const ask = this.asks.get(callId);
     if (ask === undefined) return;
     this.asks.delete(callId);
-    ask.cancel(new RpcCancelledError(`The caller cancelled call ${callId}.`));
+    const error = new RpcCancelledError(`The caller cancelled call ${callId}.`);
+    ask.cancel(error);
+    this.plainReplies.complete(callId, { ok: false, error });
   }
 
   /** The association ended for `reason`: every ask is cancelled, since none can be answered. */
