@@ -1,5 +1,5 @@
 import { RpcEndpoint, RpcTimeoutError, serves, withCallOptions, type RpcService } from '@nact-rpc/core';
-import { rejectionOf } from '@nact-rpc/testing';
+import { RecordingLogger, rejectionOf } from '@nact-rpc/testing';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { RelayProtocol, TailProtocol, type Observed } from '../fixtures/src/chainProtocols';
 import { ChildService, stopAllChildren } from '../support/ChildService';
@@ -18,6 +18,13 @@ class TailEndpoint extends RpcEndpoint {
     const { deadline, metadata } = this.getCallContext();
     return { deadline, now: Date.now(), metadata };
   }
+
+  busy(ms: number): void {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      // The tail is busy: the messages behind this one wait in its mailbox.
+    }
+  }
 }
 
 /**
@@ -26,13 +33,14 @@ class TailEndpoint extends RpcEndpoint {
  * rounding of two hops.
  */
 describe('a call chain across processes', () => {
+  const tailLog = new RecordingLogger();
   let tailService: NactRpcService;
   let tail: TailEndpoint;
   let relayProcess: ChildService;
   let client: NactRpcService;
 
   beforeAll(async () => {
-    tailService = await NactRpcService.create({ name: 'tail', listen: { port: 0 } });
+    tailService = await NactRpcService.create({ name: 'tail', logger: tailLog, listen: { port: 0 } });
     tail = new TailEndpoint(tailService);
     await tail.start();
     relayProcess = await ChildService.start({ name: 'relay', tail: tail.getAddress() }, undefined, 'chainProcess.js');
@@ -81,6 +89,21 @@ describe('a call chain across processes', () => {
     } finally {
       await impatient.closeAsync();
     }
+  });
+
+  test('C refuses a call whose deadline passed while it waited behind other work in its mailbox', async () => {
+    const relay = await relayGateway();
+    const before = tail.runs;
+    // A second of work queued in C's mailbox; C's process still reads its sockets meanwhile.
+    const self = tail.getSelfGateway(TailProtocol);
+    for (let i = 0; i < 1_000; i++) self.busy(1);
+    // A gives the chain 200 ms; B passes what is left on to C, where the call waits behind that work.
+    expect(await rejectionOf(withCallOptions(relay, { timeoutMs: 200 }).relay())).toBeInstanceOf(RpcTimeoutError);
+    await tail.getSelfGateway(TailProtocol).observe();
+    expect(tailLog.find('debug', 'Refused ask Tail.observe')).toHaveLength(1);
+    expect(tailLog.find('debug', 'its deadline passed before it started')).toHaveLength(1);
+    // Only the call made here, after the work, ran.
+    expect(tail.runs).toBe(before + 1);
   });
 
   test('metadata reaches the endpoint it was sent to, and is not passed on', async () => {

@@ -39,6 +39,10 @@ class TailEndpoint extends RpcEndpoint {
     const { deadline, metadata } = this.getCallContext();
     return { deadline, now: Date.now(), metadata };
   }
+
+  busy(): void {
+    // Not called here.
+  }
 }
 
 const MeterProtocol = defineProtocol('Meter', {

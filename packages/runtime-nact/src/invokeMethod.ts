@@ -14,6 +14,11 @@ import { messageOf } from './messageOf';
 import { refuse } from './refuse';
 import { serveCall } from './serveCall';
 
+// The CommonJS build reads an imported function through two getters at every use; the hot path
+// takes these once.
+const enterCall = enterServedCall;
+const exitCall = exitServedCall;
+
 /**
  * Calls `fn`, the endpoint's method for `message`, as a turn of the endpoint's main thread,
  * and answers the caller with what it returns, throws, or (for a promise) settles to. The
@@ -27,37 +32,28 @@ import { serveCall } from './serveCall';
  * This is the hot path: no closure or promise of its own for a method that returns a value.
  */
 export function invokeMethod(scope: ActorScope, fn: RpcFunction, message: InvocationMessage): void {
-  const { replyTo, call } = message;
-  const deadline = call?.deadline;
-  if (deadline !== undefined && scope.context.clock.now() >= deadline) {
-    const reason = 'its deadline passed before it started.';
-    // A refused tell is logged by `refuse`; an ask is answered, and noted here for its operators.
-    if (replyTo !== undefined) {
-      scope.context.logger.debug(`Refused ask ${message.protocol}.${message.method} to ${scope.describe()}: ${reason}`);
-    }
-    refuse(scope, message, reason, RpcDeadlineExceededError, 'debug');
-    return;
-  }
-  if (replyTo?.done === true) {
+  const { replyTo } = message;
+  if (message.call !== undefined && pastDeadline(scope, message, message.call.deadline)) return;
+  if (replyTo !== undefined && replyTo.done === true) {
     skipAbandoned(scope, message);
     return;
   }
   const args = message.kind === 'invoke' ? message.args : decodeArguments(scope, message);
   if (args === undefined) return;
-  if (deadline !== undefined || scope.context.serving !== undefined) {
+  if (message.call?.deadline !== undefined || scope.context.serving !== undefined) {
     serveCall(scope, fn, message, args);
     return;
   }
   let result: unknown;
   const previous = enterTurn(scope.turnOwner);
-  const previousCall = enterServedCall(message);
+  const previousCall = enterCall(message);
   try {
     result = Reflect.apply(fn, scope.endpoint, args);
   } catch (error) {
     answerInvocation(scope, message, { ok: false, error });
     return;
   } finally {
-    exitServedCall(previousCall);
+    exitCall(previousCall);
     exitTurn(previous);
   }
   if (isPromiseLike(result)) {
@@ -68,6 +64,18 @@ export function invokeMethod(scope: ActorScope, fn: RpcFunction, message: Invoca
   } else {
     answerInvocation(scope, message, { ok: true, value: result });
   }
+}
+
+/** Refuses `message` if its `deadline` has passed, with `RpcDeadlineExceededError`; says whether it did. */
+function pastDeadline(scope: ActorScope, message: InvocationMessage, deadline: number | undefined): boolean {
+  if (deadline === undefined || scope.context.clock.now() < deadline) return false;
+  const reason = 'its deadline passed before it started.';
+  // A refused tell is logged by `refuse`; an ask is answered, and noted here for its operators.
+  if (message.replyTo !== undefined) {
+    scope.context.logger.debug(`Refused ask ${message.protocol}.${message.method} to ${scope.describe()}: ${reason}`);
+  }
+  refuse(scope, message, reason, RpcDeadlineExceededError, 'debug');
+  return true;
 }
 
 /**

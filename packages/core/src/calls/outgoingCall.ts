@@ -18,6 +18,12 @@ export function outgoingCall(options: CallOptions | undefined, clock: Clock): Ou
   return { signal: options.signal, deadline, metadata: options.metadata };
 }
 
+/** What a call made now without options carries: the deadline of the call being served, if it has one. */
+export function inheritedCall(): OutgoingCallInfo | undefined {
+  const deadline = inheritedDeadline();
+  return deadline === undefined ? undefined : { deadline };
+}
+
 function earlier(a: number | undefined, b: number): number {
   return a === undefined || b < a ? b : a;
 }

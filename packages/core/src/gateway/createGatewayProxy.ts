@@ -3,7 +3,8 @@ import type { AnyProtocol } from '../protocol/Protocol';
 import type { FencedGatewayOf, GatewayOf } from '../protocol/types';
 import type { FencingToken } from '../endpoint/FencingToken';
 import type { CallOptions } from '../calls/CallOptions';
-import { outgoingCall } from '../calls/outgoingCall';
+import type { OutgoingCallInfo } from '../calls/CallInfo';
+import { inheritedCall, outgoingCall } from '../calls/outgoingCall';
 import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
 import { withCallerStack } from '../errors/withCallerStack';
 import type { GatewayInvoker } from './GatewayInvoker';
@@ -40,15 +41,18 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
   };
   if (invoker.fencingToken !== undefined) gateway['getFencingToken'] = invoker.fencingToken;
   const { clock } = invoker;
+  // What each call carries: a plain gateway's calls only an inherited deadline, if any.
+  const carried =
+    options === undefined ? inheritedCall : (): OutgoingCallInfo | undefined => outgoingCall(options, clock);
 
   for (const [methodName, method] of Object.entries<AnyMethod>(protocol.methods)) {
     if (method.kind === 'tell') {
       gateway[methodName] = (...args: unknown[]): void => {
-        invoker.tell(methodName, method, args, outgoingCall(options, clock));
+        invoker.tell(methodName, method, args, carried());
       };
     } else if (method.timeoutArg === undefined) {
       gateway[methodName] = (...args: unknown[]): Promise<unknown> =>
-        withCallerStack(invoker.ask(methodName, method, args, undefined, outgoingCall(options, clock)));
+        withCallerStack(invoker.ask(methodName, method, args, undefined, carried()));
     } else {
       const position = method.timeoutArg;
       gateway[methodName] = (...args: unknown[]): Promise<unknown> => {
@@ -63,7 +67,7 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
             ),
           );
         }
-        return withCallerStack(invoker.ask(methodName, method, args, timeout, outgoingCall(options, clock)));
+        return withCallerStack(invoker.ask(methodName, method, args, timeout, carried()));
       };
     }
   }
