@@ -4,6 +4,9 @@ import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { RelayProtocol, TailProtocol, type Observed } from '../fixtures/src/chainProtocols';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 
+/** What two hops may add to a deadline: their time on the wire, which the time left does not count. */
+const TRANSIT_ALLOWANCE_MS = 100;
+
 /** The tail (C) of the chain, in this process: it reports what it saw of each call. */
 @serves(TailProtocol)
 class TailEndpoint extends RpcEndpoint {
@@ -59,9 +62,10 @@ describe('a call chain across processes', () => {
     const deadline = Date.now() + 5_000;
     const seen = await withCallOptions(relay, { deadline }).relay();
     expect(seen.deadline).toBeDefined();
-    // Each hop rounds the time left up to a whole millisecond, on clocks that count whole
-    // milliseconds: up to 2 ms a hop.
-    expect(seen.deadline as number).toBeLessThanOrEqual(deadline + 4);
+    // The time left crosses the wire, so the time on the wire itself is not counted: each hop
+    // may add its transit time (and a millisecond of rounding), which a busy machine makes
+    // several milliseconds.
+    expect(seen.deadline as number).toBeLessThanOrEqual(deadline + TRANSIT_ALLOWANCE_MS);
     expect(seen.deadline as number).toBeGreaterThan(deadline - 1_000);
     expect(seen.deadline as number).toBeGreaterThan(seen.now);
   });
@@ -70,7 +74,7 @@ describe('a call chain across processes', () => {
     const relay = await relayGateway();
     const deadline = Date.now() + 5_000;
     const inherited = await withCallOptions(relay, { deadline }).relayAfterAwait();
-    expect(inherited.deadline as number).toBeLessThanOrEqual(deadline + 4);
+    expect(inherited.deadline as number).toBeLessThanOrEqual(deadline + TRANSIT_ALLOWANCE_MS);
     expect(inherited.deadline as number).toBeGreaterThan(deadline - 1_000);
     expect((await withCallOptions(relay, { deadline }).relayDetached()).deadline).toBeUndefined();
     expect((await relay.relay()).deadline).toBeUndefined();
