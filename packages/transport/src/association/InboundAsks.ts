@@ -1,16 +1,38 @@
 import { RpcCancelledError, RecipientUnreachableError } from '@nact-rpc/core';
-import type { EncodedOutcome, ReplySink, ReplyTo } from '@nact-rpc/core/internal';
+import type { AnswerLimit, EncodedOutcome, ReplySink, ReplyTo } from '@nact-rpc/core/internal';
 
-/** One ask the peer sent on this association, until it is answered or the peer gives up on it. */
-class InboundAsk implements ReplyTo<EncodedOutcome> {
+/**
+ * One ask the peer sent on this association, until it is answered or the peer gives up on it.
+ * It is its own reply address and its own reply sink, so that answering it looks nothing up.
+ */
+class InboundAsk implements ReplyTo<EncodedOutcome>, ReplySink<EncodedOutcome> {
   /** Whether the peer no longer waits: answered, cancelled, or its connection ended. */
   done = false;
   private controller: AbortController | undefined;
 
   constructor(
-    readonly sink: ReplySink<EncodedOutcome>,
+    private readonly owner: InboundAsks,
     readonly callId: number,
   ) {}
+
+  get sink(): ReplySink<EncodedOutcome> {
+    return this;
+  }
+
+  /** Sends the answer (of this ask: the call id is its own), once, unless the peer gave up on it. */
+  complete(_callId: number, outcome: EncodedOutcome): void {
+    if (this.done) return;
+    this.done = true;
+    this.owner.answered(this, outcome);
+  }
+
+  ended(): boolean {
+    return this.owner.replies.ended?.() ?? false;
+  }
+
+  answerLimit(): AnswerLimit {
+    return (this.owner.replies.answerLimit as () => AnswerLimit)();
+  }
 
   /** @see ReplyTo.abortSignal */
   abortSignal(): AbortSignal {
@@ -36,31 +58,16 @@ class InboundAsk implements ReplyTo<EncodedOutcome> {
  */
 export class InboundAsks {
   private readonly asks = new Map<number, InboundAsk>();
-  /** The sink of every ask here: it forgets the ask, then sends the answer through `replies`. */
-  private readonly sink: ReplySink<EncodedOutcome>;
 
   /**
-   * @param replies - Where answers the endpoint serialized go.
+   * @param replies - Where answers the endpoint serialized go; it must have an `answerLimit`.
    * @param plainReplies - Where the answer to a cancelled ask goes: the caller keeps the ask's id
    *   until an answer comes, so a cancelled ask is answered at once, with `RpcCancelledError`.
    */
   constructor(
-    replies: ReplySink<EncodedOutcome>,
+    readonly replies: ReplySink<EncodedOutcome>,
     private readonly plainReplies: ReplySink,
-  ) {
-    const sink: ReplySink<EncodedOutcome> = {
-      complete: (callId, outcome) => {
-        const ask = this.asks.get(callId);
-        if (ask === undefined) return;
-        this.asks.delete(callId);
-        ask.done = true;
-        replies.complete(callId, outcome);
-      },
-    };
-    if (replies.ended !== undefined) Object.assign(sink, { ended: replies.ended });
-    if (replies.answerLimit !== undefined) Object.assign(sink, { answerLimit: replies.answerLimit });
-    this.sink = sink;
-  }
+  ) {}
 
   /** The number of asks not answered yet. */
   get size(): number {
@@ -69,10 +76,16 @@ export class InboundAsks {
 
   /** The reply address of ask `callId`, just received; it stays here until answered or cancelled. */
   add(callId: number): ReplyTo<EncodedOutcome> {
-    const ask = new InboundAsk(this.sink, callId);
+    const ask = new InboundAsk(this, callId);
     this.asks.get(callId)?.cancel(duplicate(callId));
     this.asks.set(callId, ask);
     return ask;
+  }
+
+  /** `ask` is answered with `outcome`: it leaves the table, and the answer goes to the peer. */
+  answered(ask: InboundAsk, outcome: EncodedOutcome): void {
+    this.asks.delete(ask.callId);
+    this.replies.complete(ask.callId, outcome);
   }
 
   /**
