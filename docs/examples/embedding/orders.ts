@@ -1,5 +1,6 @@
 // docs/embedding.md: the orders endpoint, and the audit log, a plain nact actor it reports to.
-import { dispatch, spawn, type ActorSystemRef, type Ref } from 'nact';
+import { dispatch, type Ref } from 'nact';
+import { spawnAuditLog, type AuditMessage } from '@nact-rpc/examples';
 import { ask, defineProtocol, RpcEndpoint, serves, type RpcService } from '@nact-rpc/core';
 
 export interface Order {
@@ -12,24 +13,8 @@ export const OrderProtocol = defineProtocol('OrderGateway', {
   place: ask<[order: Order], OrderId>(),
 });
 
-/** The messages of the audit log: a line to record, or a request for the lines so far. */
-export type AuditMessage =
-  | { readonly type: 'record'; readonly line: string }
-  | { readonly type: 'lines'; readonly replyTo: Ref<readonly string[]> };
-
-/** Spawns the audit log under `parent`. */
-export function spawnAuditLog(parent: ActorSystemRef): Ref<AuditMessage> {
-  return spawn(
-    parent,
-    (lines: readonly string[], message: AuditMessage) => {
-      if (message.type === 'record') return [...lines, message.line];
-      dispatch(message.replyTo, lines);
-      return lines;
-    },
-    'audit-log',
-    { initialState: [] as readonly string[] },
-  );
-}
+/** The audit log is the one of the embedding example. */
+export { spawnAuditLog, type AuditMessage };
 
 // #region endpoint
 @serves(OrderProtocol)
