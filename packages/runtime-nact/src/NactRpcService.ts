@@ -22,6 +22,7 @@ import { connectLocal } from './connectLocal';
 import { connectRemote } from './connectRemote';
 import { InboundRequests } from './InboundRequests';
 import { NactRpcServer } from './NactRpcServer';
+import type { PendingCallCounts } from './PendingCallCounts';
 import {
   resolveOptions,
   withoutListen,
@@ -73,7 +74,6 @@ export class NactRpcService implements RpcService {
   private readonly endpoints: ServiceEndpoints;
   private readonly tasks: ServiceTasks;
   private readonly termination: ServiceTermination;
-  private readonly stopObserving: (() => void) | undefined;
 
   /**
    * Creates a service, listening for other processes if `options.listen` is given.
@@ -131,7 +131,9 @@ export class NactRpcService implements RpcService {
     // The transport gets the inbound side, not the service: its callbacks stay off the public type.
     const { transport, security, network } = this.options;
     this.transport = new TcpTransport(this.inbound, transport, security, network);
-    this.stopObserving = this.context.telemetry?.metrics?.observe(serviceGauges(this.endpoints, this.transport));
+    this.termination.whenClosing(
+      this.context.telemetry?.metrics?.observe(serviceGauges(this.endpoints, this.transport)),
+    );
     this.actors = new ServiceActors({
       system: options.system,
       parent: options.parent,
@@ -173,12 +175,7 @@ export class NactRpcService implements RpcService {
   }
 
   /** Test-visible: calls waiting for answers, and ids held for late answers; both 0 at rest. */
-  pendingCallCounts(): {
-    /** Calls waiting for their answers. */
-    waiting: number;
-    /** Ids of timed-out calls held until a late answer or the association's end. */
-    reserved: number;
-  } {
+  pendingCallCounts(): PendingCallCounts {
     return { waiting: this.pendingCalls.size, reserved: this.pendingCalls.reservedCount };
   }
 
@@ -273,7 +270,6 @@ export class NactRpcService implements RpcService {
 
   closeAsync(): Promise<void> {
     if (this.termination.begin()) {
-      this.stopObserving?.();
       const { serviceName, endpoints, transport, pendingCalls, tasks, actors } = this;
       void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors }).then((failure) =>
         this.termination.finish(failure),

@@ -14,6 +14,7 @@ export class ServiceTermination {
   readonly future: Promise<void>;
   private settle!: (failure: unknown) => void;
   private closing = false;
+  private readonly closingHooks: (() => void)[] = [];
 
   constructor(private readonly serviceName: string) {
     this.future = new Promise<void>((resolve, reject) => {
@@ -29,10 +30,16 @@ export class ServiceTermination {
     return this.closing;
   }
 
+  /** Calls `hook` when closing begins (nothing for `undefined`): to stop what the service started beside its parts. */
+  whenClosing(hook: (() => void) | undefined): void {
+    if (hook !== undefined) this.closingHooks.push(hook);
+  }
+
   /** Marks the service closing: `true` for the first call only, whose caller runs the close sequence. */
   begin(): boolean {
     if (this.closing) return false;
     this.closing = true;
+    for (const hook of this.closingHooks) hook();
     return true;
   }
 

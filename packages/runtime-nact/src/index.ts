@@ -5,6 +5,7 @@
  */
 export { NactRpcService } from './NactRpcService';
 export type { NactRpcServiceOptions } from './NactRpcServiceOptions';
+export type { PendingCallCounts } from './PendingCallCounts';
 export {
   ACTOR_INVOCATION,
   ACTOR_INVOCATION_FAILURE,
