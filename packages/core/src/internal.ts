@@ -48,7 +48,7 @@ export {
 } from './protocol/checkProtocolIdentity';
 export type { GatewayInvoker } from './gateway/GatewayInvoker';
 export { PendingCall } from './calls/PendingCall';
-export { NO_METADATA, type CallInfo, type OutgoingCallInfo } from './calls/CallInfo';
+export { callInfoOf, NO_METADATA, type CallInfo, type OutgoingCallInfo } from './calls/CallInfo';
 export {
   checkCallMetadata,
   MAX_METADATA_ENTRIES,

@@ -6,6 +6,7 @@ import {
   type TellMethod,
 } from '@nact-rpc/core';
 import {
+  callInfoOf,
   type CallInfo,
   type GatewayInvoker,
   type OutgoingCallInfo,
@@ -50,7 +51,7 @@ export class LocalInvoker implements GatewayInvoker {
       logger.error(`Dropped tell ${target} to ${this.address}: ${encoded.reason}`, { error: encoded.error });
       return;
     }
-    if (!this.server.post(this.fence(this.invocation(methodName, args, encoded?.bytes, undefined, callInfo(call))))) {
+    if (!this.server.post(this.fence(this.invocation(methodName, args, encoded?.bytes, undefined, callInfoOf(call))))) {
       logger.warn(`Dropped tell ${target} to ${this.address}: the endpoint has terminated.`);
     }
   }
@@ -77,7 +78,7 @@ export class LocalInvoker implements GatewayInvoker {
     });
     // Cancelled before it was made: nothing to send.
     if (registered.done === true) return registered.promise;
-    if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, registered, callInfo(call))))) {
+    if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, registered, callInfoOf(call))))) {
       pendingCalls.fail(
         registered.callId,
         new RecipientUnreachableError(
@@ -122,12 +123,4 @@ export class LocalInvoker implements GatewayInvoker {
   private fence(message: InvocationMessage): RpcMessage {
     return this.fencingToken === undefined ? message : { kind: 'fenced', token: this.fencingToken(), payload: message };
   }
-}
-
-/** What a call carries to its endpoint: all but its signal, which stays with the caller. */
-function callInfo(call: OutgoingCallInfo | undefined): CallInfo | undefined {
-  if (call === undefined) return undefined;
-  const { deadline, metadata, traceparent, tracestate, queuedAt } = call;
-  if (deadline === undefined && metadata === undefined && traceparent === undefined) return undefined;
-  return { deadline, metadata, traceparent, tracestate, queuedAt };
 }

@@ -6,7 +6,7 @@ import {
   type FencingToken,
   type TellMethod,
 } from '@nact-rpc/core';
-import { type GatewayInvoker, type OutgoingCallInfo, tryEncodeArguments } from '@nact-rpc/core/internal';
+import { callInfoOf, type GatewayInvoker, type OutgoingCallInfo, tryEncodeArguments } from '@nact-rpc/core/internal';
 import type { Association } from './association/Association';
 import type { OutboundMessage, Peer } from './association/Peer';
 import type { TransportHost } from './TransportHost';
@@ -232,12 +232,20 @@ export class RemoteInvoker implements GatewayInvoker {
     return frame;
   }
 
-  /** What the wire carries of `call`: its deadline as the time left, so that the peer's clock need not agree. */
+  /**
+   * What the wire carries of `call`: its deadline as the time left, so that the peer's clock
+   * need not agree (the encoder rounds it to whole milliseconds).
+   */
   private wireCallInfo(call: OutgoingCallInfo): WireCallInfo | undefined {
-    const { deadline, metadata, traceparent, tracestate } = call;
-    if (deadline === undefined && metadata === undefined && traceparent === undefined) return undefined;
-    const deadlineMs = deadline === undefined ? undefined : Math.max(0, Math.ceil(deadline - this.clock.now()));
-    return { deadlineMs, metadata, traceparent, tracestate };
+    const info = callInfoOf(call);
+    if (info === undefined) return undefined;
+    const { deadline, metadata, traceparent, tracestate } = info;
+    return {
+      deadlineMs: deadline === undefined ? undefined : deadline - this.clock.now(),
+      metadata,
+      traceparent,
+      tracestate,
+    };
   }
 
   /** Serializes the arguments, refusing local-only methods and requests over the maximum frame size. */

@@ -29,3 +29,14 @@ export interface OutgoingCallInfo extends CallInfo {
 
 /** Metadata of a call that carries none: one frozen empty object. */
 export const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * What an outgoing call carries to its endpoint: all but its signal, which stays with the
+ * caller; `undefined` when it carries no deadline, metadata or trace context.
+ */
+export function callInfoOf(call: OutgoingCallInfo | undefined): CallInfo | undefined {
+  if (call === undefined) return undefined;
+  const { deadline, metadata, traceparent, tracestate, queuedAt } = call;
+  if (deadline === undefined && metadata === undefined && traceparent === undefined) return undefined;
+  return { deadline, metadata, traceparent, tracestate, queuedAt };
+}
