@@ -48,7 +48,7 @@ const TYPECHECK_PROJECTS: readonly (readonly [setting: string, project: string])
 
 /** Every check on the installed packages, by name; started once the install is done. */
 const CONSUMER_CHECKS: Readonly<Record<string, () => Promise<unknown>>> = {
-  'cjs-jest': () => runConsumerJest(workspace, 'cjs-jest', 9),
+  'cjs-jest': () => runConsumerJest(workspace, 'cjs-jest', 10),
   'esm-jest': () => runConsumerJest(workspace, 'esm-jest', 1, { esm: true }),
   ...Object.fromEntries(
     TYPECHECK_PROJECTS.map(([, project]) => [project, () => typecheckConsumer(workspace, project)]),
@@ -120,7 +120,7 @@ describe('the installed packages, in consumer projects', () => {
   test('npm installs the tarballs into a fresh project', () => installation, TEST_TIMEOUT_MS);
 
   test(
-    'a stock ts-jest suite (CommonJS): calls, fake-timer timeouts, a fake-timer hang that does not reach the next test, endpoints without decorators, and the testing kit',
+    'a stock ts-jest suite (CommonJS): calls, fake-timer timeouts, call options (a deadline on fake time, a cancel, metadata), a fake-timer hang that does not reach the next test, endpoints without decorators, and the testing kit',
     () => consumerCheck('cjs-jest'),
     TEST_TIMEOUT_MS,
   );
