@@ -150,6 +150,51 @@ describe('TypedCodec', () => {
     expect(codec.decode(second)).toEqual([Buffer.alloc(200 * 1024, 2)]);
   });
 
+  describe('recycling the buffers of large values', () => {
+    test('a large value is written into the buffer of one given back, and decodes as itself', () => {
+      const codec = new TypedCodec();
+      const first = codec.encode([Buffer.alloc(200 * 1024, 1)]);
+      codec.recycle(first);
+      const second = codec.encode([Buffer.alloc(200 * 1024, 2)]);
+      expect(second.buffer).toBe(first.buffer);
+      expect(codec.decode(second)).toEqual([Buffer.alloc(200 * 1024, 2)]);
+    });
+
+    test('bytes given back twice are reused once: two values in flight never share a buffer', () => {
+      const codec = new TypedCodec();
+      const first = codec.encode([Buffer.alloc(100 * 1024, 1)]);
+      codec.recycle(first);
+      codec.recycle(first);
+      const second = codec.encode([Buffer.alloc(100 * 1024, 2)]);
+      const third = codec.encode([Buffer.alloc(100 * 1024, 3)]);
+      expect(second.buffer).toBe(first.buffer);
+      expect(third.buffer).not.toBe(second.buffer);
+      expect(codec.decode(second)).toEqual([Buffer.alloc(100 * 1024, 2)]);
+      expect(codec.decode(third)).toEqual([Buffer.alloc(100 * 1024, 3)]);
+    });
+
+    test('bytes it did not hand over are never written to: small values, copies, foreign buffers', () => {
+      const codec = new TypedCodec();
+      const small = codec.encode({ a: 1 });
+      const foreign = Buffer.alloc(100 * 1024, 7);
+      const copy = Buffer.from(codec.encode([Buffer.alloc(100 * 1024, 1)]));
+      for (const bytes of [small, foreign, copy]) codec.recycle(bytes);
+      const next = codec.encode([Buffer.alloc(100 * 1024, 2)]);
+      expect([small.buffer, foreign.buffer, copy.buffer]).not.toContain(next.buffer);
+      expect(foreign.equals(Buffer.alloc(100 * 1024, 7))).toBe(true);
+      expect(codec.decode(small)).toEqual({ a: 1 });
+    });
+
+    test('a buffer much larger than the next value is not used for it', () => {
+      const codec = new TypedCodec();
+      const large = codec.encode([Buffer.alloc(1024 * 1024, 1)]);
+      codec.recycle(large);
+      const smaller = codec.encode([Buffer.alloc(100 * 1024, 2)]);
+      expect(smaller.buffer).not.toBe(large.buffer);
+      expect(codec.encode([Buffer.alloc(1024 * 1024, 3)]).buffer).toBe(large.buffer);
+    });
+  });
+
   test('an encode re-entered from a getter of the value uses another buffer', () => {
     const inner = { a: 1 };
     const value = {

@@ -82,6 +82,80 @@ describe('FrameWriter', () => {
     });
   });
 
+  describe('gives large bodies back once the sink has sent them', () => {
+    const header = Buffer.from([1, 0, 0, 0, 0, 9]);
+    /** A corking sink that holds each write's callback until `send` or `fail`. */
+    class SlowSink extends RecordingSink {
+      private callbacks: Array<((error?: Error | null) => void) | undefined> = [];
+      cork(): void {}
+      uncork(): void {}
+      override write(data: Uint8Array, sent?: (error?: Error | null) => void): void {
+        super.write(data);
+        this.callbacks.push(sent);
+      }
+      settle(error?: Error): void {
+        for (const callback of this.callbacks.splice(0)) callback?.(error);
+      }
+    }
+
+    test('after the write that carries them completes, not before', async () => {
+      const sink = new SlowSink();
+      const recycled: Uint8Array[] = [];
+      const writer = new FrameWriter(sink, undefined, undefined, (body) => recycled.push(body));
+      const bodies = [Buffer.alloc(64 * 1024, 1), Buffer.alloc(70 * 1024, 2)];
+      writer.write(text('small'));
+      for (const body of bodies) writer.writeCall(header, 0, body);
+      writer.writeCall(header, 0, Buffer.alloc(100, 3));
+      await eventLoopTurns();
+      expect(recycled).toEqual([]);
+      sink.settle();
+      expect(recycled).toHaveLength(2);
+      expect(recycled[0]).toBe(bodies[0]);
+      expect(recycled[1]).toBe(bodies[1]);
+    });
+
+    test('when the batch ends with a large body, and never after a failed write', async () => {
+      const sink = new SlowSink();
+      const recycled: Uint8Array[] = [];
+      const writer = new FrameWriter(sink, undefined, undefined, (body) => recycled.push(body));
+      const body = Buffer.alloc(64 * 1024, 1);
+      writer.writeCall(header, 0, body);
+      await eventLoopTurns();
+      sink.settle();
+      expect(recycled).toEqual([body]);
+      writer.writeCall(header, 0, Buffer.alloc(64 * 1024, 2));
+      await eventLoopTurns();
+      sink.settle(new Error('the connection was reset'));
+      expect(recycled).toEqual([body]);
+    });
+
+    test('at once to a sink that does not cork, which gets a copy', async () => {
+      const sink = new RecordingSink();
+      const recycled: Uint8Array[] = [];
+      const writer = new FrameWriter(sink, undefined, undefined, (body) => recycled.push(body));
+      const body = Buffer.alloc(64 * 1024, 1);
+      writer.writeCall(header, 0, body);
+      await eventLoopTurns();
+      expect(recycled).toEqual([body]);
+      body.fill(0);
+      expect(sink.writes[0]?.subarray(FRAME_HEADER_BYTES + header.length).equals(Buffer.alloc(64 * 1024, 1))).toBe(
+        true,
+      );
+    });
+
+    test('not when the writer closes with them unsent', async () => {
+      const sink = new SlowSink();
+      const recycled: Uint8Array[] = [];
+      const writer = new FrameWriter(sink, undefined, undefined, (body) => recycled.push(body));
+      writer.writeCall(header, 0, Buffer.alloc(64 * 1024, 1));
+      expect(writer.close()).toBe(1);
+      await eventLoopTurns();
+      sink.settle();
+      expect(sink.writes).toEqual([]);
+      expect(recycled).toEqual([]);
+    });
+  });
+
   test('joins frames written by promise callbacks of the same turn', async () => {
     const sink = new RecordingSink();
     const writer = new FrameWriter(sink);

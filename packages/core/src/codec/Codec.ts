@@ -4,7 +4,8 @@ export type ErrorClass = abstract new (...args: never[]) => Error;
 /**
  * Turns values into bytes and back: used for every argument, result and error that crosses
  * the wire, and for local calls when a service forces serialization. The default is
- * {@link SuperJsonCodec}; plug in another by passing it in the service options.
+ * {@link TypedCodec} ({@link SuperJsonCodec} is the other one built in); plug in another by
+ * passing it in the service options.
  */
 export interface Codec {
   /** A short name, exchanged in the connection handshake: both sides must use the same codec. */
@@ -22,6 +23,12 @@ export interface Codec {
    * to again.
    */
   decode(bytes: Uint8Array): unknown;
+  /**
+   * Optional: takes back bytes that {@link Codec.encode} returned, once the transport has sent
+   * them and keeps no reference to them, so that the codec may write a later value into them.
+   * The transport calls it for large bodies only. A codec must ignore bytes it did not return.
+   */
+  recycle?(bytes: Uint8Array): void;
   /** The error class registered under `name`, used to rebuild remote errors as instances of it. */
   errorClass(name: string): ErrorClass | undefined;
 }

@@ -65,10 +65,9 @@ export class Association {
       // The peer hears that an ask was given up on, so that it does not run it for nothing.
       (callId) => this.state === 'open' && this.writer.write(encodeCancel(callId)),
     );
-    this.writer = new FrameWriter(socket, () => this.heartbeat.sent(), {
-      maxOutputBytes: options.maxOutputBytes,
-      onOverflow: (waiting) => this.close(describeOverflow(waiting, options.maxOutputBytes), false),
-    });
+    const bound = { maxOutputBytes: options.maxOutputBytes, onOverflow: (waiting: number) => this.overflowed(waiting) };
+    // Large bodies, once sent, go back to the codec that made them.
+    this.writer = new FrameWriter(socket, () => this.heartbeat.sent(), bound, host.codec.recycle?.bind(host.codec));
     this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger, setup.connectedAt, host.clock);
     this.readPause = new ReadPause(socket, this.heartbeat, host.logger, () => this.describePeer());
     this.opening = new AssociationOpening(role, socket, this.writer, setup, {
@@ -187,6 +186,11 @@ export class Association {
       this.end(reason, goodbye);
       this.socket.destroy();
     }
+  }
+
+  /** The peer does not read what this side writes: over the output limit, the connection is cut. */
+  private overflowed(waiting: number): void {
+    this.close(describeOverflow(waiting, this.options.maxOutputBytes), false);
   }
 
   /** Resolves once the association is open; rejects with an `RpcConnectionError` saying why if it closes first. */

@@ -5,7 +5,8 @@ import { TellBatches } from './TellBatches';
 
 /** Where a {@link FrameWriter} writes: a socket, or anything with a `write`. */
 export interface ByteSink {
-  write(data: Uint8Array): unknown;
+  /** Queues `data`; `sent` is called once the sink no longer needs it (with an error if it failed). */
+  write(data: Uint8Array, sent?: (error?: Error | null) => void): unknown;
   /** The bytes written and not yet handed to the network (a socket's own buffer); 0 if absent. */
   readonly writableLength?: number;
   /** Whether the sink is destroyed: its `writableLength` no longer says what was sent. */
@@ -52,8 +53,10 @@ export class FrameWriter {
   private start = 0;
   /** Where the next frame goes in `chunk`. */
   private offset = 0;
-  /** Regions of earlier chunks that filled up before the flush. */
+  /** Regions of earlier chunks that filled up before the flush, and large bodies. */
   private filled: Uint8Array[] = [];
+  /** The large bodies among {@link filled}, given back once sent. */
+  private bodies: Uint8Array[] = [];
   private filledBytes = 0;
   /** The size of the next batch's first buffer: twice the last batch, within bounds. */
   private firstChunkBytes = MIN_FIRST_CHUNK_BYTES;
@@ -79,11 +82,13 @@ export class FrameWriter {
    * @param sink - Where frames go.
    * @param onFlush - Called after each write, e.g. to note when the connection last sent.
    * @param bound - The output limit; without it, the writer holds whatever it is given.
+   * @param recycle - Given each large body once the sink has sent it (a codec's `recycle`).
    */
   constructor(
     private readonly sink: ByteSink,
     private readonly onFlush: () => void = () => {},
     private readonly bound?: OutputBound,
+    private readonly recycle?: (body: Uint8Array) => void,
   ) {}
 
   /** The number of bytes written but not yet flushed. */
@@ -137,6 +142,7 @@ export class FrameWriter {
     this.chunk.set(header, at);
     stampCallId(this.chunk, at, callId);
     this.filled.push(this.chunk.subarray(this.start, this.offset), body);
+    if (this.recycle !== undefined) this.bodies.push(body);
     this.filledBytes += this.offset - this.start + body.length;
     this.start = this.offset;
   }
@@ -159,29 +165,46 @@ export class FrameWriter {
     if (this.closed || this.bufferedBytes === 0) return;
     const current = this.chunk.subarray(this.start, this.offset);
     const length = this.filledBytes + current.length;
-    const { filled } = this;
+    const { filled, bodies } = this;
     // The sink may hold on to the bytes until they are sent: the next batch gets a new buffer.
     this.chunk = EMPTY;
     this.start = 0;
     this.offset = 0;
     this.filled = [];
     this.filledBytes = 0;
+    if (bodies.length > 0) this.bodies = [];
     this.firstChunkBytes = Math.min(FIRST_CHUNK_BYTES, Math.max(MIN_FIRST_CHUNK_BYTES, 2 * length));
     if (filled.length === 0) {
       this.sink.write(current);
     } else if (this.sink.cork !== undefined && this.sink.uncork !== undefined) {
       // One system call for every part, without copying them into one buffer.
+      // The batch's last write says when all of it is sent (writes complete in order).
+      const sent = bodies.length > 0 ? this.recycleOnceSent(bodies) : undefined;
+      const last = current.length > 0 ? filled.length : filled.length - 1;
       this.sink.cork();
-      for (const part of filled) this.sink.write(part);
-      if (current.length > 0) this.sink.write(current);
+      for (let i = 0; i < filled.length; i++) this.sink.write(filled[i] as Uint8Array, i === last ? sent : undefined);
+      if (current.length > 0) this.sink.write(current, sent);
       this.sink.uncork();
     } else {
       this.sink.write(Buffer.concat([...filled, current], length));
+      for (const body of bodies) this.recycle?.(body);
     }
     this.sinkWaiting = this.sink.writableLength ?? 0;
     this.tellBatches?.flushed(length, this.unflushedTells, this.sinkWaiting);
     this.unflushedTells = 0;
     this.onFlush();
+  }
+
+  /**
+   * The callback of a batch's last write, which the sink calls once the batch is sent: the
+   * batch's large bodies go back to the codec. After a failed write they do not: the sink may
+   * still refer to them.
+   */
+  private recycleOnceSent(bodies: Uint8Array[]): (error?: Error | null) => void {
+    return (error) => {
+      if (error !== undefined && error !== null) return;
+      for (const body of bodies) this.recycle?.(body);
+    };
   }
 
   /**
@@ -196,6 +219,7 @@ export class FrameWriter {
     if (this.sink.destroyed !== true) this.sinkWaiting = this.sink.writableLength ?? 0;
     this.closed = true;
     this.filled = [];
+    this.bodies = [];
     this.filledBytes = 0;
     this.start = this.offset;
     const undelivered = this.unflushedTells + this.tellBatches.undelivered(this.sinkWaiting);

@@ -1,3 +1,4 @@
+import type { BufferPool } from './BufferPool';
 import { FIXSTR, MAX_FIXSTR_BYTES, STR8, STR16, STR32, STR_UTF16 } from './tags';
 
 /** The size of a writer's buffer at first, and the most it keeps between values. */
@@ -9,12 +10,17 @@ const HANDED_OVER_BYTES = 64 * 1024;
 /**
  * A growable buffer that the typed codec writes a value into: bytes, LEB128 lengths, numbers
  * and strings. {@link ByteWriter.finish} copies what was written out and starts over, so that
- * one buffer serves every value a codec encodes.
+ * one buffer serves every value a codec encodes. A large value's buffer is handed over instead,
+ * and comes from the pool of buffers given back once sent, when one fits.
  */
 export class ByteWriter {
   protected buffer: Buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
   private view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
   protected pos = 0;
+  /** The first buffer, kept while a large value is written elsewhere, to start over with. */
+  private small: Buffer | undefined;
+
+  constructor(private readonly pool?: BufferPool) {}
 
   /** Makes room for `bytes` more bytes. */
   protected reserve(bytes: number): void {
@@ -22,10 +28,22 @@ export class ByteWriter {
   }
 
   private grow(bytes: number): void {
-    const next = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.pos + bytes));
+    const size = Math.max(this.buffer.length * 2, this.pos + bytes);
+    const next = (size > HANDED_OVER_BYTES ? this.pool?.take(size) : undefined) ?? Buffer.allocUnsafeSlow(size);
     this.buffer.copy(next, 0, 0, this.pos);
-    this.buffer = next;
-    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    if (this.buffer.length === INITIAL_BYTES) this.small = this.buffer;
+    this.use(next);
+  }
+
+  private use(buffer: Buffer): void {
+    this.buffer = buffer;
+    this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  /** Goes back to the first buffer (or a new one like it). */
+  private startOver(): void {
+    this.use(this.small ?? Buffer.allocUnsafeSlow(INITIAL_BYTES));
+    this.small = undefined;
   }
 
   /** Starts a value: the format byte. */
@@ -44,18 +62,15 @@ export class ByteWriter {
   protected finish(): Buffer {
     if (this.pos > HANDED_OVER_BYTES && this.buffer.length - this.pos <= this.pos >>> 2) {
       const whole = this.buffer.subarray(0, this.pos);
+      this.pool?.handOver(this.buffer);
       this.pos = 0;
-      this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
-      this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+      this.startOver();
       return whole;
     }
     const out = Buffer.allocUnsafe(this.pos);
     this.buffer.copy(out, 0, 0, this.pos);
     this.pos = 0;
-    if (this.buffer.length > KEPT_BYTES) {
-      this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
-      this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
-    }
+    if (this.buffer.length > KEPT_BYTES) this.startOver();
     return out;
   }
 

@@ -4,6 +4,7 @@ import { type DecodeLimits, type ResolvedDecodeLimits, resolveDecodeLimits } fro
 import type { SerializableClass } from '../SuperJsonCodec';
 import { TypedDecoder } from './TypedDecoder';
 import { TypedEncoder } from './TypedEncoder';
+import { BufferPool } from './BufferPool';
 import { isPlainJson } from '../isPlainJson';
 import { FORMAT_JSON, decodeJson, encodeJson, uncheckedJsonBytes } from '../jsonFormat';
 import { CodecClasses, strictOption } from '../CodecClasses';
@@ -71,6 +72,8 @@ export class TypedCodec implements Codec {
   /** ...and prototypes by identifier, for the decoder. */
   private readonly prototypes = new Map<string, object>();
   private readonly encoder: TypedEncoder;
+  /** Large values' buffers, given back by the transport once sent. */
+  private readonly pool = new BufferPool();
   private readonly decoder: TypedDecoder;
   /** JSON text of at most this many bytes cannot exceed the depth, string or collection limits. */
   private readonly uncheckedJsonBytes: number;
@@ -145,11 +148,21 @@ export class TypedCodec implements Codec {
     return this.decoder.decode(bytes);
   }
 
+  /**
+   * Takes back bytes that {@link TypedCodec.encode} returned, once they are sent: the buffer of
+   * a large value is then reused for a later one (the codec keeps at most 16 MiB of them). Bytes
+   * it did not hand over, or that it already took back, are ignored.
+   */
+  recycle(bytes: Uint8Array): void {
+    this.pool.giveBack(bytes);
+  }
+
   private newEncoder(): TypedEncoder {
     return new TypedEncoder({
       classes: this.identifiers,
       strict: this.strict,
       isKnownClass: this.classes.isKnownClass,
+      pool: this.pool,
     });
   }
 }

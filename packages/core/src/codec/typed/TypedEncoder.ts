@@ -1,4 +1,5 @@
 import { classifyValue } from '../classifyValue';
+import type { BufferPool } from './BufferPool';
 import { ByteWriter } from './ByteWriter';
 import {
   ARRAY,
@@ -53,6 +54,8 @@ export interface EncoderOptions {
   readonly strict: boolean;
   /** Whether instances of a class are written (natives, registered classes, errors): for the place of a refusal. */
   readonly isKnownClass: (constructor: unknown) => boolean;
+  /** Where large values' buffers come from and go back to, shared by the codec's encoders. */
+  readonly pool?: BufferPool;
 }
 
 /**
@@ -68,7 +71,7 @@ export class TypedEncoder extends ByteWriter {
   busy = false;
 
   constructor(private readonly options: EncoderOptions) {
-    super();
+    super(options.pool);
   }
 
   /** `value` in the typed format, after its format byte. */
