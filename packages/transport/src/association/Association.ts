@@ -44,6 +44,7 @@ export class Association {
   private readonly retirement: AssociationRetirement;
   private readonly openWaiters = new OpenWaiters();
   private readonly inboundAsks: InboundAsks;
+  private loopback: boolean | undefined;
 
   /** Where answers to requests whose results the endpoint already encoded go. */
   readonly encodedReplies: ReplySink<EncodedOutcome>;
@@ -141,7 +142,11 @@ export class Association {
 
   /** Whether the peer is connected over a loopback address (it runs on this machine). */
   isLoopback(): boolean {
-    return isLoopbackAddress(this.socket.remoteAddress);
+    // Asked for every request served: the peer's address does not change once connected.
+    if (this.loopback !== undefined) return this.loopback;
+    const address = this.socket.remoteAddress;
+    if (address !== undefined) this.loopback = isLoopbackAddress(address);
+    return isLoopbackAddress(address);
   }
 
   /** The largest frame the peer accepts (this side's own maximum until the peer has said). */
