@@ -85,6 +85,17 @@ describe.each<[string, () => Promise<Pick<NactRpcServiceOptions, 'security'>[]>]
     expect(await chunks.mismatches()).toEqual({ received: index, wrong: [] });
   });
 
+  test('a Buffer changed right after the call arrives as it was when the call was made', async () => {
+    const chunks = await client.connect(address, Chunks);
+    const { received } = await chunks.mismatches();
+    for (let i = 0; i < 8; i++) {
+      const data = chunk(received + i, 100 * 1024);
+      chunks.put(received + i, data);
+      data.fill(0);
+    }
+    expect(await chunks.mismatches()).toEqual({ received: received + 8, wrong: [] });
+  });
+
   test('each ask and its answer keep their own content, 16 in flight at a time', async () => {
     const chunks = await client.connect(address, Chunks);
     for (let round = 0; round < 4; round++) {

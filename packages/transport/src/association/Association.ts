@@ -66,9 +66,11 @@ export class Association {
       // The peer hears that an ask was given up on, so that it does not run it for nothing.
       (callId) => this.state === 'open' && this.writer.write(encodeCancel(callId)),
     );
-    const bound = { maxOutputBytes: options.maxOutputBytes, onOverflow: (waiting: number) => this.overflowed(waiting) };
+    const { maxOutputBytes } = options;
+    const onOverflow = (waiting: number): void => this.close(describeOverflow(waiting, maxOutputBytes), false);
     // Large bodies, once sent, go back to the codec that made them.
-    this.writer = new FrameWriter(socket, () => this.heartbeat.sent(), bound, host.codec.recycle?.bind(host.codec));
+    const recycle = host.codec.recycle?.bind(host.codec);
+    this.writer = new FrameWriter(socket, () => this.heartbeat.sent(), { maxOutputBytes, onOverflow }, recycle);
     this.heartbeat = new AssociationHeartbeat(this, this.writer, options, host.logger, setup.connectedAt, host.clock);
     this.readPause = new ReadPause(socket, this.heartbeat, host.logger, () => this.describePeer());
     this.opening = new AssociationOpening(role, socket, this.writer, setup, {
@@ -191,11 +193,6 @@ export class Association {
       this.end(reason, goodbye);
       this.socket.destroy();
     }
-  }
-
-  /** The peer does not read what this side writes: over the output limit, the connection is cut. */
-  private overflowed(waiting: number): void {
-    this.close(describeOverflow(waiting, this.options.maxOutputBytes), false);
   }
 
   /** Resolves once the association is open; rejects with an `RpcConnectionError` saying why if it closes first. */
