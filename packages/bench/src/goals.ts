@@ -4,7 +4,7 @@ import { rawTcpScenarioName } from './remote/rawTcp';
 
 /**
  * The in-flight counts of the raw TCP baselines that are the best of the write modes measured
- * in the run: for each, the variant (naive, corked, batched) with the highest median
+ * in the run: for each, the variant (naive, corked, batched, pipelined) with the highest median
  * throughput. Its throughput is the figure `remote_raw_tcp_best_<n>_per_s`, the denominator of
  * `remote_ask_<n>_vs_raw_tcp`, and its p50 `remote_raw_tcp_best_<n>_p50_us` (the denominator of
  * `remote_p50_1_vs_raw_tcp`).
@@ -151,7 +151,7 @@ const figureAtMost = (label: string, figure: string, unit: string, target: numbe
  * The performance goals of nact-rpc:
  *
  * - local: asks >= 1.5x nact `query` at 1 in flight and >= 4x at 1,000; tells >= 1.5x `dispatch`;
- * - remote asks against the strongest raw TCP baseline (the best of naive, corked and batched
+ * - remote asks against the strongest raw TCP baseline (the best of naive, corked, batched and pipelined
  *   writes at each in-flight count): >= 0.9x at 1 and at 100 in flight, >= 0.8x at 1,000, and
  *   p50 at 1 in flight <= 1.1x raw TCP's; >= 20x grpc-js at 100 in flight;
  * - bulk: 1 MiB asks and a one-way stream of 64 KiB tells >= 0.8x raw TCP moving the same bytes;

@@ -28,7 +28,7 @@ export interface BenchResults {
   readonly figures: Readonly<Record<string, number>>;
   readonly ratios: Readonly<Record<string, number>>;
   /**
-   * Which raw TCP write mode (naive, corked, batched) was the best baseline, e.g.
+   * Which raw TCP write mode (naive, corked, batched, pipelined) was the best baseline, e.g.
    * `{ remote_raw_tcp_1000: 'corked' }`: the remote ask ratios are against it.
    */
   readonly baselines: Readonly<Record<string, WriteMode>>;

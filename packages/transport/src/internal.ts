@@ -20,7 +20,7 @@ export { Peer, type OutboundMessage } from './association/Peer';
 export { tcpNetwork } from './network/tcpNetwork';
 export type { Network, NetworkConnectOptions, NetworkListener, NetworkListenOptions } from './network/Network';
 export { FrameDecoder, FrameTooLargeError } from './framing/FrameDecoder';
-export { FrameWriter, type ByteSink } from './framing/FrameWriter';
+export { FrameWriter, MAX_BATCH_FRAMES, type ByteSink } from './framing/FrameWriter';
 export { describeOverflow, type OutputBound } from './framing/OutputBound';
 export { TellBatches } from './framing/TellBatches';
 export { TellLosses } from './TellLosses';

@@ -1,4 +1,10 @@
-import { FRAME_HEADER_BYTES, FrameDecoder, FrameWriter, type ByteSink } from '@nact-rpc/transport/internal';
+import {
+  FRAME_HEADER_BYTES,
+  FrameDecoder,
+  FrameWriter,
+  MAX_BATCH_FRAMES,
+  type ByteSink,
+} from '@nact-rpc/transport/internal';
 import { eventLoopTurns } from '@nact-rpc/testing';
 
 /** A sink that records every write (copied) and, in `events`, the order of writes and flush callbacks. */
@@ -156,6 +162,22 @@ describe('FrameWriter', () => {
     });
   });
 
+  test(`sends a batch as soon as it holds ${MAX_BATCH_FRAMES} frames, and the rest at the end of the turn`, async () => {
+    const sink = new RecordingSink();
+    const writer = new FrameWriter(sink);
+    const frames = Array.from({ length: 2 * MAX_BATCH_FRAMES + 5 }, (_, i) => `frame ${i}`);
+    frames.forEach((frame, i) => {
+      writer.write(text(frame));
+      expect(sink.writes).toHaveLength(Math.floor((i + 1) / MAX_BATCH_FRAMES));
+    });
+    await eventLoopTurns();
+    expect(sink.writes.map(decodeFrames)).toEqual([
+      frames.slice(0, MAX_BATCH_FRAMES),
+      frames.slice(MAX_BATCH_FRAMES, 2 * MAX_BATCH_FRAMES),
+      frames.slice(2 * MAX_BATCH_FRAMES),
+    ]);
+  });
+
   test('joins frames written by promise callbacks of the same turn', async () => {
     const sink = new RecordingSink();
     const writer = new FrameWriter(sink);
@@ -229,8 +251,8 @@ describe('FrameWriter', () => {
     const payloads = Array.from({ length: 50 }, (_, i) => 'x'.repeat(i * 37) + String(i));
     for (const payload of payloads) writer.write(text(payload.slice(0, 3)), text(payload.slice(3)));
     await eventLoopTurns();
-    expect(sink.writes).toHaveLength(1);
-    expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(payloads);
+    expect(sink.writes).toHaveLength(Math.ceil(payloads.length / MAX_BATCH_FRAMES));
+    expect(decodeFrames(Buffer.concat(sink.writes))).toEqual(payloads);
   });
 
   test('reports the bytes waiting to be flushed', async () => {

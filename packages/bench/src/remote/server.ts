@@ -1,6 +1,6 @@
 /**
  * The remote benchmark's server, run as a child process: a raw TCP echo server per write mode
- * (naive, corked, batched), a gRPC echo
+ * (naive, corked, batched, pipelined), a gRPC echo
  * server and a listening nact-rpc service with an Echo endpoint, all on 127.0.0.1 and any free
  * port, and the secured servers of the TLS and shared-secret scenarios ({@link startSecureServers}).
  * For the bulk scenarios: a raw TCP blob echo and stream receiver ({@link startRawBulkServer}) and
