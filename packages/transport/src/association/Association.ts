@@ -147,8 +147,9 @@ export class Association {
     // Asked for every request served: the peer's address does not change once connected.
     if (this.loopback !== undefined) return this.loopback;
     const address = this.socket.remoteAddress;
-    if (address !== undefined) this.loopback = isLoopbackAddress(address);
-    return isLoopbackAddress(address);
+    const loopback = isLoopbackAddress(address);
+    if (address !== undefined) this.loopback = loopback;
+    return loopback;
   }
 
   /** The largest frame the peer accepts (this side's own maximum until the peer has said). */

@@ -55,7 +55,7 @@ export class ByteWriter {
   /**
    * What was written since {@link ByteWriter.start}, and the buffer is then reused: a copy, or
    * for a large value that fills its buffer to within a quarter the buffer itself (the writer
-   * takes a new one), since copying a large value costs more than a buffer. A buffer much
+   * starts over with its first one), since copying a large value costs more than a buffer. A buffer much
    * larger than its value (a string's room for three bytes a character) is not handed over:
    * whoever keeps the value, a connection's queued output say, would keep all of it.
    */
