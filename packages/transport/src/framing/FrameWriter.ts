@@ -49,9 +49,9 @@ export const MAX_BATCH_FRAMES = 32;
  * Writes length-prefixed frames. Frames are copied into a buffer as they are written, and
  * frames written in the same turn of the event loop go out in one write of the sink (or one
  * write every {@link MAX_BATCH_FRAMES} frames): under load, many small frames cost one system
- * call and no allocation each. A call's body of
- * {@link LARGE_BODY_BYTES} or more is not copied but queued as it is, and the batch then goes
- * out in one corked write of its parts. A connection that carries one call at a time (its
+ * call and no allocation each. A call's body of {@link LARGE_BODY_BYTES} or more is not copied
+ * but queued as it is, the batch then goes out in one corked write of its parts, and the body
+ * is handed to `recycle` once the sink has sent it. A connection that carries one call at a time (its
  * last turn wrote at most one frame) sends a turn's first frame at once, as it is written, and
  * batches the rest: a lone call does not wait for the end of the turn. Between batches the
  * writer holds no buffer, so an idle connection costs no memory for it.
