@@ -92,7 +92,7 @@ describe('a call chain across processes', () => {
       // A timeout is no deadline: the request carries none, so only the Cancel frame stops it.
       expect(await rejectionOf(relay.count())).toBeInstanceOf(RpcTimeoutError);
       expect(await withCallOptions(relay, { timeoutMs: 5_000 }).count()).toBe(before + 1);
-      expect(impatient.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0 });
+      expect(impatient.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0, served: 0 });
     } finally {
       await impatient.closeAsync();
     }

@@ -118,6 +118,9 @@ describe('failures across processes', () => {
     // The association is unharmed: other endpoints of the service answer.
     const echo = await client.connect(server.address('echo'), EchoProtocol);
     expect(await echo.echo(3)).toBe(3);
+    // The refused asks left nothing waiting at the server: the only ask it serves is this one.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => ephemeral.echo(10 + i).catch(() => undefined)));
+    expect(await admin.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0, served: 1 });
   });
 
   test('an unreachable port fails with RpcConnectionError; a silent host within the connect timeout', async () => {

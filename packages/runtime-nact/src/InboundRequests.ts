@@ -98,10 +98,8 @@ export class InboundRequests implements TransportHost {
           `has no endpoint ${request.endpointId} (it was never started, or has terminated).`,
       );
     } else {
-      association.plainReplies.complete(replyTo.callId, {
-        ok: false,
-        error: this.unreachable(request.endpointId, what),
-      });
+      // Through the ask's own reply address, so that it leaves the association's table of asks.
+      replyTo.refuse(this.unreachable(request.endpointId, what));
     }
   }
 

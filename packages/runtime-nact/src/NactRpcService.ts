@@ -22,7 +22,7 @@ import { connectLocal } from './connectLocal';
 import { connectRemote } from './connectRemote';
 import { InboundRequests } from './InboundRequests';
 import { NactRpcServer } from './NactRpcServer';
-import type { PendingCallCounts } from './PendingCallCounts';
+import { countPendingCalls, type PendingCallCounts } from './PendingCallCounts';
 import {
   resolveOptions,
   withoutListen,
@@ -174,9 +174,9 @@ export class NactRpcService implements RpcService {
     return this.transport.stats();
   }
 
-  /** Test-visible: calls waiting for answers, and ids held for late answers; both 0 at rest. */
+  /** Test-visible: calls waiting for answers, ids held for late answers, asks served; all 0 at rest. */
   pendingCallCounts(): PendingCallCounts {
-    return { waiting: this.pendingCalls.size, reserved: this.pendingCalls.reservedCount };
+    return countPendingCalls(this.pendingCalls, this.transport);
   }
 
   startServer(endpoint: RpcEndpoint): RpcServer {

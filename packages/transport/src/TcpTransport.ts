@@ -135,6 +135,13 @@ export class TcpTransport {
     return count;
   }
 
+  /** Test-visible: the asks peers sent on any association that are not answered yet; 0 at rest. */
+  servedAskCount(): number {
+    let count = 0;
+    for (const association of this.associations) count += association.askCounts().served;
+    return count;
+  }
+
   /** Test-visible, not for runtime use: how many peers the peer table holds. */
   peerCount(): number {
     return this.peers.size;

@@ -31,8 +31,8 @@ describe('a retiring association', () => {
     const [closedA, closedB] = await Promise.all([a.whenClosedEvent, b.whenClosedEvent]);
     expect(closedA.clean).toBe(true);
     expect(closedB.clean).toBe(true);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0 });
-    expect(b.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0, served: 0 });
+    expect(b.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0, served: 0 });
     const problems = [...a.logger.entries, ...b.logger.entries].filter((entry) => entry.level !== 'debug');
     expect(problems).toEqual([]);
   });

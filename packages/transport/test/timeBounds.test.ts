@@ -176,7 +176,7 @@ describe('time bounds on real connections', () => {
     expect(error).toBeInstanceOf(RecipientUnreachableError);
     expect((error as Error).message).toContain('frameTimeoutMs 200');
     expect(a.logger.find('error', 'Protocol error')).toHaveLength(1);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0, served: 0 });
     expect(a.pendingCalls.size).toBe(0);
   });
 });

@@ -41,15 +41,15 @@ describe('asks that time out', () => {
     const { a, b } = await fixture.openPair();
     const pending = outcomeOf(sendAsk(a, 'slow', [], 50));
     const [callId] = await answerNext(b, 1);
-    expect(a.association.askCounts()).toEqual({ inFlight: 1, abandoned: 0 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 1, abandoned: 0, served: 0 });
     expect(await pending).toBeInstanceOf(RpcTimeoutError);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 1 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 1, served: 0 });
     expect(a.pendingCalls.size).toBe(0);
     expect(a.pendingCalls.reservedCount).toBe(1);
     // The late answer completes nothing and frees the id.
     answer(b, [callId as number], 'late');
     await roundTrip(a, b);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0, served: 0 });
     expect(a.pendingCalls.reservedCount).toBe(0);
     expect(a.logger.entries.filter((entry) => entry.level === 'error' || entry.level === 'warn')).toEqual([]);
   });
@@ -61,11 +61,11 @@ describe('asks that time out', () => {
     const callIds = await answerNext(b, count);
     const settled = await Promise.all(outcomes);
     expect(settled.every((outcome) => outcome instanceof RpcTimeoutError)).toBe(true);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: count });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: count, served: 0 });
     expect(a.pendingCalls.size).toBe(0);
     answer(b, callIds, 'late');
     await roundTrip(a, b);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0, served: 0 });
     expect(a.pendingCalls.size).toBe(0);
     expect(a.pendingCalls.reservedCount).toBe(0);
   });
@@ -75,10 +75,10 @@ describe('asks that time out', () => {
     const outcomes = Array.from({ length: 100 }, () => outcomeOf(sendAsk(a, 'neverAnswered', [], 30)));
     await answerNext(b, 100);
     await Promise.all(outcomes);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 100 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 100, served: 0 });
     expect(a.pendingCalls.reservedCount).toBe(100);
     a.association.close('done', false);
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0, served: 0 });
     expect(a.pendingCalls.reservedCount).toBe(0);
   });
 
@@ -87,7 +87,7 @@ describe('asks that time out', () => {
     const pending = sendAsk(a, 'quick', [], 10_000);
     answer(b, await answerNext(b, 1), 'on time');
     await expect(pending).resolves.toBe('on time');
-    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0 });
+    expect(a.association.askCounts()).toEqual({ inFlight: 0, abandoned: 0, served: 0 });
     expect(a.pendingCalls.size).toBe(0);
     expect(a.pendingCalls.reservedCount).toBe(0);
   });

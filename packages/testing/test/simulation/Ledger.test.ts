@@ -4,10 +4,14 @@ import { Ledger, type InvariantContext } from './support/Ledger';
 import { workAnswer } from './support/leaderEndpoints';
 
 /** A context with the given connection closes between w and s, pending counts, and tells w#1's transport dropped. */
-function context(closes: number[] = [], pending: [string, number, number][] = [], dropped = 0): InvariantContext {
+function context(
+  closes: number[] = [],
+  pending: [string, number, number, number][] = [],
+  dropped = 0,
+): InvariantContext {
   return {
     closesBetween: (a, b) => ([a, b].sort().join() === 's,w' ? closes : []),
-    pending: new Map(pending.map(([host, waiting, reserved]) => [host, { waiting, reserved }])),
+    pending: new Map(pending.map(([host, waiting, reserved, served]) => [host, { waiting, reserved, served }])),
     droppedTells: (worker) => (worker === 'w#1' ? dropped : 0),
   };
 }
@@ -89,17 +93,21 @@ describe("the fenced-leader scenario's invariants", () => {
     expect(ledger.violations(context([], [], 1))).toHaveLength(5);
   });
 
-  test('see a service that leaks pending calls or reserved ids', () => {
+  test('see a service that leaks pending calls, reserved ids or asks it serves', () => {
     expect(
       ledger.violations(
         context(
           [],
           [
-            ['w', 0, 0],
-            ['l', 2, 1],
+            ['w', 0, 0, 0],
+            ['l', 2, 1, 0],
+            ['s', 0, 0, 3],
           ],
         ),
       ),
-    ).toEqual(['l leaks 2 pending calls and 1 reserved ids']);
+    ).toEqual([
+      'l leaks 2 pending calls, 1 reserved ids and 0 asks served',
+      's leaks 0 pending calls, 0 reserved ids and 3 asks served',
+    ]);
   });
 });

@@ -75,7 +75,7 @@ describe('services on the simulated network', () => {
 
       sim.network.heal();
       expect(await answeredSoon(sim, () => gateway.stamp('form 3'))).toBe('form 3 (stamped by office)');
-      expect(branch.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0 });
+      expect(branch.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0, served: 0 });
     });
   });
 
@@ -113,9 +113,9 @@ describe('services on the simulated network', () => {
       await clerk.start();
       const gateway = await sim.run(branch.connect(clerk.getAddress(), Clerk));
       await expect(sim.run(gateway.slowStamp('late', 3_000))).rejects.toBeInstanceOf(RpcTimeoutError);
-      expect(branch.pendingCallCounts()).toEqual({ waiting: 0, reserved: 1 });
+      expect(branch.pendingCallCounts()).toEqual({ waiting: 0, reserved: 1, served: 0 });
       await sim.advance(3_000);
-      expect(branch.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0 });
+      expect(branch.pendingCallCounts()).toEqual({ waiting: 0, reserved: 0, served: 0 });
     });
   });
 

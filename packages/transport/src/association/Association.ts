@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { type EncodedOutcome, type ReplySink, type ReplyTo, exceedsMaxFrameSize } from '@nact-rpc/core/internal';
+import { type EncodedOutcome, type ReplySink, exceedsMaxFrameSize } from '@nact-rpc/core/internal';
 import { RpcConnectionError } from '@nact-rpc/core';
 import { FrameWriter } from '../framing/FrameWriter';
 import { describeOverflow } from '../framing/OutputBound';
@@ -14,7 +14,7 @@ import { AssociationOpening, type PeerIdentity } from './AssociationOpening';
 import { AssociationReplies } from './AssociationReplies';
 import { AssociationRetirement } from './AssociationRetirement';
 import type { AssociationEvents, AssociationRole, AssociationSetup, AssociationState } from './AssociationSetup';
-import { InboundAsks } from './InboundAsks';
+import { InboundAsks, type InboundAskReplyTo } from './InboundAsks';
 import { InFlightAsks } from './InFlightAsks';
 import { OpenWaiters } from './OpenWaiters';
 import { ReadPause } from './ReadPause';
@@ -288,7 +288,7 @@ export class Association {
    * The reply address of ask `callId` the peer just sent: its answer goes back here, and the
    * peer can cancel it until then (see {@link InboundAsks}).
    */
-  inboundAsk(callId: number): ReplyTo<EncodedOutcome> {
+  inboundAsk(callId: number): InboundAskReplyTo {
     return this.inboundAsks.add(callId);
   }
 
@@ -302,9 +302,12 @@ export class Association {
     return this.inFlight.size;
   }
 
-  /** Test-visible: {@link asksInFlight}, and the ended asks whose ids it holds for a late answer. */
-  askCounts(): { inFlight: number; abandoned: number } {
-    return { inFlight: this.inFlight.size, abandoned: this.inFlight.abandonedCount };
+  /**
+   * Test-visible: {@link asksInFlight}, the ended asks whose ids it holds for a late answer, and
+   * the peer's asks not answered yet.
+   */
+  askCounts(): { inFlight: number; abandoned: number; served: number } {
+    return { inFlight: this.inFlight.size, abandoned: this.inFlight.abandonedCount, served: this.inboundAsks.size };
   }
 
   /** Why the association closed, once it has. */

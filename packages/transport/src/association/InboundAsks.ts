@@ -1,11 +1,20 @@
 import { RpcCancelledError, RecipientUnreachableError } from '@nact-rpc/core';
 import type { AnswerLimit, EncodedOutcome, ReplySink, ReplyTo } from '@nact-rpc/core/internal';
 
+/** The reply address of an ask a peer sent: answered by its endpoint, or refused before any takes it. */
+export interface InboundAskReplyTo extends ReplyTo<EncodedOutcome> {
+  /**
+   * Answers the ask with `error` when no endpoint takes it (none has its id, or its mailbox is
+   * closed): its one answer, and it leaves the table of asks waiting.
+   */
+  refuse(error: Error): void;
+}
+
 /**
  * One ask the peer sent on this association, until it is answered or the peer gives up on it.
  * It is its own reply address and its own reply sink, so that answering it looks nothing up.
  */
-class InboundAsk implements ReplyTo<EncodedOutcome>, ReplySink<EncodedOutcome> {
+class InboundAsk implements InboundAskReplyTo, ReplySink<EncodedOutcome> {
   /** Whether the peer no longer waits: answered, cancelled, or its connection ended. */
   done = false;
   private controller: AbortController | undefined;
@@ -24,6 +33,12 @@ class InboundAsk implements ReplyTo<EncodedOutcome>, ReplySink<EncodedOutcome> {
     if (this.done) return;
     this.done = true;
     this.owner.answered(this, outcome);
+  }
+
+  refuse(error: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.owner.refused(this, error);
   }
 
   ended(): boolean {
@@ -75,7 +90,7 @@ export class InboundAsks {
   }
 
   /** The reply address of ask `callId`, just received; it stays here until answered or cancelled. */
-  add(callId: number): ReplyTo<EncodedOutcome> {
+  add(callId: number): InboundAskReplyTo {
     const ask = new InboundAsk(this, callId);
     this.asks.get(callId)?.cancel(duplicate(callId));
     this.asks.set(callId, ask);
@@ -84,8 +99,19 @@ export class InboundAsks {
 
   /** `ask` is answered with `outcome`: it leaves the table, and the answer goes to the peer. */
   answered(ask: InboundAsk, outcome: EncodedOutcome): void {
-    this.asks.delete(ask.callId);
+    this.remove(ask);
     this.replies.complete(ask.callId, outcome);
+  }
+
+  /** `ask` is refused with `error` before an endpoint took it: it leaves the table, and the error goes to the peer. */
+  refused(ask: InboundAsk, error: Error): void {
+    this.remove(ask);
+    this.plainReplies.complete(ask.callId, { ok: false, error });
+  }
+
+  /** Removes `ask`, unless a later ask of the same id took its place. */
+  private remove(ask: InboundAsk): void {
+    if (this.asks.get(ask.callId) === ask) this.asks.delete(ask.callId);
   }
 
   /**

@@ -41,7 +41,10 @@ export interface InvariantContext {
   /** When any end of a connection between two hosts closed. */
   closesBetween(a: string, b: string): readonly number[];
   /** Each live service's pending calls, by host. */
-  readonly pending: ReadonlyMap<string, { readonly waiting: number; readonly reserved: number }>;
+  readonly pending: ReadonlyMap<
+    string,
+    { readonly waiting: number; readonly reserved: number; readonly served: number }
+  >;
   /**
    * How many tells a worker run's transport counted as dropped before they reached a
    * connection (the peer unreachable, the queue full, the service closed): those were never on
@@ -151,7 +154,7 @@ export class Ledger {
    *    expected arrival (a connection that stayed up delivers all, in order), or the worker's
    *    transport counted it as dropped before it reached a connection (a worker run's losses
    *    that no ended connection explains are at most the drops its transport counted);
-   * 4. no live service holds a pending call.
+   * 4. no live service holds a pending call, a reserved id or an ask it serves.
    */
   violations(context: InvariantContext): string[] {
     const found: string[] = [...this.strays];
@@ -178,9 +181,9 @@ export class Ledger {
           `dropped: ${lost.slice(0, 3).join('; ')}`,
       );
     }
-    for (const [host, { waiting, reserved }] of context.pending) {
-      if (waiting > 0 || reserved > 0)
-        found.push(`${host} leaks ${waiting} pending calls and ${reserved} reserved ids`);
+    for (const [host, { waiting, reserved, served }] of context.pending) {
+      if (waiting > 0 || reserved > 0 || served > 0)
+        found.push(`${host} leaks ${waiting} pending calls, ${reserved} reserved ids and ${served} asks served`);
     }
     return found;
   }
