@@ -51,9 +51,9 @@ export const MAX_BATCH_FRAMES = 32;
  * write every {@link MAX_BATCH_FRAMES} frames): under load, many small frames cost one system
  * call and no allocation each. A call's body of {@link LARGE_BODY_BYTES} or more is not copied
  * but queued as it is, the batch then goes out in one corked write of its parts, and the body
- * is handed to `recycle` once the sink has sent it. A connection that carries one call at a time (its
- * last turn wrote at most one frame) sends a turn's first frame at once, as it is written, and
- * batches the rest: a lone call does not wait for the end of the turn. Between batches the
+ * is handed to `recycle` once the sink has sent it. A connection that carries one call at a
+ * time (its last turn wrote at most one frame) sends a turn's first frame at once, as it is
+ * written, and batches the rest: a lone call does not wait for the end of the turn. Between batches the
  * writer holds no buffer, so an idle connection costs no memory for it.
  */
 export class FrameWriter {
@@ -118,7 +118,7 @@ export class FrameWriter {
       this.chunk.set(part, at);
       at += part.length;
     }
-    if (this.sendWhenWritten || this.framesUnsent >= MAX_BATCH_FRAMES) this.sendNow();
+    if (this.sendWhenWritten) this.sendNow();
   }
 
   /**
@@ -141,7 +141,7 @@ export class FrameWriter {
       stampCallId(this.chunk, at, callId);
       this.chunk.set(body, at + header.length);
     }
-    if (this.sendWhenWritten || this.framesUnsent >= MAX_BATCH_FRAMES) this.sendNow();
+    if (this.sendWhenWritten) this.sendNow();
   }
 
   /**
@@ -280,7 +280,6 @@ export class FrameWriter {
     const payloadAt = this.offset + FRAME_HEADER_BYTES;
     this.offset = payloadAt + inBatch;
     this.framesThisTurn++;
-    this.framesUnsent++;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // A macrotask, not nextTick: frames produced by promise callbacks of this turn join too.
@@ -288,6 +287,8 @@ export class FrameWriter {
       // One call at a time: the turn's first frame leaves now, later ones join the batch.
       this.sendWhenWritten = this.sendFirstAtOnce;
     }
+    // A full batch leaves as soon as this frame is written.
+    if (++this.framesUnsent >= MAX_BATCH_FRAMES) this.sendWhenWritten = true;
     return payloadAt;
   }
 }
