@@ -4,6 +4,7 @@ import { VirtualClock } from '@nact-rpc/testing';
 import {
   decodeWireMessage,
   encodeRequestHeader,
+  encodeSignal,
   FrameDecoder,
   WIRE_VERSION,
   WireKind,
@@ -349,6 +350,55 @@ describe('Association', () => {
       expect(a.closed).not.toHaveBeenCalled();
       expect(b.closed).not.toHaveBeenCalled();
       expect(warningsAndErrors(a)).toEqual([]);
+    });
+
+    test('answer a Ping with a Pong, except a Ping that crossed their own', async () => {
+      const [client, raw] = await fixture.socketPair();
+      // The peer answers the hello by hand and records the kinds of the frames it receives.
+      const decoder = new FrameDecoder(1024 * 1024);
+      const received: number[] = [];
+      const waiters: Array<{ kind: number; count: number; resolve: () => void }> = [];
+      const count = (kind: number): number => received.filter((each) => each === kind).length;
+      raw.on('data', (chunk: Buffer) =>
+        decoder.push(chunk, (payload) => {
+          const { kind } = decodeWireMessage(payload);
+          if (kind === WireKind.Hello) raw.write(rawHelloAccept('B'));
+          received.push(kind);
+          for (const waiter of waiters) if (waiter.kind === kind && count(kind) === waiter.count) waiter.resolve();
+        }),
+      );
+      /** Resolves once the peer has received `n` frames of `kind` in all. */
+      const framesOf = (kind: number, n: number): Promise<void> =>
+        count(kind) >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ kind, count: n, resolve }));
+      const ping = rawFrame(encodeSignal(WireKind.Ping));
+      const pong = rawFrame(encodeSignal(WireKind.Pong));
+      const clock = new VirtualClock();
+      const a = fixture.side('A', 'outbound', client, { transport: heartbeats, clock });
+      await a.association.whenOpen();
+
+      // A has sent no Ping: a Ping of the peer's is answered.
+      raw.write(ping);
+      await framesOf(WireKind.Pong, 1);
+      // A pings; the peer's Ping is the first thing A reads after its own, and a second Ping
+      // follows it: only the second is answered. The Pong to a third Ping, which comes after
+      // any answer to the first two, shows how many there were.
+      await clock.advance(heartbeats.heartbeatIntervalMs + heartbeats.heartbeatIntervalMs / 4);
+      await framesOf(WireKind.Ping, 1);
+      raw.write(Buffer.concat([ping, ping]));
+      await framesOf(WireKind.Pong, 2);
+      raw.write(ping);
+      await framesOf(WireKind.Pong, 3);
+      expect(count(WireKind.Pong)).toBe(3);
+      // A pings again; a Pong reaches it first, so the Ping after it did not cross A's: answered.
+      await clock.advance(heartbeats.heartbeatIntervalMs + heartbeats.heartbeatIntervalMs / 4);
+      await framesOf(WireKind.Ping, 2);
+      raw.write(Buffer.concat([pong, ping]));
+      await framesOf(WireKind.Pong, 4);
+      raw.write(ping);
+      await framesOf(WireKind.Pong, 5);
+      expect(count(WireKind.Pong)).toBe(5);
+      expect(count(WireKind.Ping)).toBe(2);
+      expect(a.association.getState()).toBe('open');
     });
 
     test('declare a silent peer dead after heartbeatTimeoutMs and fail its asks in flight', async () => {

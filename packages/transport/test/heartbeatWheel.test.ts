@@ -61,6 +61,15 @@ describe('the heartbeat wheel (fake clock)', () => {
     expect(pings()).toBe(0);
   });
 
+  test('tells whether bytes are the first from the peer since this side wrote a Ping', () => {
+    const { heartbeat, pings } = openHeartbeat();
+    expect(heartbeat.received(Date.now())).toBe(false);
+    jest.advanceTimersByTime(INTERVAL_MS + TICK_MS);
+    expect(pings()).toBe(1);
+    expect(heartbeat.received(Date.now())).toBe(true);
+    expect(heartbeat.received(Date.now())).toBe(false);
+  });
+
   test('declares a silent peer dead within the heartbeat timeout plus one tick', () => {
     const { close } = openHeartbeat();
     jest.advanceTimersByTime(TIMEOUT_MS - 1);

@@ -34,7 +34,8 @@ const PING = encodeSignal(WireKind.Ping);
  *   only a Pong;
  * - while asks of this side wait on the association, the pace is faster, so that they fail
  *   well before their timeouts when the peer is gone: a Ping (a probe) goes out whenever
- *   nothing has arrived for `probeIntervalMs`, and the peer, which answers every Ping, is
+ *   nothing has arrived for `probeIntervalMs`, and the peer, which answers every Ping (with a
+ *   Pong, or with its own Ping if the two crossed), is
  *   declared dead after `probeTimeoutMs` without a frame, counted from the last frame or from
  *   when the asks started waiting, whichever is later. Idle associations keep the slow pace,
  *   which costs a process with many of them almost nothing.
@@ -57,6 +58,8 @@ export class AssociationHeartbeat implements WheelMember {
   private lastSentAt: number;
   /** When this side last sent a Ping: probes go out at most once per `probeIntervalMs`. */
   private lastPingAt = Number.NEGATIVE_INFINITY;
+  /** Whether this side has written a Ping and read nothing from the peer since. */
+  private pingUnanswered = false;
   /** When the wheel first saw asks of this side waiting (they still are), or -1 if none wait. */
   private waitingSince = -1;
   private helloDone = false;
@@ -97,9 +100,16 @@ export class AssociationHeartbeat implements WheelMember {
     this.arm(this.startedAt + options.connectTimeoutMs);
   }
 
-  /** Notes that bytes arrived at `now` (the clock's time). */
-  received(now: number): void {
+  /**
+   * Notes that bytes arrived at `now` (the clock's time). Returns whether they are the first
+   * from the peer since this side wrote a Ping: a Ping of the peer's that comes first in them
+   * crossed this side's, and needs no Pong (see `AssociationInbound`).
+   */
+  received(now: number): boolean {
     this.lastReceivedAt = now;
+    const crossing = this.pingUnanswered;
+    this.pingUnanswered = false;
+    return crossing;
   }
 
   /** Notes that bytes went out: no Ping is needed for another interval. */
@@ -202,6 +212,7 @@ export class AssociationHeartbeat implements WheelMember {
       // The writer reports the write when it flushes; until then the Ping counts as sent.
       this.lastSentAt = now;
       this.lastPingAt = now;
+      this.pingUnanswered = true;
     }
   }
 

@@ -41,6 +41,8 @@ export const MAX_OPENING_FRAME_BYTES = 64 * 1024;
  */
 export class AssociationInbound {
   private readonly decoder: FrameDecoder;
+  /** Whether the next frame is the first from the peer since this side last wrote a Ping. */
+  private firstSincePing = false;
 
   constructor(private readonly wiring: InboundWiring) {
     this.decoder = new FrameDecoder(Math.min(MAX_OPENING_FRAME_BYTES, wiring.maxFrameSize));
@@ -55,7 +57,7 @@ export class AssociationInbound {
   receive(chunk: Buffer): void {
     const { decoder, wiring } = this;
     const now = wiring.host.clock.now();
-    wiring.heartbeat.received(now);
+    this.firstSincePing = wiring.heartbeat.received(now);
     const wasPartial = decoder.bufferedBytes > 0;
     let frames: number;
     try {
@@ -72,6 +74,8 @@ export class AssociationInbound {
   // Bound once per association, so that pushing a chunk creates no closure.
   private readonly onFrame = (payload: Buffer): void => {
     const { wiring } = this;
+    const firstSincePing = this.firstSincePing;
+    this.firstSincePing = false;
     const state = wiring.association.getState();
     if (state === 'closed') return;
     // The hot path: answers are read in place, without decoding a message object.
@@ -85,10 +89,11 @@ export class AssociationInbound {
       if (wiring.association.getState() === 'open') this.opened();
       return;
     }
-    this.handle(message);
+    this.handle(message, firstSincePing);
   };
 
-  private handle(message: WireMessage): void {
+  /** Dispatches a frame of an open association; `firstSincePing` as in {@link onFrame}. */
+  private handle(message: WireMessage, firstSincePing: boolean): void {
     const { wiring } = this;
     switch (message.kind) {
       case WireKind.Request:
@@ -106,7 +111,12 @@ export class AssociationInbound {
         wiring.retirement.settle();
         return;
       case WireKind.Ping:
-        wiring.writer.write(PONG);
+        // Pings that cross need no Pongs. When the peer's Ping is the first thing to arrive
+        // since this side wrote its own, the peer reads this side's Ping after writing its
+        // own: had it read it before, its Pong would have arrived here before its Ping. So
+        // each side still hears from the other after each of its Pings, and idle peers whose
+        // heartbeats fall due together send one frame each, not two.
+        if (!firstSincePing) wiring.writer.write(PONG);
         return;
       case WireKind.Pong:
         return;
