@@ -14,6 +14,7 @@
 import {
   codecSuperjsonCodec,
   codecDefaultPlain,
+  codecPlainCheck,
   codecJson,
   codecJsonPlain,
   codecPayloadBytes,
@@ -59,6 +60,7 @@ const CODEC_SCENARIOS: readonly Scenario[] = [
   codecTyped,
   codecJsonPlain,
   codecDefaultPlain,
+  codecPlainCheck,
 ];
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);

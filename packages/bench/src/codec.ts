@@ -6,9 +6,11 @@
  * added (which JSON cannot represent): `codec_superjson` (superjson over a Buffer),
  * `codec_superjson_codec` (nact-rpc's `SuperJsonCodec`: superjson behind its plain-JSON walk)
  * and `codec_typed` (`new TypedCodec()`, the default codec). `codec_default_plain` is the
- * default codec on the plain payload (its JSON fast path).
+ * default codec on the plain payload (its JSON fast path), and `codec_plain_check` the walk
+ * of that path alone.
  */
 import { SuperJsonCodec, TypedCodec } from '@nact-rpc/core';
+import { isPlainJson } from '@nact-rpc/core/internal';
 import { SuperJSON } from 'superjson';
 import { syncLoop } from './measure';
 import type { Scenario } from './scenario';
@@ -149,3 +151,35 @@ export const codecTyped = codecScenario('codec_typed', typedCodec, richCodecPayl
 export const codecJsonPlain = codecScenario('codec_json_plain', () => json, plainCodecPayload);
 /** nact-rpc's default codec (TypedCodec) on the plain payload: its JSON fast path. */
 export const codecDefaultPlain = codecScenario('codec_default_plain', () => new TypedCodec(), plainCodecPayload);
+
+/**
+ * `codec_plain_check`: the walk alone by which the default codec decides that the plain
+ * payload is plain JSON (no Date, Map, `undefined`, class instance or shared reference, which
+ * JSON would lose). JSON does not make it, so `codec_default_plain` costs a JSON round trip
+ * plus this walk, and cannot run faster than JSON by more than its encoding and decoding
+ * around JSON save; the ratio `codec_plain_check_vs_json_plain` says how much the walk costs
+ * against JSON's round trip.
+ */
+export const codecPlainCheck: Scenario = {
+  name: 'codec_plain_check',
+  unit: 'ops/s',
+  open() {
+    const payload = plainCodecPayload();
+    let plain = 0;
+    let ops = 0;
+    return {
+      run: (durationMs) =>
+        syncLoop(
+          durationMs,
+          () => {
+            ops++;
+            if (isPlainJson(payload)) plain++;
+          },
+          100,
+        ),
+      close() {
+        if (plain !== ops) throw new Error('codec_plain_check: the plain payload was not found plain');
+      },
+    };
+  },
+};

@@ -99,6 +99,10 @@ export const RATIOS: readonly RatioDefinition[] = [
   ratio('remote_tell_vs_local_tell', 'remote_rpc_tell_per_s', 'local_rpc_tell_per_s'),
   ratio('codec_superjson_codec_vs_superjson', 'codec_superjson_codec_per_s', 'codec_superjson_per_s'),
   ratio('codec_default_plain_vs_json', 'codec_default_plain_per_s', 'codec_json_plain_per_s'),
+  // How many plain-JSON walks (codec_plain_check) take the time of one JSON round trip: at N,
+  // the walk costs the default codec's plain path 1 / (N + 1) of its time against JSON, which
+  // only its cheaper buffers around the JSON text make up for.
+  ratio('codec_plain_check_vs_json_plain', 'codec_plain_check_per_s', 'codec_json_plain_per_s'),
   // The typed codec (scenario codec_typed, codec.ts) on the rich payload, against bare superjson.
   ratio('codec_typed_vs_superjson', 'codec_typed_per_s', 'codec_superjson_per_s'),
   // Secured remote asks: TLS against a raw TLS echo (a goal), each against plaintext.

@@ -25,6 +25,7 @@ export {
   type ArgumentsEncoding,
 } from './codec/encodeOutcome';
 export { withCallerStack } from './errors/withCallerStack';
+export { isPlainJson } from './codec/isPlainJson';
 export {
   cancelRuntimeImmediate,
   runtimeImmediate,
