@@ -26,6 +26,7 @@ export {
 } from './codec/encodeOutcome';
 export { withCallerStack } from './errors/withCallerStack';
 export { isPlainJson } from './codec/isPlainJson';
+export { utf8Text } from './util/bufferText';
 export {
   cancelRuntimeImmediate,
   runtimeImmediate,

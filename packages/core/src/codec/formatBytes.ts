@@ -1,8 +1,4 @@
-/** Buffer's own UTF-8 methods, which take no encoding argument to dispatch on. */
-interface Utf8Buffer {
-  utf8Write(text: string, offset: number): number;
-  utf8Slice(start: number, end: number): string;
-}
+import { utf8Text, writeUtf8 } from '../util/bufferText';
 
 /** The size of a slab that short encoded values are cut from, as Node's own buffer pool. */
 const SLAB_BYTES = 8 * 1024;
@@ -22,7 +18,7 @@ export function withFormat(format: number, text: string): Buffer {
   if (most > MAX_SLAB_VALUE_BYTES) {
     const buffer = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
     buffer[0] = format;
-    (buffer as unknown as Utf8Buffer).utf8Write(text, 1);
+    writeUtf8(buffer, text, 1);
     return buffer;
   }
   if (most > SLAB_BYTES - slabUsed) {
@@ -31,7 +27,7 @@ export function withFormat(format: number, text: string): Buffer {
   }
   const start = slabUsed;
   slab[start] = format;
-  const end = start + 1 + (slab as unknown as Utf8Buffer).utf8Write(text, start + 1);
+  const end = start + 1 + writeUtf8(slab, text, start + 1);
   // The next value starts 8-aligned, as in Node's pool.
   slabUsed = (end + 7) & ~7;
   return slab.subarray(start, end);
@@ -40,5 +36,5 @@ export function withFormat(format: number, text: string): Buffer {
 /** The UTF-8 text after the format byte of `bytes` (not wrapped again if it is a Buffer already). */
 export function textAfterFormat(bytes: Uint8Array): string {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return (buffer as unknown as Utf8Buffer).utf8Slice(1, buffer.length);
+  return utf8Text(buffer, 1, buffer.length);
 }

@@ -1,3 +1,4 @@
+import { utf8Text } from '@nact-rpc/core/internal';
 import type { FencingToken } from '@nact-rpc/core';
 import { PROOF_BYTES } from '../security/SecretProof';
 import { WireFormatError } from './WireFormatError';
@@ -112,7 +113,7 @@ class Reader {
     const length = this.buffer.readUInt16BE(this.offset);
     this.offset += STRING_LENGTH_BYTES;
     this.need(length);
-    const text = this.buffer.toString('utf8', this.offset, this.offset + length);
+    const text = utf8Text(this.buffer, this.offset, this.offset + length);
     this.offset += length;
     return text;
   }

@@ -1,13 +1,8 @@
 import { RpcDecodeLimitError } from '../../errors/RpcDecodeLimitError';
 import { RpcSerializationError } from '../../errors/RpcSerializationError';
 import type { ResolvedDecodeLimits } from '../DecodeLimits';
+import { utf16Text, utf8Text } from '../../util/bufferText';
 import { FIXSTR, MAX_FIXSTR_BYTES, STR8, STR16, STR32, STR_UTF16 } from './tags';
-
-/** Buffer's own decoders, which take no encoding argument to dispatch on. */
-interface BufferSlices {
-  utf8Slice(start: number, end: number): string;
-  ucs2Slice(start: number, end: number): string;
-}
 
 /** Short ASCII strings are decoded here; longer ones, and any with other characters, by Buffer. */
 const MAX_ASCII_LOOP = 16;
@@ -175,7 +170,7 @@ export class ByteReader {
   }
 
   private sliceUtf8(start: number, length: number): string {
-    const text = (this.bytes as unknown as BufferSlices).utf8Slice(start, start + length);
+    const text = utf8Text(this.bytes, start, start + length);
     // UTF-8 of N bytes decodes to at most N UTF-16 code units.
     if (length > this.limits.maxStringLength) this.checkLength(text.length);
     return text;
@@ -184,7 +179,7 @@ export class ByteReader {
   private readUtf16(units: number): string {
     if (units > this.limits.maxStringLength) this.checkLength(units);
     const start = this.skip(units * 2);
-    return (this.bytes as unknown as BufferSlices).ucs2Slice(start, start + units * 2);
+    return utf16Text(this.bytes, start, start + units * 2);
   }
 
   private checkLength(length: number): void {

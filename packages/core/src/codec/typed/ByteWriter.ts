@@ -1,3 +1,4 @@
+import { writeUtf16, writeUtf8 } from '../../util/bufferText';
 import type { BufferPool } from './BufferPool';
 import { FIXSTR, MAX_FIXSTR_BYTES, STR8, STR16, STR32, STR_UTF16 } from './tags';
 
@@ -132,7 +133,7 @@ export class ByteWriter {
     const header = most < 0x100 ? 2 : most < 0x10000 ? 3 : 5;
     this.reserve(header + most);
     const at = this.pos;
-    const bytes = this.buffer.write(text, at + header, 'utf8');
+    const bytes = writeUtf8(this.buffer, text, at + header);
     if (header === 2) {
       this.buffer[at] = STR8;
       this.buffer[at + 1] = bytes;
@@ -191,6 +192,6 @@ export class ByteWriter {
     this.reserve(6 + text.length * 2);
     this.buffer[this.pos++] = STR_UTF16;
     this.writeLength(text.length);
-    this.pos += this.buffer.write(text, this.pos, 'utf16le');
+    this.pos += writeUtf16(this.buffer, text, this.pos);
   }
 }
