@@ -379,24 +379,22 @@ describe('Association', () => {
       // A has sent no Ping: a Ping of the peer's is answered.
       raw.write(ping);
       await framesOf(WireKind.Pong, 1);
-      // A pings; the peer's Ping is the first thing A reads after its own, and a second Ping
-      // follows it: only the second is answered. The Pong to a third Ping, which comes after
-      // any answer to the first two, shows how many there were.
-      await clock.advance(heartbeats.heartbeatIntervalMs + heartbeats.heartbeatIntervalMs / 4);
-      await framesOf(WireKind.Ping, 1);
-      raw.write(Buffer.concat([ping, ping]));
-      await framesOf(WireKind.Pong, 2);
-      raw.write(ping);
-      await framesOf(WireKind.Pong, 3);
-      expect(count(WireKind.Pong)).toBe(3);
-      // A pings again; a Pong reaches it first, so the Ping after it did not cross A's: answered.
-      await clock.advance(heartbeats.heartbeatIntervalMs + heartbeats.heartbeatIntervalMs / 4);
-      await framesOf(WireKind.Ping, 2);
-      raw.write(Buffer.concat([pong, ping]));
-      await framesOf(WireKind.Pong, 4);
-      raw.write(ping);
-      await framesOf(WireKind.Pong, 5);
-      expect(count(WireKind.Pong)).toBe(5);
+      /**
+       * Lets A write its `nth` Ping, then writes `frames` and a last Ping in one go, and waits
+       * for `pongs` Pongs in all: A reads the frames together and writes its answers together,
+       * so any Pong too many arrives with them. Resolves with the Pongs counted then.
+       */
+      const afterPingOfA = async (nth: number, frames: Buffer[], pongs: number): Promise<number> => {
+        await clock.advance(heartbeats.heartbeatIntervalMs + heartbeats.heartbeatIntervalMs / 4);
+        await framesOf(WireKind.Ping, nth);
+        raw.write(Buffer.concat([...frames, ping]));
+        await framesOf(WireKind.Pong, pongs);
+        return count(WireKind.Pong);
+      };
+      // The peer's Ping is the first thing A reads after its own: not answered; the two after it are.
+      expect(await afterPingOfA(1, [ping, ping], 3)).toBe(3);
+      // A Pong reaches A first, so the Pings after it did not cross A's: both answered.
+      expect(await afterPingOfA(2, [pong, ping], 5)).toBe(5);
       expect(count(WireKind.Ping)).toBe(2);
       expect(a.association.getState()).toBe('open');
     });

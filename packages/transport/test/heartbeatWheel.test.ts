@@ -1,11 +1,16 @@
 import type { AssociationHeartbeat } from '../src/association/AssociationHeartbeat';
+import { AssociationInbound, type InboundWiring } from '../src/association/AssociationInbound';
 import { HeartbeatWheel, heartbeatTickMs, type WheelMember } from '../src/association/HeartbeatWheel';
+import { encodeSignal } from '../src/wire/wireFormat';
+import { WireKind } from '../src/wire/WireMessage';
+import { rawFrame } from './support/associationFixture';
 import { eventLoopTurns } from '@nact-rpc/testing';
 import { heartbeatUnderTest, type HeartbeatUnderTest } from './support/heartbeatUnderTest';
 
 const INTERVAL_MS = 40;
 const TIMEOUT_MS = 200;
 const TICK_MS = heartbeatTickMs(INTERVAL_MS);
+const PONG = encodeSignal(WireKind.Pong);
 
 /** The heartbeats a test made: every one is stopped after the test, so none is left in the wheel. */
 const made: AssociationHeartbeat[] = [];
@@ -68,6 +73,59 @@ describe('the heartbeat wheel (fake clock)', () => {
     expect(pings()).toBe(1);
     expect(heartbeat.received(Date.now())).toBe(true);
     expect(heartbeat.received(Date.now())).toBe(false);
+  });
+
+  test("answers the peer's Pings with Pongs, except one that crossed this side's Ping", () => {
+    const { heartbeat, pings } = openHeartbeat();
+    const writer = { write: jest.fn() };
+    const protocolError = jest.fn();
+    const wiring = {
+      association: { getState: () => 'open', protocolError },
+      host: { clock: { now: () => Date.now() } },
+      writer,
+      heartbeat,
+      inFlight: { complete: jest.fn() },
+      retirement: { retiring: false },
+      maxFrameSize: 1024,
+    };
+    const inbound = new AssociationInbound(wiring as unknown as InboundWiring);
+    const frame = (kind: number): Buffer => rawFrame(Buffer.of(kind));
+    const pongs = (): number => writer.write.mock.calls.filter(([bytes]) => Buffer.from(bytes).equals(PONG)).length;
+    /** Moves the clock a tick at a time until this side has written its next Ping. */
+    const pingOfThisSide = (): void => {
+      const before = pings();
+      for (let ticks = 0; ticks <= INTERVAL_MS / TICK_MS && pings() === before; ticks++)
+        jest.advanceTimersByTime(TICK_MS);
+      expect(pings()).toBe(before + 1);
+    };
+
+    inbound.receive(frame(WireKind.Ping));
+    expect(pongs()).toBe(1);
+    // The first frame after this side's Ping is a Ping: it crossed, no Pong. The next one gets one.
+    pingOfThisSide();
+    inbound.receive(Buffer.concat([frame(WireKind.Ping), frame(WireKind.Ping)]));
+    expect(pongs()).toBe(2);
+    // The same in two chunks.
+    pingOfThisSide();
+    inbound.receive(frame(WireKind.Ping));
+    expect(pongs()).toBe(2);
+    inbound.receive(frame(WireKind.Ping));
+    expect(pongs()).toBe(3);
+    // A Pong came first: the Ping after it did not cross this side's, and is answered.
+    pingOfThisSide();
+    inbound.receive(Buffer.concat([frame(WireKind.Pong), frame(WireKind.Ping)]));
+    expect(pongs()).toBe(4);
+    // A Ping cut in two, its first byte read before this side wrote its Ping: the peer wrote it
+    // before it could read this side's, so it crossed it too.
+    const split = frame(WireKind.Ping);
+    inbound.receive(split.subarray(0, 1));
+    pingOfThisSide();
+    inbound.receive(split.subarray(1));
+    expect(pongs()).toBe(4);
+    // And a Ping with nothing of this side's to cross is answered.
+    inbound.receive(frame(WireKind.Ping));
+    expect(pongs()).toBe(5);
+    expect(protocolError).not.toHaveBeenCalled();
   });
 
   test('declares a silent peer dead within the heartbeat timeout plus one tick', () => {
