@@ -130,7 +130,10 @@ describe.each([
   test('a timeout cancels the same way: a running method sees its signal abort', async () => {
     const running = work.waitForAbort();
     await endpoint.started.promise;
-    const timedOut = withCallOptions(work, { timeoutMs: 10 }).waitForAbort();
+    // The timeout travels as the call's deadline too. It is long enough that the call starts
+    // before it passes even on a loaded machine: a call that starts late is refused by the
+    // serving side (RpcDeadlineExceededError) instead, and never runs.
+    const timedOut = withCallOptions(work, { timeoutMs: 200 }).waitForAbort();
     expect(await rejectionOf(timedOut)).toBeInstanceOf(RpcTimeoutError);
     // The first call still runs: only the one that timed out was given up on.
     expect(await endpoint.aborted.promise).toBeDefined();
