@@ -8,6 +8,7 @@
  * {@link PIPELINED_BATCH_FRAMES} frames, as nact-rpc's own writer does).
  */
 import type { Socket } from 'node:net';
+import { MAX_BATCH_FRAMES } from '@nact-rpc/transport/internal';
 
 /** How a frame writer issues its writes: the raw TCP baseline's variants. */
 export type WriteMode = 'naive' | 'corked' | 'batched' | 'pipelined';
@@ -15,8 +16,11 @@ export type WriteMode = 'naive' | 'corked' | 'batched' | 'pipelined';
 /** Every write mode, in the order the bench measures them. */
 export const WRITE_MODES: readonly WriteMode[] = ['naive', 'corked', 'batched', 'pipelined'];
 
-/** The frames after which a `pipelined` writer sends its batch without waiting for the turn's end. */
-export const PIPELINED_BATCH_FRAMES = 32;
+/**
+ * The frames after which a `pipelined` writer sends its batch without waiting for the turn's
+ * end: the same number as nact-rpc's own writer, so that the two stay comparable.
+ */
+export const PIPELINED_BATCH_FRAMES = MAX_BATCH_FRAMES;
 
 /** Writes frames to a socket. */
 export interface FrameSender {
@@ -105,6 +109,7 @@ export class FrameWriter implements FrameSender {
       this.scheduled = true;
       setImmediate(this.flush);
     }
+    // Two buffers a frame: its header and its body.
     if (this.queue.length >= 2 * this.maxFrames) this.writeQueued();
   }
 

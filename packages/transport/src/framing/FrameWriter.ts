@@ -53,8 +53,8 @@ export const MAX_BATCH_FRAMES = 32;
  * but queued as it is, the batch then goes out in one corked write of its parts, and the body
  * is handed to `recycle` once the sink has sent it. A connection that carries one call at a
  * time (its last turn wrote at most one frame) sends a turn's first frame at once, as it is
- * written, and batches the rest: a lone call does not wait for the end of the turn. Between batches the
- * writer holds no buffer, so an idle connection costs no memory for it.
+ * written, and batches the rest: a lone call does not wait for the end of the turn. Between
+ * batches the writer holds no buffer, so an idle connection costs no memory for it.
  */
 export class FrameWriter {
   private chunk: Buffer = EMPTY;
