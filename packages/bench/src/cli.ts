@@ -4,8 +4,8 @@
  * profiles and heap snapshots; see soak/soak.ts).
  * `--rounds <n>` sets the number of measured rounds; `--only <name>[,<name>…]` runs only the
  * scenarios named, or whose names start with an entry that is not a whole scenario name (the
- * scale scenarios are named `memory` and `idle`; the fairness scenarios `fairness_local_burst`
- * and `fairness_local_burst_100_endpoints`, or by their goal figures, e.g.
+ * scale scenarios are named `memory` and `idle`; the fairness scenarios `fairness_local_burst`,
+ * `fairness_local_burst_100_endpoints` and `fairness_local_burst_floor`, or by their figures, e.g.
  * `event_loop_max_delay_ms_local_burst`).
  * Runs the local, codec and remote scenarios in interleaved rounds, then the fairness and
  * scale scenarios once each; prints the tables and writes results/latest.json. Every child process is

@@ -4,10 +4,9 @@
  * is watched.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { GatewayOf } from '@nact-rpc/core';
-import type { EchoProtocol } from '../echo';
 import { nowNs, sleep } from '../measure';
 import { checkEcho, makePayload } from '../payload';
+import type { EchoTarget } from './promiseEcho';
 
 /** The resolution of the event-loop delay histogram and the probe's timer, in ms. */
 export const LOOP_WATCH_RESOLUTION_MS = 1;
@@ -86,12 +85,12 @@ export interface BurstResult {
 
 /**
  * Makes `asks` local asks (`echo`) with `inFlight` outstanding, spread round-robin over
- * `gateways` (one per endpoint), while a {@link LoopWatch} watches the event loop. Each of the
- * `inFlight` workers makes its next ask when its previous one is answered; every answer is
- * checked. The first failure stops the burst and is thrown.
+ * `gateways` (one per endpoint, or the floor's `PromiseEcho`), while a {@link LoopWatch}
+ * watches the event loop. Each of the `inFlight` workers makes its next ask when its previous
+ * one is answered; every answer is checked. The first failure stops the burst and is thrown.
  */
 export async function localBurst(
-  gateways: readonly GatewayOf<typeof EchoProtocol>[],
+  gateways: readonly EchoTarget[],
   asks: number,
   inFlight: number,
 ): Promise<BurstResult> {
@@ -102,7 +101,7 @@ export async function localBurst(
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < asks) {
       const sequence = next++;
-      const gateway = gateways[sequence % gateways.length] as GatewayOf<typeof EchoProtocol>;
+      const gateway = gateways[sequence % gateways.length] as EchoTarget;
       try {
         checkEcho(sequence, await gateway.echo(makePayload(sequence)));
       } catch (error) {

@@ -5,7 +5,9 @@
  * {@link MAX_BURST_ENDPOINTS} Echo endpoints (`echo-0`, …), each with a local gateway, for the
  * bursts. Sends {@link BurstServerReady} once ready, then answers each command
  * `burst <endpoints> <asks> <inFlight>` with two messages: {@link BurstStarted} right before the
- * burst's first ask, and the {@link BurstResult} once its last ask is answered. Started with
+ * burst's first ask, and the {@link BurstResult} once its last ask is answered. The command
+ * `burst floor <asks> <inFlight>` makes the same burst of plain promises ({@link PromiseEcho}),
+ * with nact-rpc still serving the remote client. Started with
  * `--expose-gc`, it collects garbage before each burst, so that no burst pays for the last
  * one's. Exits when its stdin closes.
  */
@@ -14,6 +16,7 @@ import type { GatewayOf } from '@nact-rpc/core';
 import { EchoEndpoint, EchoProtocol, errorsOnlyLogger } from '../echo';
 import { runChild, send, serveCommands } from '../proc/childIo';
 import { localBurst, type BurstResult } from './burst';
+import { PromiseEcho, type EchoTarget } from './promiseEcho';
 
 /** The most endpoints a burst may spread its asks over. */
 export const MAX_BURST_ENDPOINTS = 100;
@@ -29,17 +32,26 @@ export interface BurstStarted {
   readonly started: true;
 }
 
-function parseBurst(command: string): { endpoints: number; asks: number; inFlight: number } {
-  const [verb, ...numbers] = command.split(' ');
-  const [endpoints, asks, inFlight] = numbers.map(Number);
+/** The target of a burst: `endpoints` of the Echo endpoints, or the floor. */
+type BurstTarget = number | 'floor';
+
+function parseBurst(command: string): { target: BurstTarget; asks: number; inFlight: number } {
+  const [verb, target, ...numbers] = command.split(' ');
+  const [asks, inFlight] = numbers.map(Number);
+  const endpoints = Number(target);
   const whole = (value: number | undefined, max = Number.MAX_SAFE_INTEGER): value is number =>
     Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max;
-  if (verb !== 'burst' || !whole(endpoints, MAX_BURST_ENDPOINTS) || !whole(asks) || !whole(inFlight)) {
+  if (
+    verb !== 'burst' ||
+    (target !== 'floor' && !whole(endpoints, MAX_BURST_ENDPOINTS)) ||
+    !whole(asks) ||
+    !whole(inFlight)
+  ) {
     throw new Error(
-      `unknown command ${command}; expected burst <endpoints 1-${MAX_BURST_ENDPOINTS}> <asks> <inFlight>`,
+      `unknown command ${command}; expected burst <endpoints 1-${MAX_BURST_ENDPOINTS} | floor> <asks> <inFlight>`,
     );
   }
-  return { endpoints, asks, inFlight };
+  return { target: target === 'floor' ? 'floor' : endpoints, asks, inFlight };
 }
 
 async function main(): Promise<void> {
@@ -57,11 +69,12 @@ async function main(): Promise<void> {
     gateways.push(await service.connect(endpoint.getAddress(), EchoProtocol));
   }
   serveCommands(async (command): Promise<BurstResult> => {
-    const { endpoints, asks, inFlight } = parseBurst(command);
+    const { target, asks, inFlight } = parseBurst(command);
+    const targets: readonly EchoTarget[] = target === 'floor' ? [new PromiseEcho()] : gateways.slice(0, target);
     (globalThis as { gc?: () => void }).gc?.();
     const started: BurstStarted = { started: true };
     send(started);
-    return localBurst(gateways.slice(0, endpoints), asks, inFlight);
+    return localBurst(targets, asks, inFlight);
   });
   const ready: BurstServerReady = { probeAddress: probe.getAddress() };
   send(ready);

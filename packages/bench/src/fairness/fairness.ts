@@ -3,7 +3,7 @@
  * turning, and does a remote client of that process still get answers on time?
  *
  * One burst child ({@link ./burstServer}) hosts the service; this process is the remote client.
- * For each variant (the burst to 1 endpoint, and spread over 100), the child makes an unmeasured
+ * For each variant (the burst to 1 endpoint, spread over 100, and the floor), the child makes an unmeasured
  * warm-up burst, then `config.burstRepeats` bursts of `config.burstAsks` local asks with
  * `config.burstInFlight` in flight, watching its own event loop; meanwhile the client here asks
  * the child's `probe` endpoint once every millisecond (an open loop: a stalled server does not
@@ -20,20 +20,31 @@ import { BenchChild } from '../proc/ChildProcess';
 import type { BurstResult } from './burst';
 import type { BurstServerReady } from './burstServer';
 
-/** A fairness scenario: a burst to `endpoints` endpoints; its figures end with `suffix`. */
+/**
+ * A fairness scenario: a burst to `target` (endpoints, or the floor); its figures end with
+ * `suffix`.
+ */
 export interface FairnessVariant {
   /** The scenario's name, for `--only` and progress lines. */
   readonly name: string;
-  /** How many endpoints the burst's asks are spread over, round-robin. */
-  readonly endpoints: number;
-  /** What the variant's figure names end with: `''` or `_100_endpoints`. */
+  /**
+   * How many endpoints the burst's asks are spread over, round-robin; or `'floor'`: the same
+   * burst made of plain promises, without nact-rpc (see `promiseEcho.ts`).
+   */
+  readonly target: number | 'floor';
+  /** What the variant's figure names end with: `''`, `_100_endpoints` or `_floor`. */
   readonly suffix: string;
 }
 
-/** The fairness scenarios: the burst to 1 endpoint, and spread over 100. */
+/**
+ * The fairness scenarios: the burst to 1 endpoint, spread over 100, and the floor (what the
+ * same burst costs the process with no framework: what the runtime's own collector leaves of
+ * the goals).
+ */
 export const FAIRNESS_VARIANTS: readonly FairnessVariant[] = [
-  { name: 'fairness_local_burst', endpoints: 1, suffix: '' },
-  { name: 'fairness_local_burst_100_endpoints', endpoints: 100, suffix: '_100_endpoints' },
+  { name: 'fairness_local_burst', target: 1, suffix: '' },
+  { name: 'fairness_local_burst_100_endpoints', target: 100, suffix: '_100_endpoints' },
+  { name: 'fairness_local_burst_floor', target: 'floor', suffix: '_floor' },
 ];
 
 /** The figures that carry the fairness goals, without a variant's suffix. */
@@ -140,7 +151,7 @@ async function burstOnce(
 ): Promise<Record<string, number>> {
   client.start();
   await sleep(20);
-  const started = (await child.request(`burst ${variant.endpoints} ${asks} ${inFlight}`, BURST_TIMEOUT_MS)) as {
+  const started = (await child.request(`burst ${variant.target} ${asks} ${inFlight}`, BURST_TIMEOUT_MS)) as {
     error?: string;
   };
   if (started.error !== undefined) throw new Error(`fairness child: ${started.error}`);
