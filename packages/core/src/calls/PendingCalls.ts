@@ -7,6 +7,7 @@ import { RpcDeadlineExceededError } from '../errors/RpcDeadlineExceededError';
 import { DeadlineLists } from './DeadlineLists';
 import { PendingCall, type CallCarrier, type RegisteredCall } from './PendingCall';
 import { settleEncoded } from './settleEncoded';
+import { IntMap } from '../util/IntMap';
 
 export type { CallCarrier, RegisteredCall } from './PendingCall';
 
@@ -58,7 +59,8 @@ export class PendingCalls implements ReplySink {
   private nextId = 1;
   /** Whether ids have wrapped around once: only then can a new id collide with a pending one. */
   private wrapped = false;
-  private readonly calls = new Map<number, PendingCall>();
+  /** Not a `Map`: see {@link IntMap} for what a `Map` with an entry per call costs the collector. */
+  private readonly calls = new IntMap<PendingCall>();
   /** Ids of sent asks that ended unanswered and that their carrier's peer may still answer. */
   private readonly reserved = new Set<number>();
   private readonly deadlines: DeadlineLists<PendingCall>;
@@ -210,7 +212,7 @@ export class PendingCalls implements ReplySink {
 
   /** Fails every pending call with the error `errorFor` makes for it. */
   failAll(errorFor: (target: string, recipient: string) => Error): void {
-    const calls = [...this.calls.values()];
+    const calls = this.calls.values();
     this.calls.clear();
     this.deadlines.clear();
     for (const call of calls) {

@@ -1,0 +1,126 @@
+/**
+ * A map from 32-bit unsigned integers (call ids) to values, for tables that gain and lose an
+ * entry per call: open addressing with linear probing over two plain arrays, and deletion by
+ * backward shift, so that it never leaves a tombstone.
+ *
+ * **Why not a `Map`.** When a `Map` that has lost many entries grows or is compacted, V8 builds
+ * a new table and leaves the old one pointing to it and to the entries it held. Once a table
+ * has lived long enough to move to the old generation, every scavenge treats it as a root,
+ * dead or not: it keeps its successor alive, which keeps the next, and each keeps the values
+ * it held. With an entry per call, every call's objects then outlive their call by a whole
+ * collection cycle: measured with 1,000 asks in flight, 5 to 7 MB of a 16 MB young generation
+ * survived each scavenge (against 0.5 MB without the `Map`), scavenges took 7 to 10 ms instead
+ * of under 1 ms, and throughput fell by three quarters. These arrays are replaced only when
+ * the table grows or shrinks, and an old array keeps nothing newer than itself alive.
+ *
+ * Keys must be whole numbers from 0 to 2^32 − 1; values must not be `undefined`.
+ */
+export class IntMap<TValue> {
+  private keys: Uint32Array;
+  /** `undefined` marks a free slot. */
+  private slots: (TValue | undefined)[];
+  private mask = 0;
+  /** 32 less the number of bits of a slot index: a key's hash shifted right by it is its home slot. */
+  private shift = 0;
+  private count = 0;
+
+  /** @param minCapacity - Slots kept while the map is small; a power of two, at least 2. */
+  constructor(private readonly minCapacity = 64) {
+    this.keys = new Uint32Array(0);
+    this.slots = [];
+    this.allocate(minCapacity);
+  }
+
+  /** The number of entries. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The value of `key`, if any. */
+  get(key: number): TValue | undefined {
+    const { keys, slots, mask } = this;
+    for (let i = slotOf(key, this.shift); ; i = (i + 1) & mask) {
+      const value = slots[i];
+      if (value === undefined || keys[i] === key) return value;
+    }
+  }
+
+  /** Whether `key` has a value. */
+  has(key: number): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Sets the value of `key`. */
+  set(key: number, value: TValue): void {
+    const { keys, slots, mask } = this;
+    let i = slotOf(key, this.shift);
+    while (slots[i] !== undefined && keys[i] !== key) i = (i + 1) & mask;
+    if (slots[i] === undefined) {
+      this.count++;
+      keys[i] = key;
+    }
+    slots[i] = value;
+    if (this.count * 2 > slots.length) this.resize(slots.length * 2);
+  }
+
+  /** Removes `key`; returns whether it had a value. */
+  delete(key: number): boolean {
+    const { keys, slots, mask, shift } = this;
+    let i = slotOf(key, shift);
+    for (;;) {
+      if (slots[i] === undefined) return false;
+      if (keys[i] === key) break;
+      i = (i + 1) & mask;
+    }
+    // Backward shift: move later entries of the same run into the gap while their home slot
+    // does not lie in the cyclic range (gap, j]; the run then has no hole.
+    for (let j = (i + 1) & mask; slots[j] !== undefined; j = (j + 1) & mask) {
+      const home = slotOf(keys[j] as number, shift);
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        keys[i] = keys[j] as number;
+        slots[i] = slots[j];
+        i = j;
+      }
+    }
+    slots[i] = undefined;
+    this.count--;
+    if (this.count * 8 < slots.length && slots.length > this.minCapacity) this.resize(slots.length / 2);
+    return true;
+  }
+
+  /** Every value, in no particular order. */
+  values(): TValue[] {
+    return this.slots.filter((value): value is TValue => value !== undefined);
+  }
+
+  /** Removes every entry. */
+  clear(): void {
+    this.allocate(this.minCapacity);
+  }
+
+  /** Empty arrays of `capacity` slots (a power of two). */
+  private allocate(capacity: number): void {
+    this.keys = new Uint32Array(capacity);
+    this.slots = new Array<TValue | undefined>(capacity).fill(undefined);
+    this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
+    this.count = 0;
+  }
+
+  private resize(capacity: number): void {
+    const { keys, slots } = this;
+    this.allocate(capacity);
+    for (let i = 0; i < slots.length; i++) {
+      const value = slots[i];
+      if (value !== undefined) this.set(keys[i] as number, value);
+    }
+  }
+}
+
+/**
+ * The home slot of `key`: the top bits of its product with 2^32 / φ (Fibonacci hashing), so
+ * that consecutive keys, and keys with a common stride, spread over the table.
+ */
+function slotOf(key: number, shift: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> shift;
+}
