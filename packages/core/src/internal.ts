@@ -27,6 +27,7 @@ export {
 export { withCallerStack } from './errors/withCallerStack';
 export { isPlainJson } from './codec/isPlainJson';
 export { utf8Text } from './util/bufferText';
+export { IntMap } from './util/IntMap';
 export {
   cancelRuntimeImmediate,
   runtimeImmediate,

@@ -22,6 +22,7 @@ function expectSame(map: IntMap<{ v: number }>, model: Map<number, { v: number }
     expect(map.has(key)).toBe(model.has(key));
   }
   expect(new Set(map.values())).toEqual(new Set(model.values()));
+  expect(map.keys().sort((a, b) => a - b)).toEqual([...model.keys()].sort((a, b) => a - b));
 }
 
 describe('IntMap', () => {

@@ -16,7 +16,7 @@
  * Keys must be whole numbers from 0 to 2^32 − 1; values must not be `undefined`.
  */
 export class IntMap<TValue> {
-  private keys: Uint32Array;
+  private ids: Uint32Array;
   /** `undefined` marks a free slot. */
   private slots: (TValue | undefined)[];
   private mask = 0;
@@ -25,8 +25,8 @@ export class IntMap<TValue> {
   private count = 0;
 
   /** @param minCapacity - Slots kept while the map is small; a power of two, at least 2. */
-  constructor(private readonly minCapacity = 64) {
-    this.keys = new Uint32Array(0);
+  constructor(private readonly minCapacity = 8) {
+    this.ids = new Uint32Array(0);
     this.slots = [];
     this.allocate(minCapacity);
   }
@@ -38,10 +38,10 @@ export class IntMap<TValue> {
 
   /** The value of `key`, if any. */
   get(key: number): TValue | undefined {
-    const { keys, slots, mask } = this;
+    const { ids, slots, mask } = this;
     for (let i = slotOf(key, this.shift); ; i = (i + 1) & mask) {
       const value = slots[i];
-      if (value === undefined || keys[i] === key) return value;
+      if (value === undefined || ids[i] === key) return value;
     }
   }
 
@@ -52,12 +52,12 @@ export class IntMap<TValue> {
 
   /** Sets the value of `key`. */
   set(key: number, value: TValue): void {
-    const { keys, slots, mask } = this;
+    const { ids, slots, mask } = this;
     let i = slotOf(key, this.shift);
-    while (slots[i] !== undefined && keys[i] !== key) i = (i + 1) & mask;
+    while (slots[i] !== undefined && ids[i] !== key) i = (i + 1) & mask;
     if (slots[i] === undefined) {
       this.count++;
-      keys[i] = key;
+      ids[i] = key;
     }
     slots[i] = value;
     if (this.count * 2 > slots.length) this.resize(slots.length * 2);
@@ -65,19 +65,19 @@ export class IntMap<TValue> {
 
   /** Removes `key`; returns whether it had a value. */
   delete(key: number): boolean {
-    const { keys, slots, mask, shift } = this;
+    const { ids, slots, mask, shift } = this;
     let i = slotOf(key, shift);
     for (;;) {
       if (slots[i] === undefined) return false;
-      if (keys[i] === key) break;
+      if (ids[i] === key) break;
       i = (i + 1) & mask;
     }
     // Backward shift: move later entries of the same run into the gap while their home slot
     // does not lie in the cyclic range (gap, j]; the run then has no hole.
     for (let j = (i + 1) & mask; slots[j] !== undefined; j = (j + 1) & mask) {
-      const home = slotOf(keys[j] as number, shift);
+      const home = slotOf(ids[j] as number, shift);
       if (((j - home) & mask) >= ((j - i) & mask)) {
-        keys[i] = keys[j] as number;
+        ids[i] = ids[j] as number;
         slots[i] = slots[j];
         i = j;
       }
@@ -86,6 +86,13 @@ export class IntMap<TValue> {
     this.count--;
     if (this.count * 8 < slots.length && slots.length > this.minCapacity) this.resize(slots.length / 2);
     return true;
+  }
+
+  /** Every key, in no particular order. */
+  keys(): number[] {
+    const keys: number[] = [];
+    for (let i = 0; i < this.slots.length; i++) if (this.slots[i] !== undefined) keys.push(this.ids[i] as number);
+    return keys;
   }
 
   /** Every value, in no particular order. */
@@ -100,7 +107,7 @@ export class IntMap<TValue> {
 
   /** Empty arrays of `capacity` slots (a power of two). */
   private allocate(capacity: number): void {
-    this.keys = new Uint32Array(capacity);
+    this.ids = new Uint32Array(capacity);
     this.slots = new Array<TValue | undefined>(capacity).fill(undefined);
     this.mask = capacity - 1;
     this.shift = 32 - Math.log2(capacity);
@@ -108,11 +115,11 @@ export class IntMap<TValue> {
   }
 
   private resize(capacity: number): void {
-    const { keys, slots } = this;
+    const { ids, slots } = this;
     this.allocate(capacity);
     for (let i = 0; i < slots.length; i++) {
       const value = slots[i];
-      if (value !== undefined) this.set(keys[i] as number, value);
+      if (value !== undefined) this.set(ids[i] as number, value);
     }
   }
 }
