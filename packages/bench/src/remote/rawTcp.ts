@@ -1,11 +1,13 @@
 /**
  * The raw TCP baseline: a length-prefixed JSON echo ({@link frameWriter}, {@link FrameReader}).
- * The server echoes each `{ id, payload }` frame; the client keeps its pending calls in a Map
- * by id. Three variants differ only in how both sides write ({@link WriteMode}): scenarios
+ * The server echoes each `{ id, payload }` frame; the client keeps its pending calls by id in
+ * nact-rpc's own `IntMap`, as nact-rpc does: a `Map` with an entry per call costs the collector
+ * far more (see `IntMap`). Three variants differ only in how both sides write ({@link WriteMode}): scenarios
  * `remote_raw_tcp_<n>` (batched per event-loop turn), `remote_raw_tcp_corked_<n>` and
  * `remote_raw_tcp_naive_<n>` run them with n calls in flight, each against its own server.
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { IntMap } from '@nact-rpc/core/internal';
 import { closedLoop } from '../measure';
 import { checkEcho, makePayload, type Payload } from '../payload';
 import type { Scenario } from '../scenario';
@@ -39,7 +41,7 @@ export function startRawTcpServer(mode: WriteMode = 'batched'): Promise<number> 
 
 /** A client of the echo server (over TCP, or over TLS for the raw TLS baseline). */
 export class RawTcpClient {
-  private readonly pending = new Map<number, { resolve: (payload: Payload) => void; reject: (error: Error) => void }>();
+  private readonly pending = new IntMap<{ resolve: (payload: Payload) => void; reject: (error: Error) => void }>();
   private readonly writer: FrameSender;
   private nextId = 1;
 
