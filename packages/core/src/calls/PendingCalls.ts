@@ -7,7 +7,7 @@ import { RpcDeadlineExceededError } from '../errors/RpcDeadlineExceededError';
 import { DeadlineLists } from './DeadlineLists';
 import { PendingCall, type CallCarrier, type RegisteredCall } from './PendingCall';
 import { settleEncoded } from './settleEncoded';
-import { IntMap } from '../util/IntMap';
+import { CallTable } from './CallTable';
 
 export type { CallCarrier, RegisteredCall } from './PendingCall';
 
@@ -59,8 +59,8 @@ export class PendingCalls implements ReplySink {
   private nextId = 1;
   /** Whether ids have wrapped around once: only then can a new id collide with a pending one. */
   private wrapped = false;
-  /** Not a `Map`: see {@link IntMap} for what a `Map` with an entry per call costs the collector. */
-  private readonly calls = new IntMap<PendingCall>();
+  /** Not a `Map`: see {@link CallTable} for what a `Map` with an entry per call costs the collector. */
+  private readonly calls = new CallTable<PendingCall>();
   /** Ids of sent asks that ended unanswered and that their carrier's peer may still answer. */
   private readonly reserved = new Set<number>();
   private readonly deadlines: DeadlineLists<PendingCall>;
@@ -116,7 +116,7 @@ export class PendingCalls implements ReplySink {
       pending,
       call.deadline === undefined ? timeoutMs : Math.ceil(timeoutMs / DEADLINE_ROUNDING_MS) * DEADLINE_ROUNDING_MS,
     );
-    this.calls.set(id, pending);
+    this.calls.add(pending);
     if (signal !== undefined) {
       pending.signal = signal;
       pending.onAbort = () => this.cancel(id, signal.reason);
@@ -244,15 +244,18 @@ export class PendingCalls implements ReplySink {
 
   private allocateId(): number {
     let id = this.nextId;
-    // Before the first wrap every id is new; after it, pending and reserved ids are skipped.
-    if (this.wrapped) while (this.calls.has(id) || this.reserved.has(id)) id = id === MAX_CALL_ID ? 1 : id + 1;
-    if (id === MAX_CALL_ID) {
-      this.nextId = 1;
-      this.wrapped = true;
-    } else {
-      this.nextId = id + 1;
-    }
+    // An id whose slot in the table is taken is skipped. Before the first wrap every id is
+    // new; after it, reserved ids are skipped too.
+    while (!this.calls.isFree(id) || (this.wrapped && this.reserved.has(id))) id = this.after(id);
+    this.nextId = this.after(id);
     return id;
+  }
+
+  /** The id after `id`; past the last, the first again, and ids have wrapped. */
+  private after(id: number): number {
+    if (id !== MAX_CALL_ID) return id + 1;
+    this.wrapped = true;
+    return 1;
   }
 
   private timeOut(call: PendingCall): void {
