@@ -13,6 +13,11 @@
  * of under 1 ms, and throughput fell by three quarters. These arrays are replaced only when
  * the table grows or shrinks, and an old array keeps nothing newer than itself alive.
  *
+ * **Keys a peer chooses.** The keys of an association's served asks are the peer's call ids. A
+ * peer that picks ids sharing a home slot makes each operation walk the run they form, as it
+ * could with a `Map`, whose hash of a small integer is unseeded too; the run is at most as
+ * long as the peer's asks not answered yet on that association.
+ *
  * Keys must be whole numbers from 0 to 2^32 − 1; values must not be `undefined`.
  */
 export class IntMap<TValue> {
