@@ -19,10 +19,16 @@ import {
   TOKEN_STRING,
 } from './wireFormat';
 import { WireKind, type WireCallInfo, type WireMessage } from './WireMessage';
+import { NameCache } from './NameCache';
 
 // Decoding is kept apart from the encoders in `wireFormat.ts`: it is the side that must
 // distrust its input, so every read is bounds-checked by `Reader` and every field validated.
 // The layout (offsets, sizes, token types) stays defined once, in `wireFormat.ts`.
+
+/** The names requests carry, one cache per field, shared by every connection. */
+const ENDPOINT_IDS = new NameCache();
+const PROTOCOLS = new NameCache();
+const METHODS = new NameCache();
 
 /**
  * Decodes a frame payload, validating every field before anything uses it (see
@@ -51,9 +57,9 @@ export function decodeWireMessage(payload: Buffer): WireMessage {
     }
     case WireKind.Request: {
       const callId = reader.u32();
-      const endpointId = reader.string();
-      const protocol = reader.string();
-      const method = reader.string();
+      const endpointId = reader.name(ENDPOINT_IDS);
+      const protocol = reader.name(PROTOCOLS);
+      const method = reader.name(METHODS);
       const fencingToken = reader.token();
       const call = reader.callInfo();
       return { kind, callId, endpointId, protocol, method, fencingToken, call, args: reader.rest() };
@@ -109,13 +115,25 @@ class Reader {
   }
 
   string(): string {
+    const start = this.stringStart();
+    return utf8Text(this.buffer, start, this.offset);
+  }
+
+  /** A string that is a name (endpoint id, protocol, method), read through `names`. */
+  name(names: NameCache): string {
+    const start = this.stringStart();
+    return names.text(this.buffer, start, this.offset);
+  }
+
+  /** Reads a string's length and moves past its bytes; returns where they start. */
+  private stringStart(): number {
     this.need(STRING_LENGTH_BYTES);
     const length = this.buffer.readUInt16BE(this.offset);
     this.offset += STRING_LENGTH_BYTES;
     this.need(length);
-    const text = utf8Text(this.buffer, this.offset, this.offset + length);
+    const start = this.offset;
     this.offset += length;
-    return text;
+    return start;
   }
 
   token(): FencingToken | undefined {
