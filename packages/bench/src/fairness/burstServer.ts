@@ -7,9 +7,9 @@
  * `burst <endpoints> <asks> <inFlight>` with two messages: {@link BurstStarted} right before the
  * burst's first ask, and the {@link BurstResult} once its last ask is answered. The command
  * `burst floor <asks> <inFlight>` makes the same burst of plain promises ({@link PromiseEcho}),
- * with nact-rpc still serving the remote client. Started with
- * `--expose-gc`, it collects garbage before each burst, so that no burst pays for the last
- * one's. Exits when its stdin closes.
+ * with nact-rpc still serving the remote client. Started with `--expose-gc`, it collects
+ * garbage before each burst, so that no burst pays for the last one's. Exits when its stdin
+ * closes.
  */
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import type { GatewayOf } from '@nact-rpc/core';

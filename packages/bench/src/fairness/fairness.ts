@@ -3,12 +3,12 @@
  * turning, and does a remote client of that process still get answers on time?
  *
  * One burst child ({@link ./burstServer}) hosts the service; this process is the remote client.
- * For each variant (the burst to 1 endpoint, spread over 100, and the floor), the child makes an unmeasured
- * warm-up burst, then `config.burstRepeats` bursts of `config.burstAsks` local asks with
- * `config.burstInFlight` in flight, watching its own event loop; meanwhile the client here asks
- * the child's `probe` endpoint once every millisecond (an open loop: a stalled server does not
- * slow the asking down, so every stalled ask is counted). Each figure is the median over the
- * bursts; `_worst` figures are the worst burst's.
+ * For each variant (the burst to 1 endpoint, spread over 100, and the floor), the child makes
+ * an unmeasured warm-up burst, then `config.burstRepeats` bursts of `config.burstAsks` local
+ * asks with `config.burstInFlight` in flight, watching its own event loop; meanwhile the client
+ * here asks the child's `probe` endpoint once every millisecond (an open loop: a stalled server
+ * does not slow the asking down, so every stalled ask is counted). Each figure is the median
+ * over the bursts; `_worst` figures are the worst burst's.
  */
 import type { GatewayOf } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';

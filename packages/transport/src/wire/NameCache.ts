@@ -14,9 +14,9 @@ const ENTRIES = 1 << ENTRY_BITS;
  *
  * An entry is picked by a hash of the name's length and its first, middle and last bytes; a
  * name that is not there is decoded and replaces that entry. Keep one cache per field, so that
- * the names of one field do not push out those of another. The bytes are compared in full, so a name read from
- * the cache is the one its bytes spell. The cache holds at most {@link ENTRIES} names of at most
- * {@link MAX_NAME_BYTES} bytes each, whatever a peer sends.
+ * the names of one field do not push out those of another. The bytes are compared in full, so
+ * a name read from the cache is the one its bytes spell. The cache holds at most
+ * {@link ENTRIES} names of at most {@link MAX_NAME_BYTES} bytes each, whatever a peer sends.
  */
 export class NameCache {
   private readonly bytes: (Buffer | undefined)[] = new Array<Buffer | undefined>(ENTRIES).fill(undefined);
