@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import type { Codec, GatewayOf } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import type { JsonLoggedError, JsonLogLine } from '../../fixtures/src/fuzzHooks';
-import { AdminProtocol, EchoProtocol } from '../../fixtures/src/protocols';
+import { AdminProtocol, EchoProtocol, type ServiceCallCounts } from '../../fixtures/src/protocols';
 import { fixtureCodecNamed, type FixtureCodecName } from '../../fixtures/src/values';
 import { ChildService, type ChildExit } from '../ChildService';
 import { FUZZ_MAX_FRAME_SIZE } from './frames';
@@ -182,6 +182,11 @@ export class FuzzTarget {
     }
     this.failuresReported = this.wellBehavedFailures.length;
     return this.problems.splice(0);
+  }
+
+  /** The service's `pendingCallCounts()`: `served` counts that ask itself. */
+  callCounts(): Promise<ServiceCallCounts> {
+    return this.admin.pendingCallCounts();
   }
 
   /** Stops the client and the server process, and removes the log. */
