@@ -42,6 +42,49 @@ describe('FrameWriter', () => {
     expect(decodeFrames(sink.writes[0] as Buffer)).toEqual(['one', 'two', '', 'four']);
   });
 
+  describe('a batch that outgrows the small buffer it started in', () => {
+    /** A sink that corks, recording each write and each cork. */
+    function corkingSink(events: string[]): RecordingSink & ByteSink {
+      return Object.assign(new RecordingSink(events), {
+        cork: () => events.push('cork'),
+        uncork: () => events.push('uncork'),
+      });
+    }
+    const frame = (i: number): Buffer => text(`call ${i} `.padEnd(80, '.'));
+
+    test('still goes out as one buffer in one plain write, every frame in order', async () => {
+      const events: string[] = [];
+      const sink = corkingSink(events);
+      const writer = new FrameWriter(sink);
+      // A turn of one small frame: the next batch starts in a buffer sized for about two.
+      writer.write(text('x'));
+      await eventLoopTurns();
+      events.length = 0;
+      sink.writes.length = 0;
+      const count = MAX_BATCH_FRAMES - 2;
+      for (let i = 0; i < count; i++) writer.write(frame(i));
+      await eventLoopTurns();
+      // The first frame left at once (one call at a time before); the rest, one write.
+      expect(events).toEqual(['write', 'write']);
+      expect(decodeFrames(Buffer.concat(sink.writes))).toEqual(
+        Array.from({ length: count }, (_, i) => frame(i).toString()),
+      );
+    });
+
+    test('past what one pooled buffer holds, continues in a new buffer and goes out corked', async () => {
+      const events: string[] = [];
+      const sink = corkingSink(events);
+      const writer = new FrameWriter(sink);
+      const big = (i: number): Buffer => text(`${i}`.padEnd(1500, '-'));
+      for (let i = 0; i < 4; i++) writer.write(big(i));
+      await eventLoopTurns();
+      expect(events[0]).toBe('cork');
+      expect(events.at(-1)).toBe('uncork');
+      expect(sink.writes.length).toBeGreaterThan(1);
+      expect(decodeFrames(Buffer.concat(sink.writes))).toEqual([0, 1, 2, 3].map((i) => big(i).toString()));
+    });
+  });
+
   describe('a call with a large body (64 KiB or more) between small frames', () => {
     const header = Buffer.from([1, 0, 0, 0, 0, 9]);
     const large = Buffer.alloc(100 * 1024, 0x61);

@@ -1,21 +1,10 @@
 import { runtimeImmediate } from '@nact-rpc/core/internal';
 import { FRAME_HEADER_BYTES, stampCallId, writeLengthPrefix } from '../wire/wireFormat';
+import type { ByteSink } from './ByteSink';
 import type { OutputBound } from './OutputBound';
 import { TellBatches } from './TellBatches';
 
-/** Where a {@link FrameWriter} writes: a socket, or anything with a `write`. */
-export interface ByteSink {
-  /** Queues `data`; `sent` is called once the sink no longer needs it (with an error if it failed). */
-  write(data: Uint8Array, sent?: (error?: Error | null) => void): unknown;
-  /** The bytes written and not yet handed to the network (a socket's own buffer); 0 if absent. */
-  readonly writableLength?: number;
-  /** Whether the sink is destroyed: its `writableLength` no longer says what was sent. */
-  readonly destroyed?: boolean;
-  /** Holds writes back until {@link ByteSink.uncork}, to send them together (a socket's `writev`). */
-  cork?(): void;
-  /** Sends the writes held back since {@link ByteSink.cork}. */
-  uncork?(): void;
-}
+export type { ByteSink } from './ByteSink';
 
 /**
  * The largest first buffer of a batch: just under Node's pool threshold, so that it is carved
@@ -266,16 +255,7 @@ export class FrameWriter {
    */
   private reserve(length: number, inBatch = length): number {
     const size = FRAME_HEADER_BYTES + inBatch;
-    if (this.offset + size > this.chunk.length) {
-      if (this.offset > this.start) {
-        this.filled.push(this.chunk.subarray(this.start, this.offset));
-        this.filledBytes += this.offset - this.start;
-      }
-      const first = this.chunk.length === 0 && this.filled.length === 0;
-      this.chunk = Buffer.allocUnsafe(Math.max(first ? this.firstChunkBytes : CHUNK_BYTES, size));
-      this.start = 0;
-      this.offset = 0;
-    }
+    if (this.offset + size > this.chunk.length) this.makeRoom(size);
     writeLengthPrefix(this.chunk, this.offset, length);
     const payloadAt = this.offset + FRAME_HEADER_BYTES;
     this.offset = payloadAt + inBatch;
@@ -290,5 +270,33 @@ export class FrameWriter {
     // A full batch leaves as soon as this frame is written.
     if (++this.framesUnsent >= MAX_BATCH_FRAMES) this.sendWhenWritten = true;
     return payloadAt;
+  }
+
+  /**
+   * Gives `chunk` room for `size` more bytes. A batch whose bytes still fit a pooled buffer
+   * ({@link FIRST_CHUNK_BYTES}) moves into a new one, so that it stays one buffer and goes out
+   * in one plain write: a first buffer sized from a small batch before is often outgrown by a
+   * busier one, and chaining a {@link CHUNK_BYTES} buffer to it would cost an allocation of
+   * its own and a corked write of two parts, for a few hundred bytes more. A larger batch keeps
+   * what it has and continues in a new buffer.
+   */
+  private makeRoom(size: number): void {
+    const held = this.offset - this.start;
+    if (held > 0 && held + size <= FIRST_CHUNK_BYTES) {
+      const grown = Buffer.allocUnsafe(FIRST_CHUNK_BYTES);
+      this.chunk.copy(grown, 0, this.start, this.offset);
+      this.chunk = grown;
+      this.start = 0;
+      this.offset = held;
+      return;
+    }
+    if (held > 0) {
+      this.filled.push(this.chunk.subarray(this.start, this.offset));
+      this.filledBytes += held;
+    }
+    const first = this.chunk.length === 0 && this.filled.length === 0;
+    this.chunk = Buffer.allocUnsafe(Math.max(first ? this.firstChunkBytes : CHUNK_BYTES, size));
+    this.start = 0;
+    this.offset = 0;
   }
 }
