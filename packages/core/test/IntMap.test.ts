@@ -68,19 +68,54 @@ describe('IntMap', () => {
     expect(map.get(5)).toBeUndefined();
   });
 
-  it('gives its memory back: it shrinks as entries go, and clear empties it', () => {
+  const slotCount = (map: IntMap<unknown>): number => (map as unknown as { slots: unknown[] }).slots.length;
+
+  it('gives its memory back: it shrinks once its load has stayed low, and clear empties it', () => {
     const map = new IntMap<number>(8);
     for (let key = 0; key < 10_000; key++) map.set(key * 65_536, key);
-    const slotsAtPeak = (map as unknown as { slots: unknown[] }).slots.length;
+    const slotsAtPeak = slotCount(map);
     expect(slotsAtPeak).toBeGreaterThanOrEqual(20_000);
     for (let key = 0; key < 9_990; key++) expect(map.delete(key * 65_536)).toBe(true);
     expect(map.size).toBe(10);
-    expect((map as unknown as { slots: unknown[] }).slots.length).toBeLessThanOrEqual(128);
+    // The peak is recent: the table keeps its size for now.
+    expect(slotCount(map)).toBe(slotsAtPeak);
+    // A while of low load (a few asks in flight, one answered as the next is sent).
+    let deleted = 0;
+    for (let key = 1; key <= 2 * slotsAtPeak; key++) {
+      map.set(key, key);
+      if (map.delete(key)) deleted++;
+    }
+    expect(deleted).toBe(2 * slotsAtPeak);
+    expect(map.size).toBe(10);
+    expect(slotCount(map)).toBeLessThanOrEqual(128);
     for (let key = 9_990; key < 10_000; key++) expect(map.get(key * 65_536)).toBe(key);
     map.clear();
     expect(map.size).toBe(0);
     expect(map.get(9_995 * 65_536)).toBeUndefined();
-    expect((map as unknown as { slots: unknown[] }).slots.length).toBe(8);
+    expect(slotCount(map)).toBe(8);
+  });
+
+  it('is not rebuilt while its load comes and goes: asks sent in batches, answered in batches', () => {
+    const map = new IntMap<number>(8);
+    let next = 1;
+    let deleted = 0;
+    const cycle = (): void => {
+      const keys: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        keys.push(next);
+        map.set(next, next);
+        next++;
+      }
+      for (const key of keys) if (map.delete(key)) deleted++;
+    };
+    cycle();
+    const slots = (map as unknown as { slots: unknown[] }).slots;
+    for (let i = 0; i < 1_000; i++) cycle();
+    expect(deleted).toBe(1_001 * 100);
+    expect(map.size).toBe(0);
+    // The same arrays: no shrink at each trough, no growth at each peak.
+    expect((map as unknown as { slots: unknown[] }).slots).toBe(slots);
+    expect(slotCount(map)).toBe(256);
   });
 
   it('replaces the value of a key it has, without counting it twice', () => {

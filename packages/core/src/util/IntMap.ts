@@ -13,6 +13,11 @@
  * of under 1 ms, and throughput fell by three quarters. These arrays are replaced only when
  * the table grows or shrinks, and an old array keeps nothing newer than itself alive.
  *
+ * **Size.** The table doubles when over half full. It halves when under an eighth full, but
+ * only once its load has stayed under a quarter of its slots for a while (two epochs of half
+ * as many sets and deletes as it has slots): a load that swings between none and a hundred
+ * keeps one table, where shrinking at each trough rebuilt it several times per swing.
+ *
  * **Keys a peer chooses.** The keys of an association's served asks are the peer's call ids. A
  * peer that picks ids sharing a home slot makes each operation walk the run they form, as it
  * could with a `Map`, whose hash of a small integer is unseeded too; the run is at most as
@@ -28,6 +33,11 @@ export class IntMap<TValue> {
   /** 32 less the number of bits of a slot index: a key's hash shifted right by it is its home slot. */
   private shift = 0;
   private count = 0;
+  /** The most entries held at once in this epoch, and in the one before. */
+  private peak = 0;
+  private lastPeak = 0;
+  /** Sets and deletes left in this epoch, which lasts as many of them as half the table's slots. */
+  private epochOps = 0;
 
   /** @param minCapacity - Slots kept while the map is small; a power of two, at least 2. */
   constructor(private readonly minCapacity = 8) {
@@ -61,11 +71,12 @@ export class IntMap<TValue> {
     let i = slotOf(key, this.shift);
     while (slots[i] !== undefined && ids[i] !== key) i = (i + 1) & mask;
     if (slots[i] === undefined) {
-      this.count++;
+      if (++this.count > this.peak) this.peak = this.count;
       ids[i] = key;
     }
     slots[i] = value;
     if (this.count * 2 > slots.length) this.resize(slots.length * 2);
+    else if (--this.epochOps <= 0) this.newEpoch();
   }
 
   /** Removes `key`; returns whether it had a value. */
@@ -89,8 +100,26 @@ export class IntMap<TValue> {
     }
     slots[i] = undefined;
     this.count--;
-    if (this.count * 8 < slots.length && slots.length > this.minCapacity) this.resize(slots.length / 2);
+    if (--this.epochOps <= 0) this.newEpoch();
+    if (this.count * 8 < slots.length && slots.length > this.minCapacity && this.quiet()) this.resize(slots.length / 2);
     return true;
+  }
+
+  /**
+   * Whether the table may shrink: in this epoch and the one before (a number of sets and
+   * deletes, half its slots each), it never held more than a quarter of its slots. A table whose load comes and goes (asks answered in batches, then
+   * the next ones sent) keeps the size its peaks need, instead of shrinking at every trough
+   * and growing again at every peak, rebuilding itself each time.
+   */
+  private quiet(): boolean {
+    return Math.max(this.peak, this.lastPeak) * 4 < this.slots.length;
+  }
+
+  /** Starts an epoch: the one ending becomes the one before. */
+  private newEpoch(): void {
+    this.lastPeak = this.peak;
+    this.peak = this.count;
+    this.epochOps = this.slots.length >>> 1;
   }
 
   /** Every key, in no particular order. */
@@ -117,15 +146,21 @@ export class IntMap<TValue> {
     this.mask = capacity - 1;
     this.shift = 32 - Math.log2(capacity);
     this.count = 0;
+    this.peak = 0;
+    this.lastPeak = 0;
+    this.epochOps = capacity >>> 1;
   }
 
+  /** Rebuilds the table with `capacity` slots; the load seen so far still counts. */
   private resize(capacity: number): void {
-    const { ids, slots } = this;
+    const { ids, slots, peak, lastPeak } = this;
     this.allocate(capacity);
     for (let i = 0; i < slots.length; i++) {
       const value = slots[i];
       if (value !== undefined) this.set(ids[i] as number, value);
     }
+    this.peak = peak;
+    this.lastPeak = lastPeak;
   }
 }
 
