@@ -68,14 +68,14 @@ export class LocalInvoker implements GatewayInvoker {
     const encoded = this.encodeArgs(target, method.local, args);
     if (encoded?.ok === false) return Promise.reject(encoded.error);
     const encodedArgs = encoded?.bytes;
-    const registered = pendingCalls.register({
+    const registered = pendingCalls.registerCall(
       target,
-      recipient: this.address,
+      this.address,
       timeoutMs,
-      codec: encodedArgs === undefined ? undefined : codec,
-      deadline: call?.deadline,
-      signal: call?.signal,
-    });
+      encodedArgs === undefined ? undefined : codec,
+      call?.deadline,
+      call?.signal,
+    );
     // Cancelled before it was made: nothing to send.
     if (registered.done === true) return registered.promise;
     if (!this.server.post(this.fence(this.invocation(methodName, args, encodedArgs, registered, callInfoOf(call))))) {

@@ -112,14 +112,7 @@ export class RemoteInvoker implements GatewayInvoker {
     const encoded = this.encodeArgs(target, header, method.local, args);
     if (!encoded.ok) return Promise.reject(encoded.error);
     const encodedArgs = encoded.bytes;
-    const registered = pendingCalls.register({
-      target,
-      recipient: this.address,
-      timeoutMs,
-      codec,
-      deadline: call?.deadline,
-      signal: call?.signal,
-    });
+    const registered = pendingCalls.registerCall(target, this.address, timeoutMs, codec, call?.deadline, call?.signal);
     const { callId, promise } = registered;
     // Cancelled before it was made: nothing to send.
     if (registered.done === true) return promise;

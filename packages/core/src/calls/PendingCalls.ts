@@ -85,27 +85,47 @@ export class PendingCalls implements ReplySink {
    *   {@link ReplyTo}) the reply address to put in the message.
    */
   register(call: CallDescription): RegisteredCall {
+    const { target, recipient, timeoutMs, codec, deadline, signal } = call;
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    return this.add(this.register, target, recipient, timeoutMs, codec, deadline, signal);
+  }
+
+  /**
+   * {@link register}, with the description's fields as arguments: the hot paths' form, which
+   * allocates no description object per call.
+   */
+  registerCall(
+    target: string,
+    recipient: string,
+    timeoutMs: number | undefined,
+    codec: Codec | undefined,
+    deadline: number | undefined,
+    signal: AbortSignal | undefined,
+  ): RegisteredCall {
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    return this.add(this.registerCall, target, recipient, timeoutMs, codec, deadline, signal);
+  }
+
+  /** Registers a call; a caller's stack, if captured, starts below the frame of `entry`. */
+  private add(
+    entry: (...args: never[]) => RegisteredCall,
+    target: string,
+    recipient: string,
+    callTimeoutMs: number | undefined,
+    codec: Codec | undefined,
+    deadline: number | undefined,
+    signal: AbortSignal | undefined,
+  ): RegisteredCall {
     const id = this.allocateId();
     const now = this.clock.now();
-    const timeoutMs = this.timeoutOf(call, now);
+    const timeoutMs = this.timeoutOf(callTimeoutMs, deadline, now);
     let callerStack: { stack?: string } | undefined;
     if (this.captureCallerStack) {
       callerStack = {};
-      // The method is not called: it names the frame where the captured stack starts.
-      // eslint-disable-next-line @typescript-eslint/unbound-method
-      Error.captureStackTrace(callerStack, this.register);
+      // `entry` is not called: it names the frame where the captured stack starts.
+      Error.captureStackTrace(callerStack, entry);
     }
-    const pending = new PendingCall(
-      this,
-      id,
-      now + timeoutMs,
-      call.target,
-      call.recipient,
-      timeoutMs,
-      callerStack,
-      call.codec,
-    );
-    const { signal, deadline } = call;
+    const pending = new PendingCall(this, id, now + timeoutMs, target, recipient, timeoutMs, callerStack, codec);
     if (signal?.aborted === true || (deadline !== undefined && deadline <= now)) {
       // Cancelled, or out of time, before it was made: it is not sent at all.
       pending.done = true;
@@ -114,7 +134,7 @@ export class PendingCalls implements ReplySink {
     }
     pending.list = this.deadlines.add(
       pending,
-      call.deadline === undefined ? timeoutMs : Math.ceil(timeoutMs / DEADLINE_ROUNDING_MS) * DEADLINE_ROUNDING_MS,
+      deadline === undefined ? timeoutMs : Math.ceil(timeoutMs / DEADLINE_ROUNDING_MS) * DEADLINE_ROUNDING_MS,
     );
     this.calls.add(pending);
     if (signal !== undefined) {
@@ -141,11 +161,10 @@ export class PendingCalls implements ReplySink {
     call.reject(error);
   }
 
-  /** How long call `call` may take from `now`: its timeout, or less if its deadline comes sooner. */
-  private timeoutOf(call: CallDescription, now: number): number {
-    const { deadline } = call;
-    if (deadline === undefined) return Math.min(call.timeoutMs ?? this.defaultTimeoutMs, MAX_DELAY_MS);
-    return Math.min(Math.max(0, deadline - now), call.timeoutMs ?? MAX_DELAY_MS, MAX_DELAY_MS);
+  /** How long a call may take from `now`: its timeout, or less if its deadline comes sooner. */
+  private timeoutOf(timeoutMs: number | undefined, deadline: number | undefined, now: number): number {
+    if (deadline === undefined) return Math.min(timeoutMs ?? this.defaultTimeoutMs, MAX_DELAY_MS);
+    return Math.min(Math.max(0, deadline - now), timeoutMs ?? MAX_DELAY_MS, MAX_DELAY_MS);
   }
 
   /** The number of ids reserved for asks that ended unanswered but may still be answered. */
