@@ -1,7 +1,8 @@
 /**
  * The remote scenarios and the server child they share: started once per run, killed at
  * the end (by the CLI's cleanup, even after an error). The raw TCP echo is measured batched at
- * every in-flight count and, at {@link RAW_TCP_VARIANT_IN_FLIGHT}, naive and corked too. The secured scenarios (raw TLS echo,
+ * every in-flight count and, at {@link RAW_TCP_VARIANT_IN_FLIGHT}, naive and corked too; each
+ * in-flight count's raw TCP, nact-rpc and gRPC scenarios run next to each other. The secured scenarios (raw TLS echo,
  * nact-rpc over mutual TLS, nact-rpc with a shared secret) come after the plaintext ones.
  */
 import { BenchChild } from '../proc/ChildProcess';
@@ -34,13 +35,15 @@ export async function startRemoteBench(): Promise<RemoteBench> {
   const { child, ready } = await BenchChild.start('server', 'remote/server.js');
   const { rawTcpPorts, grpcPort, rpcAddress, rawBulkPorts, blobAddress, secure } = ready as RemoteServerReady;
   const scenarios: Scenario[] = [];
+  // Each in-flight count's scenarios run together, nact-rpc's between its raw TCP baselines and
+  // gRPC: the ratios compare figures taken seconds apart, not a minute, on a host whose speed
+  // drifts (odd rounds reverse the order, so each side of a pair goes first as often).
   for (const inFlight of REMOTE_IN_FLIGHT) {
     const variants: readonly number[] = RAW_TCP_VARIANT_IN_FLIGHT;
     const modes = variants.includes(inFlight) ? WRITE_MODES : (['batched'] as const);
     for (const mode of modes) scenarios.push(rawTcpScenario(inFlight, rawTcpPorts[mode], mode));
+    scenarios.push(rpcAskScenario(inFlight, rpcAddress), grpcScenario(inFlight, grpcPort));
   }
-  for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(grpcScenario(inFlight, grpcPort));
-  for (const inFlight of REMOTE_IN_FLIGHT) scenarios.push(rpcAskScenario(inFlight, rpcAddress));
   scenarios.push(rpcTellScenario(rpcAddress));
   const { rawTlsPort, tlsAddress, secretAddress, clientTls, sharedSecret } = secure;
   for (const inFlight of SECURE_IN_FLIGHT) {
