@@ -1,13 +1,11 @@
 import { systemClock, type Clock } from '../scheduling/Clock';
 import type { Codec } from '../codec/Codec';
-import { RpcTimeoutError } from '../errors/RpcTimeoutError';
 import type { Outcome, ReplySink } from '../messages/RpcMessage';
-import { RpcCancelledError } from '../errors/RpcCancelledError';
-import { RpcDeadlineExceededError } from '../errors/RpcDeadlineExceededError';
 import { DeadlineLists } from './DeadlineLists';
 import { PendingCall, type CallCarrier, type RegisteredCall } from './PendingCall';
 import { settleEncoded } from './settleEncoded';
 import { CallTable } from './CallTable';
+import { cancelledError, lateError, timeoutError } from './callErrors';
 
 export type { CallCarrier, RegisteredCall } from './PendingCall';
 
@@ -286,24 +284,4 @@ export class PendingCalls implements ReplySink {
     call.abortServed(error);
     call.reject(error);
   }
-}
-
-function lateError(call: PendingCall): RpcDeadlineExceededError {
-  return new RpcDeadlineExceededError(
-    `The deadline of ${call.target} at recipient ${call.recipient} had passed before the call was made; it was not sent.`,
-  );
-}
-
-function cancelledError(call: PendingCall, reason: unknown): RpcCancelledError {
-  return new RpcCancelledError(`Invocation of ${call.target} at recipient ${call.recipient} was cancelled.`, {
-    cause: reason,
-  });
-}
-function timeoutError(call: PendingCall): RpcTimeoutError {
-  return new RpcTimeoutError(
-    `Invocation of ${call.target} at recipient ${call.recipient} timed out after ${call.timeoutMs} ms. ` +
-      `The endpoint may be busy or overloaded, its method may not have settled, or the recipient may be ` +
-      `gone. Raise the timeout with the method's timeout argument or the service's askTimeoutMs option.`,
-    { timeoutMs: call.timeoutMs, callerStack: call.callerStack?.stack },
-  );
 }
