@@ -24,7 +24,7 @@ export {
   tryEncodeArguments,
   type ArgumentsEncoding,
 } from './codec/encodeOutcome';
-export { withCallerStack } from './errors/withCallerStack';
+export { rejectWithCallerFrames } from './errors/rejectWithCallerFrames';
 export { isPlainJson } from './codec/isPlainJson';
 export { utf8Text } from './util/bufferText';
 export { IntMap } from './util/IntMap';

@@ -1,11 +1,11 @@
-import { SuperJsonCodec } from '@nact-rpc/core';
+import { RpcTimeoutError, SuperJsonCodec } from '@nact-rpc/core';
 import {
   encodeError,
   fromErrorEnvelope,
   lacksRemoteStack,
   sendsErrorStacks,
   toErrorEnvelope,
-  withCallerStack,
+  rejectWithCallerFrames,
   type ErrorEnvelope,
 } from '@nact-rpc/core/internal';
 import { QuotaExceededError } from '@nact-rpc/testing';
@@ -66,18 +66,46 @@ describe('toErrorEnvelope stacks', () => {
     ]);
   });
 
-  test("withCallerStack gives an error rebuilt without a stack the caller's frames", async () => {
+  /**
+   * A call's promise, awaited by `awaitingTheCall`, that fails with `error` from a timer (as a
+   * timeout or an answer read from a socket does) through `rejectWithCallerFrames`.
+   */
+  async function failedFromATimer(error: unknown): Promise<unknown> {
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const call = new Promise<unknown>((resolveCall, rejectCall) => {
+      resolve = resolveCall;
+      reject = rejectCall;
+    });
+    setTimeout(() => rejectWithCallerFrames(resolve, reject, error), 1);
+    async function awaitingTheCall(): Promise<unknown> {
+      return await call;
+    }
+    return awaitingTheCall().catch((caught: unknown) => caught);
+  }
+
+  test("rejectWithCallerFrames gives an error rebuilt without a stack the awaiting code's frames", async () => {
     const error = fromErrorEnvelope({ name: 'RangeError', message: 'too far' }, () => undefined);
-    const caught = (await withCallerStack(Promise.reject(error)).catch((e: unknown) => e)) as Error;
+    const caught = (await failedFromATimer(error)) as Error;
     expect(caught).toBe(error);
-    expect(caught.stack).toMatch(/^RangeError: too far\n {4}at /);
+    expect(caught.stack).toMatch(/^RangeError: too far\n {4}at (async )?awaitingTheCall /);
     expect(caught.stack).toContain(__filename);
     expect(lacksRemoteStack(caught)).toBe(false);
   });
 
-  test('withCallerStack leaves a remote error that came with its stack alone', async () => {
+  test('rejectWithCallerFrames leaves a remote error that came with its stack alone', async () => {
     const error = fromErrorEnvelope({ name: 'Error', message: 'm', stack: 'Error: m\n    at remote' }, () => undefined);
-    await expect(withCallerStack(Promise.reject(error))).rejects.toHaveProperty('stack', 'Error: m\n    at remote');
+    expect(await failedFromATimer(error)).toHaveProperty('stack', 'Error: m\n    at remote');
+  });
+
+  test('rejectWithCallerFrames gives a timeout the frames of the code awaiting it', async () => {
+    const timeout = new RpcTimeoutError('Invocation of A.b timed out after 5 ms.', { timeoutMs: 5 });
+    const caught = (await failedFromATimer(timeout)) as RpcTimeoutError;
+    expect(caught).toBe(timeout);
+    expect(caught.hasCallerStack).toBe(true);
+    expect(caught.stack).toMatch(
+      /^RpcTimeoutError: Invocation of A\.b timed out after 5 ms\.\n {4}at (async )?awaitingTheCall /,
+    );
   });
 });
 

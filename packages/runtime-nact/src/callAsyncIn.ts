@@ -1,5 +1,5 @@
 import { RecipientUnreachableError, RpcInvalidOptionError } from '@nact-rpc/core';
-import { withCallerStack, type PendingCalls, type RpcMessage } from '@nact-rpc/core/internal';
+import type { PendingCalls, RpcMessage } from '@nact-rpc/core/internal';
 import type { SelfFence } from './scheduledWork';
 
 /** Where a `callAsync` goes: the endpoint's server. */
@@ -33,5 +33,5 @@ export function callAsyncIn<TResult>(
       new RecipientUnreachableError(`Could not run callAsync: the endpoint at ${host.address} has terminated.`),
     );
   }
-  return withCallerStack(promise as Promise<TResult>);
+  return promise as Promise<TResult>;
 }

@@ -1,4 +1,5 @@
 import type { Codec } from '../codec/Codec';
+import { rejectWithCallerFrames } from '../errors/rejectWithCallerFrames';
 import type { ReplySink, ReplyTo } from '../messages/RpcMessage';
 import type { DeadlineEntry } from './DeadlineLists';
 
@@ -38,7 +39,9 @@ export class PendingCall implements DeadlineEntry, RegisteredCall {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
+  /** The promise's own reject; {@link reject} goes through it. */
+  private rejectPromise!: (error: unknown) => void;
+  /** What the caller awaits: the call's answer, or the error it failed with. */
   readonly promise: Promise<unknown>;
   /** Made when the serving method first reads its signal. */
   private controller: AbortController | undefined;
@@ -59,8 +62,16 @@ export class PendingCall implements DeadlineEntry, RegisteredCall {
   ) {
     this.promise = new Promise<unknown>((resolve, reject) => {
       this.resolve = resolve;
-      this.reject = reject;
+      this.rejectPromise = reject;
     });
+  }
+
+  /**
+   * Fails the call with `error`. A timeout, or an error from another process without its
+   * stack, gets the frames of the code awaiting the call first (see `rejectWithCallerFrames`).
+   */
+  reject(error: unknown): void {
+    rejectWithCallerFrames(this.resolve, this.rejectPromise, error);
   }
 
   /** @see ReplyTo.abortSignal */

@@ -97,7 +97,7 @@ export function toErrorEnvelope(thrown: unknown, options: ErrorEnvelopeOptions =
  * Rebuilds an error from its envelope: an instance of the class registered under its name
  * (without running the class's constructor), or a plain `Error` carrying the remote name.
  * Name, message, stack, code, cause and the other properties are restored. An envelope sent
- * without a stack gets one of its name and message only (`withCallerStack` adds the caller's
+ * without a stack gets one of its name and message only (`rejectWithCallerFrames` adds the caller's
  * frames to the outermost error; see {@link lacksRemoteStack}).
  */
 export function fromErrorEnvelope(

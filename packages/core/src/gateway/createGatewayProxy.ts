@@ -6,7 +6,6 @@ import type { CallOptions } from '../calls/CallOptions';
 import type { OutgoingCallInfo } from '../calls/CallInfo';
 import { inheritedCall, outgoingCall } from '../calls/outgoingCall';
 import { RpcInvalidOptionError } from '../errors/RpcInvalidOptionError';
-import { withCallerStack } from '../errors/withCallerStack';
 import type { GatewayInvoker } from './GatewayInvoker';
 import { rememberGateway } from './gatewayOrigins';
 
@@ -52,7 +51,7 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
       };
     } else if (method.timeoutArg === undefined) {
       gateway[methodName] = (...args: unknown[]): Promise<unknown> =>
-        withCallerStack(invoker.ask(methodName, method, args, undefined, carried()));
+        invoker.ask(methodName, method, args, undefined, carried());
     } else {
       const position = method.timeoutArg;
       gateway[methodName] = (...args: unknown[]): Promise<unknown> => {
@@ -67,7 +66,7 @@ export function createGatewayProxy(protocol: AnyProtocol, invoker: GatewayInvoke
             ),
           );
         }
-        return withCallerStack(invoker.ask(methodName, method, args, timeout, carried()));
+        return invoker.ask(methodName, method, args, timeout, carried());
       };
     }
   }
