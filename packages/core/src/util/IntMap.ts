@@ -107,9 +107,10 @@ export class IntMap<TValue> {
 
   /**
    * Whether the table may shrink: in this epoch and the one before (a number of sets and
-   * deletes, half its slots each), it never held more than a quarter of its slots. A table whose load comes and goes (asks answered in batches, then
-   * the next ones sent) keeps the size its peaks need, instead of shrinking at every trough
-   * and growing again at every peak, rebuilding itself each time.
+   * deletes, half its slots each), it never held more than a quarter of its slots. A table
+   * whose load comes and goes (asks answered in batches, then the next ones sent) keeps the
+   * size its peaks need, instead of shrinking at every trough and growing again at every peak,
+   * rebuilding itself each time.
    */
   private quiet(): boolean {
     return Math.max(this.peak, this.lastPeak) * 4 < this.slots.length;
