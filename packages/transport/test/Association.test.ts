@@ -107,7 +107,7 @@ describe('Association', () => {
     test('closes an inbound connection that sends no hello within connectTimeoutMs', async () => {
       const [, server] = await fixture.socketPair();
       const b = fixture.side('B', 'inbound', server, { transport: { connectTimeoutMs: 50 } });
-      await expect(b.association.whenOpen()).rejects.toThrow('no hello within 50 ms');
+      await expect(b.association.whenOpen()).rejects.toThrow('no hello within 50 ms (connectTimeoutMs)');
       expect(b.association.getState()).toBe('closed');
     });
   });

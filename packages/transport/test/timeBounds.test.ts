@@ -41,7 +41,7 @@ describe('time bounds of an association (fake clock)', () => {
     expect(close).not.toHaveBeenCalled();
     jest.advanceTimersByTime(1);
     expect(close).toHaveBeenCalledTimes(1);
-    expect(close).toHaveBeenCalledWith('no hello within 200 ms', false);
+    expect(close).toHaveBeenCalledWith('no hello within 200 ms (connectTimeoutMs)', false);
   });
 
   test('a frame still partial frameTimeoutMs after its first byte is a protocol error, logged once', () => {
@@ -88,7 +88,7 @@ describe('time bounds of an association (fake clock)', () => {
     jest.advanceTimersByTime(2_999_999_999);
     expect(close).not.toHaveBeenCalled();
     jest.advanceTimersByTime(1);
-    expect(close).toHaveBeenCalledWith('no hello within 3000000000 ms', false);
+    expect(close).toHaveBeenCalledWith('no hello within 3000000000 ms (connectTimeoutMs)', false);
   });
 
   test('runs on one timer, which never keeps the process alive and stops with the association', () => {

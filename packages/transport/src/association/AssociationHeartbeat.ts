@@ -277,7 +277,7 @@ export class AssociationHeartbeat implements WheelMember {
       return;
     }
     if (!this.helloDone && now - this.startedAt >= options.connectTimeoutMs) {
-      this.association.close(`no hello within ${options.connectTimeoutMs} ms`, false);
+      this.association.close(`no hello within ${options.connectTimeoutMs} ms (connectTimeoutMs)`, false);
       return;
     }
     this.arm(this.nextDeadline());
