@@ -146,9 +146,17 @@ export class Mailbox<TMessage> implements MailboxBacklog {
     for (const waiter of due) waiter.callback();
   }
 
+  /**
+   * Drops the delivered part of a long queue. The old array is emptied, not just let go of: by
+   * now it may be in the old generation, where an array dropped still holding the messages not
+   * yet delivered would keep them (and their arguments) from the young generation's collector
+   * until a full collection, long after their delivery.
+   */
   private compact(): void {
     if (this.head > 1024 && this.head * 2 > this.messages.length) {
-      this.messages = this.messages.slice(this.head);
+      const rest = this.messages.slice(this.head);
+      this.messages.fill(undefined, this.head);
+      this.messages = rest;
       this.head = 0;
     }
   }

@@ -137,6 +137,7 @@ export class IntMap<TValue> {
 
   /** Removes every entry. */
   clear(): void {
+    this.slots.fill(undefined);
     this.allocate(this.minCapacity);
   }
 
@@ -152,7 +153,12 @@ export class IntMap<TValue> {
     this.epochOps = capacity >>> 1;
   }
 
-  /** Rebuilds the table with `capacity` slots; the load seen so far still counts. */
+  /**
+   * Rebuilds the table with `capacity` slots; the load seen so far still counts. The arrays let
+   * go of are emptied: a table that has outlived a few collections has them in the old
+   * generation, where an array dropped still holding values would keep them (and what they
+   * hold) from the young generation's collector until a full collection.
+   */
   private resize(capacity: number): void {
     const { ids, slots, peak, lastPeak } = this;
     this.allocate(capacity);
@@ -160,6 +166,7 @@ export class IntMap<TValue> {
       const value = slots[i];
       if (value !== undefined) this.set(ids[i] as number, value);
     }
+    slots.fill(undefined);
     this.peak = peak;
     this.lastPeak = lastPeak;
   }
