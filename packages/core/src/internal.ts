@@ -28,6 +28,7 @@ export { rejectWithCallerFrames } from './errors/rejectWithCallerFrames';
 export { isPlainJson } from './codec/isPlainJson';
 export { utf8Text } from './util/bufferText';
 export { IntMap } from './util/IntMap';
+export { RingQueue } from './util/RingQueue';
 export {
   cancelRuntimeImmediate,
   runtimeImmediate,

@@ -1,3 +1,5 @@
+import { RingQueue } from '@nact-rpc/core/internal';
+
 /** What a {@link Mailbox} needs from the actor it belongs to. */
 export interface MailboxOwner<TMessage> {
   /**
@@ -27,12 +29,6 @@ export interface MailboxBacklog {
   whenAtMost(size: number, callback: () => void): void;
 }
 
-/**
- * The messages of every mailbox with none waiting: one shared empty array, never written to
- * (a mailbox gets an array of its own with its first message).
- */
-const NO_MESSAGES: never[] = [];
-
 /** A caller of {@link Mailbox.whenAtMost} still waiting. */
 interface DrainWaiter {
   readonly size: number;
@@ -48,9 +44,8 @@ interface DrainWaiter {
  * drain ({@link whenAtMost}) is checked when a delivery ends: per batch, not per message.
  */
 export class Mailbox<TMessage> implements MailboxBacklog {
-  /** {@link NO_MESSAGES} while none wait, so that an idle mailbox holds no array of its own. */
-  private messages: (TMessage | undefined)[] = NO_MESSAGES;
-  private head = 0;
+  /** The messages waiting; an idle mailbox's queue holds no array. */
+  private readonly messages = new RingQueue<TMessage>();
   private wakeUpPending = false;
   /** Who waits for the mailbox to drain; checked when a delivery ends, and only if set. */
   private waiters: DrainWaiter[] | undefined;
@@ -71,7 +66,7 @@ export class Mailbox<TMessage> implements MailboxBacklog {
 
   /** The number of messages waiting. */
   get size(): number {
-    return this.messages.length - this.head;
+    return this.messages.size;
   }
 
   /**
@@ -79,8 +74,7 @@ export class Mailbox<TMessage> implements MailboxBacklog {
    * @param fromNetwork - The message is a call from another process (see `deliveryScheduler`).
    */
   enqueue(message: TMessage, fromNetwork = false): void {
-    if (this.messages === NO_MESSAGES) this.messages = [message];
-    else this.messages.push(message);
+    this.messages.push(message);
     if (!this.wakeUpPending) {
       this.wakeUpPending = true;
       this.owner.wakeUp(fromNetwork);
@@ -92,18 +86,16 @@ export class Mailbox<TMessage> implements MailboxBacklog {
    * mailbox; delivery continues when it settles.
    */
   deliver(): void | Promise<void> {
-    for (let budget = this.maxBatch; this.head < this.messages.length; budget--) {
+    for (let budget = this.maxBatch; this.messages.size > 0; budget--) {
       if (budget === 0) {
         // The rest comes with the next wake-up. With the runtime's deliveryScheduler that is
         // after the mailboxes already woken, in a microtask while the turn's budget (messages
         // and time) lasts, and in the next macrotask after it.
-        this.compact();
         this.owner.wakeUp();
         if (this.waiters !== undefined) this.notifyWaiters();
         return;
       }
-      const message = this.messages[this.head] as TMessage;
-      this.messages[this.head++] = undefined;
+      const message = this.messages.shift() as TMessage;
       this.delivered++;
       const hold = this.owner.process(message);
       if (hold !== undefined) {
@@ -112,8 +104,6 @@ export class Mailbox<TMessage> implements MailboxBacklog {
         return rest;
       }
     }
-    this.messages = NO_MESSAGES;
-    this.head = 0;
     this.wakeUpPending = false;
     if (this.waiters !== undefined) this.notifyWaiters();
   }
@@ -144,20 +134,5 @@ export class Mailbox<TMessage> implements MailboxBacklog {
     if (due.length === 0) return;
     this.waiters = due.length === waiters.length ? undefined : waiters.filter((waiter) => size > waiter.size);
     for (const waiter of due) waiter.callback();
-  }
-
-  /**
-   * Drops the delivered part of a long queue. The old array is emptied, not just let go of: by
-   * now it may be in the old generation, where an array dropped still holding the messages not
-   * yet delivered would keep them (and their arguments) from the young generation's collector
-   * until a full collection, long after their delivery.
-   */
-  private compact(): void {
-    if (this.head > 1024 && this.head * 2 > this.messages.length) {
-      const rest = this.messages.slice(this.head);
-      this.messages.fill(undefined, this.head);
-      this.messages = rest;
-      this.head = 0;
-    }
   }
 }

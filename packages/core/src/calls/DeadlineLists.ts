@@ -1,4 +1,5 @@
 import { systemClock, type Clock, type ClockTimer } from '../scheduling/Clock';
+import { RingQueue } from '../util/RingQueue';
 
 /** An entry with a deadline, kept by {@link DeadlineLists} until it is done or expires. */
 export interface DeadlineEntry {
@@ -10,8 +11,7 @@ export interface DeadlineEntry {
 
 /** The entries of one timeout length: their deadlines come in the order they were added. */
 class DeadlineList<TEntry extends DeadlineEntry> {
-  entries: (TEntry | undefined)[] = [];
-  head = 0;
+  readonly entries = new RingQueue<TEntry>();
   timer: ClockTimer | undefined;
   live = 0;
 }
@@ -74,13 +74,13 @@ export class DeadlineLists<TEntry extends DeadlineEntry> {
     const now = this.clock.now();
     for (;;) {
       this.dropDoneHead(list);
-      const entry = list.entries[list.head];
+      const entry = list.entries.peek();
       if (entry === undefined) break;
       if (entry.deadline > now) {
         this.arm(list, timeoutMs, entry.deadline);
         return;
       }
-      list.entries[list.head++] = undefined;
+      list.entries.shift();
       list.live--;
       this.expire(entry);
     }
@@ -89,13 +89,6 @@ export class DeadlineLists<TEntry extends DeadlineEntry> {
 
   private dropDoneHead(list: DeadlineList<TEntry>): void {
     const { entries } = list;
-    while (list.head < entries.length && (entries[list.head] as TEntry).done) entries[list.head++] = undefined;
-    if (list.head === entries.length) {
-      list.entries = [];
-      list.head = 0;
-    } else if (list.head > 1024 && list.head * 2 > entries.length) {
-      list.entries = entries.slice(list.head);
-      list.head = 0;
-    }
+    while (entries.peek()?.done === true) entries.shift();
   }
 }
