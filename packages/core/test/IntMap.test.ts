@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { IntMap } from '../src/util/IntMap';
-import { MIB, ageEverything, arrayBuffersAfterScavenges } from '../../../test/support/youngGeneration';
+import { MIB, arrayBuffersLeftBy } from '../../../test/support/youngGeneration';
 
 /** An operation on both maps. */
 type Op = { kind: 'set'; key: number; value: number } | { kind: 'delete'; key: number } | { kind: 'clear' };
@@ -138,28 +138,22 @@ describe('IntMap', () => {
     test('values held while the table grew are freed by young-generation collections once deleted', async () => {
       const map = new IntMap<Buffer>();
       for (let key = 0; key < 4; key++) map.set(key, Buffer.alloc(8));
-      ageEverything();
-      const before = await arrayBuffersAfterScavenges(1);
-      ((): void => {
+      const left = await arrayBuffersLeftBy(() => {
         // The fifth entry makes the table of 8 slots grow, while it holds a large value.
         for (let key = 10; key < 14; key++) map.set(key, Buffer.alloc(4 * MIB, 1));
         for (let key = 10; key < 14; key++) map.delete(key);
-      })();
+      });
       expect(map.size).toBe(4);
-      const left = (await arrayBuffersAfterScavenges(4)) - before;
       expect(left).toBeLessThan(2 * MIB);
     });
 
     test('values of a cleared table are freed by young-generation collections', async () => {
       const map = new IntMap<Buffer>();
       map.set(1, Buffer.alloc(8));
-      ageEverything();
-      const before = await arrayBuffersAfterScavenges(1);
-      ((): void => {
+      const left = await arrayBuffersLeftBy(() => {
         map.set(2, Buffer.alloc(4 * MIB, 1));
         map.clear();
-      })();
-      const left = (await arrayBuffersAfterScavenges(4)) - before;
+      });
       expect(left).toBeLessThan(2 * MIB);
     });
   });

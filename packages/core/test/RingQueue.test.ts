@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { RingQueue } from '../src/util/RingQueue';
-import { MIB, ageEverything, arrayBuffersAfterScavenges } from '../../../test/support/youngGeneration';
+import { MIB, arrayBuffersLeftBy } from '../../../test/support/youngGeneration';
 
 describe('RingQueue', () => {
   test('takes items out in the order they went in, as an array used as a queue does', () => {
@@ -54,27 +54,21 @@ describe('RingQueue', () => {
     test('an item queued while the queue grew is freed by young-generation collections once taken', async () => {
       const queue = new RingQueue<Buffer | undefined>();
       for (let i = 0; i < 2047; i++) queue.push(undefined);
-      ageEverything();
-      const before = await arrayBuffersAfterScavenges(1);
-      ((): void => {
+      const left = await arrayBuffersLeftBy(() => {
         queue.push(Buffer.alloc(4 * MIB, 1)); // the last free slot of 2,048
         queue.push(undefined); // the queue grows
         while (queue.size > 0) queue.shift();
-      })();
-      const left = (await arrayBuffersAfterScavenges(4)) - before;
+      });
       expect(left).toBeLessThan(2 * MIB);
     });
 
     test('an item of a cleared queue is freed by young-generation collections', async () => {
       const queue = new RingQueue<Buffer | undefined>();
       for (let i = 0; i < 100; i++) queue.push(undefined);
-      ageEverything();
-      const before = await arrayBuffersAfterScavenges(1);
-      ((): void => {
+      const left = await arrayBuffersLeftBy(() => {
         queue.push(Buffer.alloc(4 * MIB, 1));
         queue.clear();
-      })();
-      const left = (await arrayBuffersAfterScavenges(4)) - before;
+      });
       expect(left).toBeLessThan(2 * MIB);
     });
   });
