@@ -29,6 +29,7 @@ export { isPlainJson } from './codec/isPlainJson';
 export { utf8Text } from './util/bufferText';
 export { IntMap } from './util/IntMap';
 export { RingQueue } from './util/RingQueue';
+export { keepHiddenClass, keptHiddenClasses } from './util/keepHiddenClass';
 export {
   cancelRuntimeImmediate,
   runtimeImmediate,

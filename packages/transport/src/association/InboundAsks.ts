@@ -1,5 +1,12 @@
 import { RpcCancelledError, RecipientUnreachableError } from '@nact-rpc/core';
-import { IntMap, type AnswerLimit, type EncodedOutcome, type ReplySink, type ReplyTo } from '@nact-rpc/core/internal';
+import {
+  IntMap,
+  keepHiddenClass,
+  type AnswerLimit,
+  type EncodedOutcome,
+  type ReplySink,
+  type ReplyTo,
+} from '@nact-rpc/core/internal';
 
 /** The reply address of an ask a peer sent: answered by its endpoint, or refused before any takes it. */
 export interface InboundAskReplyTo extends ReplyTo<EncodedOutcome> {
@@ -142,3 +149,9 @@ export class InboundAsks {
 function duplicate(callId: number): RpcCancelledError {
   return new RpcCancelledError(`The peer sent call id ${callId} again before it was answered.`);
 }
+
+/** The sinks of the table kept below: its ask is never answered. */
+const NO_REPLIES = { complete: (): void => undefined };
+
+// An ask lives until its answer: one kept for good keeps their hidden class (see `keepHiddenClass`).
+keepHiddenClass(new InboundAsks(NO_REPLIES, NO_REPLIES).add(0));
