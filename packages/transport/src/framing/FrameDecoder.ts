@@ -1,4 +1,4 @@
-import { exceedsMaxFrameSize } from '@nact-rpc/core/internal';
+import { exceedsMaxFrameSize, RingQueue } from '@nact-rpc/core/internal';
 import { FRAME_HEADER_BYTES, readLengthPrefix } from '../wire/wireFormat';
 
 /** Raised by {@link FrameDecoder.push} when a frame declares a length over the maximum. */
@@ -16,9 +16,16 @@ export class FrameTooLargeError extends Error {
  * Splits a byte stream into frames: a length prefix, then that many bytes of payload. Chunks
  * may split frames anywhere (even inside the length) or hold many frames. A declared length
  * over the maximum is refused before any buffer for it is allocated.
+ *
+ * The chunks of a frame not yet complete wait in a `RingQueue`, not an array used as a queue:
+ * a connection's decoder lives long, and an array it outgrew would keep the chunks it held
+ * then (a large frame's, 64 KiB each) from the young generation's collector after the frame
+ * was read (see `RingQueue`).
  */
 export class FrameDecoder {
-  private chunks: Buffer[] = [];
+  private readonly chunks = new RingQueue<Buffer>();
+  /** How many bytes of the first chunk were taken already. */
+  private firstTaken = 0;
   private buffered = 0;
   /** The payload length of the frame being read, or -1 while its header is incomplete. */
   private expected = -1;
@@ -91,24 +98,31 @@ export class FrameDecoder {
   private take(count: number): Buffer {
     if (count === 0) return Buffer.alloc(0);
     this.buffered -= count;
-    const first = this.chunks[0] as Buffer;
-    if (first.length > count) {
-      this.chunks[0] = first.subarray(count);
-      return first.subarray(0, count);
+    const first = this.chunks.peek() as Buffer;
+    const start = this.firstTaken;
+    if (first.length - start > count) {
+      this.firstTaken = start + count;
+      return first.subarray(start, start + count);
     }
-    if (first.length === count) {
+    if (first.length - start === count) {
       this.chunks.shift();
-      return first;
+      this.firstTaken = 0;
+      return start === 0 ? first : first.subarray(start);
     }
     const result = Buffer.allocUnsafe(count);
     let filled = 0;
     while (filled < count) {
-      const chunk = this.chunks[0] as Buffer;
-      const used = Math.min(chunk.length, count - filled);
-      chunk.copy(result, filled, 0, used);
+      const chunk = this.chunks.peek() as Buffer;
+      const from = this.firstTaken;
+      const used = Math.min(chunk.length - from, count - filled);
+      chunk.copy(result, filled, from, from + used);
       filled += used;
-      if (used === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(used);
+      if (from + used === chunk.length) {
+        this.chunks.shift();
+        this.firstTaken = 0;
+      } else {
+        this.firstTaken = from + used;
+      }
     }
     return result;
   }
