@@ -20,6 +20,8 @@ const WorkProtocol = defineProtocol('Work', {
   count: ask<[], number>(),
   /** Runs until its signal aborts. */
   waitForAbort: ask<[], string>(),
+  /** Waits for the test to open its gate, then reads its signal: made only then. */
+  readSignalLater: ask<[], string>(),
 });
 
 @serves(WorkProtocol)
@@ -27,6 +29,9 @@ class WorkEndpoint extends RpcEndpoint {
   runs = 0;
   readonly started = deferred();
   readonly aborted = deferred<unknown>();
+  readonly gate = deferred();
+  /** What `readSignalLater` found: its signal's reason if it had aborted, `'live'` if not. */
+  readonly seen = deferred<unknown>();
 
   constructor(rpcService: RpcService) {
     super(rpcService, 'work');
@@ -52,6 +57,14 @@ class WorkEndpoint extends RpcEndpoint {
         resolve('stopped');
       });
     });
+  }
+
+  async readSignalLater(): Promise<string> {
+    this.started.resolve();
+    await this.gate.promise;
+    const { signal } = this.getCallContext();
+    this.seen.resolve(signal.aborted ? signal.reason : 'live');
+    return 'done';
   }
 }
 
@@ -138,6 +151,27 @@ describe.each([
     // The first call still runs: only the one that timed out was given up on.
     expect(await endpoint.aborted.promise).toBeDefined();
     expect(await settlesAtOnce(running)).toBe(false);
+  });
+
+  test('a method that first reads its signal after an await, the call cancelled meanwhile, finds it aborted', async () => {
+    const controller = new AbortController();
+    // A deadline puts the method in a scope of its own: it reads its context after an await.
+    const running = withCallOptions(work, { signal: controller.signal, timeoutMs: 10_000 }).readSignalLater();
+    await endpoint.started.promise;
+    controller.abort();
+    expect(await rejectionOf(running)).toBeInstanceOf(RpcCancelledError);
+    // Asked after the cancel, on the same connection: answered after the serving side heard of it.
+    expect(await work.count()).toBe(1);
+    endpoint.gate.resolve();
+    expect(await endpoint.seen.promise).toBeInstanceOf(RpcCancelledError);
+  });
+
+  test('a method that first reads its signal after an await, the call still on, finds it live', async () => {
+    const answer = withCallOptions(work, { timeoutMs: 10_000 }).readSignalLater();
+    await endpoint.started.promise;
+    endpoint.gate.resolve();
+    expect(await answer).toBe('done');
+    expect(await endpoint.seen.promise).toBe('live');
   });
 
   test('a signal that aborts after the answer changes nothing, and its listener is removed', async () => {

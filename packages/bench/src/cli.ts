@@ -32,7 +32,7 @@ import {
 import { checkGoals, chooseRawTcpBaselines, computeRatios } from './goals';
 import { directCall } from './local/direct';
 import { nactDispatch, nactQuery1000, nactQuerySeq } from './local/nact';
-import { rpcAsk1000, rpcAskSeq, rpcTell } from './local/rpc';
+import { rpcAsk1000, rpcAskDeadline1000, rpcAskSeq, rpcTell } from './local/rpc';
 import { killAllChildren, killAllChildrenNow } from './proc/ChildProcess';
 import { startRemoteBench } from './remote/remoteScenarios';
 import { resultFigures, runRounds, type ScenarioResult } from './rounds';
@@ -52,6 +52,7 @@ const LOCAL_SCENARIOS: readonly Scenario[] = [
   rpcTell,
   rpcAskSeq,
   rpcAsk1000,
+  rpcAskDeadline1000,
 ];
 const CODEC_SCENARIOS: readonly Scenario[] = [
   codecJson,

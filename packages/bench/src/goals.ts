@@ -82,6 +82,8 @@ export const RATIOS: readonly RatioDefinition[] = [
   ratio('local_ask_seq_vs_nact_query', 'local_rpc_ask_seq_per_s', 'local_nact_query_seq_per_s'),
   ratio('local_ask_1000_vs_nact_query', 'local_rpc_ask_1000_per_s', 'local_nact_query_1000_per_s'),
   ratio('local_tell_vs_nact_dispatch', 'local_rpc_tell_per_s', 'local_nact_dispatch_per_s'),
+  // What a deadline on every call costs local asks (an async scope per call; no goal).
+  ratio('local_ask_deadline_1000_vs_plain', 'local_rpc_ask_deadline_1000_per_s', 'local_rpc_ask_1000_per_s'),
   // Against the best raw TCP variant measured (see chooseRawTcpBaselines).
   ratio('remote_ask_1_vs_raw_tcp', 'remote_rpc_ask_1_per_s', bestRawTcpFigure(1)),
   ratio('remote_p50_1_vs_raw_tcp', 'remote_rpc_ask_1_p50_us', bestRawTcpP50Figure(1)),

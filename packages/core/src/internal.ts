@@ -72,6 +72,8 @@ export {
   inheritedDeadline,
   runInCallScope,
 } from './calls/servedCall';
+export { CallScope, NEVER_ABORTED } from './calls/CallScope';
+export { ServedSignal } from './calls/ServedSignal';
 export { InterceptingInvoker } from './interceptors/InterceptingInvoker';
 export { DelegatingInvoker } from './gateway/DelegatingInvoker';
 export { createGatewayProxy } from './gateway/createGatewayProxy';

@@ -1,7 +1,7 @@
 import { context as otelContext, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { RpcInvalidStateError, type IncomingCall, type ServeInterceptor } from '@nact-rpc/core';
 import {
-  callContextOf,
+  CallScope,
   enterServedCall,
   exitServedCall,
   NO_METADATA,
@@ -43,7 +43,10 @@ export function serveCall(
   const telemetry = serving?.telemetry;
   const started = performance.now();
   const span = telemetry?.tracer === undefined ? undefined : startServerSpan(telemetry, scope, message);
+  const deadline = message.call?.deadline;
+  const callScope = deadline === undefined ? undefined : new CallScope(message);
   const ended = (outcome: Outcome): void => {
+    callScope?.release();
     const error = outcome.ok ? undefined : outcome.error;
     telemetry?.metrics?.record('server', message.protocol, message.method, performance.now() - started, error);
     if (span !== undefined) endSpan(span, error);
@@ -55,8 +58,7 @@ export function serveCall(
       ? Reflect.apply(fn, scope.endpoint, args)
       : intercept(interceptors, incomingCall(scope, message, args), () => Reflect.apply(fn, scope.endpoint, args));
   const inSpan = span === undefined ? run : () => otelContext.with(trace.setSpan(otelContext.active(), span), run);
-  const deadline = message.call?.deadline;
-  const inScope = deadline === undefined ? inSpan : () => runInCallScope(callContextOf(message), inSpan);
+  const inScope = callScope === undefined ? inSpan : () => runInCallScope(callScope, inSpan);
 
   let result: unknown;
   const previousTurn = enterTurn(scope.turnOwner);

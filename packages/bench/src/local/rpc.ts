@@ -1,10 +1,13 @@
 /**
  * The local nact-rpc scenarios, through a gateway from `service.connect`:
- * `local_rpc_tell` (batches of tells, each awaited until the endpoint counted all) and
- * `local_rpc_ask_seq` / `local_rpc_ask_1000` (asks with 1 and 1000 in flight).
+ * `local_rpc_tell` (batches of tells, each awaited until the endpoint counted all),
+ * `local_rpc_ask_seq` / `local_rpc_ask_1000` (asks with 1 and 1000 in flight) and
+ * `local_rpc_ask_deadline_1000` (the same asks with a deadline each, `withCallOptions` with
+ * `timeoutMs`: the endpoint serves each in an async scope of its own, whose deadline the calls
+ * it makes inherit).
  */
 import { NactRpcService } from '@nact-rpc/runtime-nact';
-import type { GatewayOf } from '@nact-rpc/core';
+import { withCallOptions, type CallOptions, type GatewayOf } from '@nact-rpc/core';
 import { EchoEndpoint, EchoProtocol, errorsOnlyLogger } from '../echo';
 import { batchLoop, closedLoop } from '../measure';
 import { checkEcho, makePayload } from '../payload';
@@ -49,12 +52,14 @@ export const rpcTell: Scenario = {
   },
 };
 
-function rpcAsk(name: string, inFlight: number): Scenario {
+function rpcAsk(name: string, inFlight: number, options?: CallOptions): Scenario {
   return {
     name,
     unit: 'calls/s',
     async open(): Promise<ScenarioSession> {
-      const { gateway, close } = await openLocalEcho();
+      const local = await openLocalEcho();
+      const { close } = local;
+      const gateway = options === undefined ? local.gateway : withCallOptions(local.gateway, options);
       return {
         run: (durationMs) =>
           closedLoop(inFlight, durationMs, async (sequence) =>
@@ -70,3 +75,5 @@ function rpcAsk(name: string, inFlight: number): Scenario {
 export const rpcAskSeq = rpcAsk('local_rpc_ask_seq', 1);
 /** nact-rpc asks, 1000 in flight. */
 export const rpcAsk1000 = rpcAsk('local_rpc_ask_1000', 1_000);
+/** nact-rpc asks, 1000 in flight, each with a deadline 10 s away. */
+export const rpcAskDeadline1000 = rpcAsk('local_rpc_ask_deadline_1000', 1_000, { timeoutMs: 10_000 });

@@ -2,6 +2,7 @@ import type { Codec } from '../codec/Codec';
 import { rejectWithCallerFrames } from '../errors/rejectWithCallerFrames';
 import type { ReplySink, ReplyTo } from '../messages/RpcMessage';
 import type { DeadlineEntry } from './DeadlineLists';
+import { ServedSignal } from './ServedSignal';
 import { keepHiddenClass } from '../util/keepHiddenClass';
 
 /**
@@ -44,8 +45,8 @@ export class PendingCall implements DeadlineEntry, RegisteredCall {
   private rejectPromise!: (error: unknown) => void;
   /** What the caller awaits: the call's answer, or the error it failed with. */
   readonly promise: Promise<unknown>;
-  /** Made when the serving method first reads its signal. */
-  private controller: AbortController | undefined;
+  /** The serving method's signal, made when it is read, or when the call is given up on. */
+  private served: ServedSignal | undefined;
 
   constructor(
     readonly sink: ReplySink,
@@ -77,13 +78,12 @@ export class PendingCall implements DeadlineEntry, RegisteredCall {
 
   /** @see ReplyTo.abortSignal */
   abortSignal(): AbortSignal {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
+    return (this.served ??= new ServedSignal()).signal();
   }
 
   /** The call ended without an answer for `reason`: its serving method, if it reads its signal, hears of it. */
   abortServed(reason: unknown): void {
-    this.controller?.abort(reason);
+    (this.served ??= new ServedSignal()).abort(reason);
   }
 
   /** Stops listening to the caller's signal. */

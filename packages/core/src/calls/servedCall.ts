@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { InvocationMessage } from '../messages/RpcMessage';
 import type { CallContext } from './CallContext';
 import { NO_METADATA } from './CallInfo';
+import { NEVER_ABORTED, type CallScope } from './CallScope';
 
 /**
  * Which call an endpoint is serving right now, so that its method can read the call's context
@@ -14,10 +15,7 @@ import { NO_METADATA } from './CallInfo';
  * call, and a process that never uses deadlines never pays for it.
  */
 let current: InvocationMessage | undefined;
-let scope: AsyncLocalStorage<CallContext> | undefined;
-
-/** A signal that never aborts: a tell's. */
-const NEVER_ABORTED = new AbortController().signal;
+let scope: AsyncLocalStorage<CallScope> | undefined;
 
 /** Marks the start of the synchronous part of serving `message`; give the result to {@link exitServedCall}. */
 export function enterServedCall(message: InvocationMessage): InvocationMessage | undefined {
@@ -31,15 +29,15 @@ export function exitServedCall(previous: InvocationMessage | undefined): void {
   current = previous;
 }
 
-/** Runs `fn` with `context` as the served call of everything it starts, across `await`s. */
-export function runInCallScope<TResult>(context: CallContext, fn: () => TResult): TResult {
-  return (scope ??= new AsyncLocalStorage<CallContext>()).run(context, fn);
+/** Runs `fn` with `callScope` as the served call of everything it starts, across `await`s. */
+export function runInCallScope<TResult>(callScope: CallScope, fn: () => TResult): TResult {
+  return (scope ??= new AsyncLocalStorage<CallScope>()).run(callScope, fn);
 }
 
 /** The context of the call being served: in a method's synchronous part, or in a deadline's scope. */
 export function currentCallContext(): CallContext | undefined {
   if (current !== undefined) return callContextOf(current);
-  return scope?.getStore();
+  return scope?.getStore()?.context();
 }
 
 /** The deadline the calls made now inherit, if any: the served call's. */

@@ -2,6 +2,7 @@ import { RpcCancelledError, RecipientUnreachableError } from '@nact-rpc/core';
 import {
   IntMap,
   keepHiddenClass,
+  ServedSignal,
   type AnswerLimit,
   type EncodedOutcome,
   type ReplySink,
@@ -24,7 +25,8 @@ export interface InboundAskReplyTo extends ReplyTo<EncodedOutcome> {
 class InboundAsk implements InboundAskReplyTo, ReplySink<EncodedOutcome> {
   /** Whether the peer no longer waits: answered, cancelled, or its connection ended. */
   done = false;
-  private controller: AbortController | undefined;
+  /** The serving method's signal, made when it is read, or when the peer gives up on the ask. */
+  private served: ServedSignal | undefined;
 
   constructor(
     private readonly owner: InboundAsks,
@@ -58,15 +60,14 @@ class InboundAsk implements InboundAskReplyTo, ReplySink<EncodedOutcome> {
 
   /** @see ReplyTo.abortSignal */
   abortSignal(): AbortSignal {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
+    return (this.served ??= new ServedSignal()).signal();
   }
 
   /** The peer gave up on the ask: it is not started if it waits, and its signal aborts if it runs. */
   cancel(reason: Error): void {
     if (this.done) return;
     this.done = true;
-    this.controller?.abort(reason);
+    (this.served ??= new ServedSignal()).abort(reason);
   }
 }
 
