@@ -4,8 +4,8 @@ const kept: object[] = [];
 /**
  * Keeps `instance` alive for the life of the process, so that V8 keeps the hidden class of the
  * objects built as it was; returns it. For classes of which every instance is short-lived (a
- * pending call, an ask a peer sent, a frame's reader), called once at module load with an
- * instance built as the hot path builds them.
+ * pending call, an ask a peer sent, a frame's reader, the scope of a call with a deadline),
+ * called once at module load with an instance built as the hot path builds them.
  *
  * Why: an object made by a constructor that defines fields ends up with a hidden class that
  * only the objects using it keep alive. Once every such object is gone (a service idle between
