@@ -342,7 +342,7 @@ async function finalReport(): Promise<void> {
   const report: WellBehavedReport = await target.stopWellBehavedClient();
   const problems = await target.check();
   process.stdout.write(
-    `fuzz (${target.codec.name} codec): ${RUNS} inputs per property; well-behaved calls ${report.calls}, failures ${report.failures.length}, slowest ${report.slowestMs} ms\n` +
+    `fuzz (${target.codec.name} codec): ${RUNS} inputs per property; well-behaved calls ${report.calls}, failures ${report.failureCount}, slowest ${report.slowestMs} ms\n` +
       `fuzz: decode-budget answers ${JSON.stringify(Object.fromEntries(budgetOutcomes), null, 1)}\n` +
       `fuzz: slowest decode-budget inputs (ms) ${JSON.stringify(Object.fromEntries(budgetSlowest), null, 1)}\n` +
       (typedOutcomes.size > 0

@@ -62,4 +62,20 @@ describe('a remote endpoint that is gone', () => {
     expect((after as Error).cause).toBeInstanceOf(RpcConnectionError);
     expect((after as Error).message).toMatch(/ECONNREFUSED|refused/);
   });
+
+  test('a caller that retries at once after each failure lets the event loop turn in between', async () => {
+    const { server, gateway } = await remoteGateway();
+    await server.closeAsync();
+    // The attempt to connect fails: from now on the peer is unreachable, and calls fail at once.
+    expect(await gateway.value().catch((error: unknown) => error)).toBeInstanceOf(RecipientUnreachableError);
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const failures: unknown[] = [];
+    // Failing within the turn, a retry loop would never let the event loop run: bounded here.
+    while (!turned && failures.length < 1_000) failures.push(await gateway.value().catch((error: unknown) => error));
+    expect(turned).toBe(true);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(RecipientUnreachableError);
+    expect((failures[0] as Error).message).toMatch(/is unreachable/);
+  });
 });

@@ -14,10 +14,16 @@ import { FUZZ_MAX_FRAME_SIZE } from './frames';
 const INTERNAL =
   /\b(TypeError|RangeError|ReferenceError|SyntaxError|EvalError|URIError)\b|Cannot (read|set) properties|is not a function|is not iterable|is not a constructor|Maximum call stack|Internal error|uncaughtException|unhandledRejection/;
 
+/** The most failed well-behaved calls a report describes; the rest are counted. */
+const MAX_RECORDED_FAILURES = 20;
+
 /** What the well-behaved client saw while it called. */
 export interface WellBehavedReport {
   readonly calls: number;
+  /** What the first failed calls saw (at most {@link MAX_RECORDED_FAILURES}). */
   readonly failures: readonly string[];
+  /** How many calls failed in all. */
+  readonly failureCount: number;
   readonly slowestMs: number;
 }
 
@@ -93,6 +99,8 @@ export class FuzzTarget {
   private readonly problems: string[] = [];
   private readonly wellBehavedFailures: string[] = [];
   private wellBehavedCalls = 0;
+  /** Every failed well-behaved call, recorded or not. */
+  private wellBehavedFailureCount = 0;
   private slowestMs = 0;
   private calling = false;
   private loops: Promise<void>[] = [];
@@ -155,7 +163,12 @@ export class FuzzTarget {
   async stopWellBehavedClient(): Promise<WellBehavedReport> {
     this.calling = false;
     await Promise.all(this.loops);
-    return { calls: this.wellBehavedCalls, failures: [...this.wellBehavedFailures], slowestMs: this.slowestMs };
+    return {
+      calls: this.wellBehavedCalls,
+      failures: [...this.wellBehavedFailures],
+      failureCount: this.wellBehavedFailureCount,
+      slowestMs: this.slowestMs,
+    };
   }
 
   /**
@@ -221,19 +234,29 @@ export class FuzzTarget {
             date.getTime() !== value ||
             map.get(value) !== BigInt(value)
           ) {
-            this.wellBehavedFailures.push(`echo([${value}, a Date, a Map]) answered ${inspect(answer)}`);
+            this.recordFailure(`echo([${value}, a Date, a Map]) answered ${inspect(answer)}`);
           }
         } else {
           const answer = await this.echo.echo(value);
-          if (answer !== value) this.wellBehavedFailures.push(`echo(${value}) answered ${String(answer)}`);
+          if (answer !== value) this.recordFailure(`echo(${value}) answered ${String(answer)}`);
         }
         this.wellBehavedCalls++;
       } catch (error) {
-        this.wellBehavedFailures.push(`echo(${value}) failed: ${String(error)}`);
+        this.recordFailure(`echo(${value}) failed: ${String(error)}`);
         if (this.exit !== undefined) return;
       }
       this.slowestMs = Math.max(this.slowestMs, Date.now() - started);
     }
+  }
+
+  /**
+   * Keeps what a failed well-behaved call saw, up to {@link MAX_RECORDED_FAILURES} of them; past
+   * that, counts it only. A loop whose calls all fail (its peer declared dead) must not grow
+   * this process's memory without bound.
+   */
+  private recordFailure(failure: string): void {
+    this.wellBehavedFailureCount++;
+    if (this.wellBehavedFailures.length < MAX_RECORDED_FAILURES) this.wellBehavedFailures.push(failure);
   }
 
   /** Reads the log file up to `lines` lines (or its end), classifying each new line. */

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import { RpcConnectionError, type ClockTimer } from '@nact-rpc/core';
+import { runtimeImmediate } from '@nact-rpc/core/internal';
 import { TellLosses, type TellLossReason } from '../TellLosses';
 import { PeerUnreachable } from './PeerUnreachable';
 import type { ResolvedTransportOptions } from '../TransportOptions';
@@ -83,13 +84,13 @@ export class Peer {
       const now = this.transportHost.clock.now();
       const nextAttemptIn = this.connecting ? 0 : Math.max(0, this.nextAttemptAt - now);
       const { error, reason } = this.unreachable.errorFor(message.target, this.describe(), now, nextAttemptIn);
-      message.fail(error, reason, 'notConnected');
+      failSoon(message, error, reason, 'notConnected');
       this.ensureConnecting();
       return;
     }
     if (this.queue.length >= this.options.maxQueuedMessages) {
       const reason = `${this.queue.length} messages already wait for the connection to ${this.describe()} to open (maxQueuedMessages).`;
-      message.fail(new RpcConnectionError(`Cannot send ${message.target}: ${reason}`), reason, 'queueFull');
+      failSoon(message, new RpcConnectionError(`Cannot send ${message.target}: ${reason}`), reason, 'queueFull');
       return;
     }
     this.queue.push(message);
@@ -286,4 +287,15 @@ export function chooseAssociation(
   return candidateWins
     ? { keep: candidate, drop: existing, restarted: false }
     : { keep: existing, drop: candidate, restarted: false };
+}
+
+/**
+ * Fails `message` in the check phase of this turn of the event loop, not at once: a call that
+ * may succeed later (the peer unreachable for now, the queue full while a connection opens)
+ * must not fail within the turn it was made in. A caller that retries in a loop would
+ * otherwise fail and retry in microtasks alone, never letting the event loop turn, so the
+ * connection attempt that would end its failures could never make progress.
+ */
+function failSoon(message: OutboundMessage, error: Error, reason: string, loss: TellLossReason): void {
+  runtimeImmediate(() => message.fail(error, reason, loss));
 }

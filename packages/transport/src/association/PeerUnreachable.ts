@@ -5,7 +5,9 @@ import { RecipientUnreachableError, RpcConnectionError } from '@nact-rpc/core';
  * lost without a goodbye (a heartbeat verdict, a reset), cleared by a connection that opens.
  * While it is set, calls to the peer fail at once with `RecipientUnreachableError` (its cause
  * the connection error), instead of waiting for an attempt that would likely fail too: a
- * caller cannot be helped by waiting, and the caller's retry logic decides what to do. Each
+ * caller cannot be helped by waiting, and the caller's retry logic decides what to do. "At
+ * once" is in the same turn of the event loop, after its I/O: a caller retrying in a loop lets
+ * the event loop turn between two failures (see `Peer`). Each
  * such call lets the peer try again in the background, at most one attempt at a time and no
  * sooner than the reconnect backoff allows.
  */
