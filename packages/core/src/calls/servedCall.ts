@@ -29,9 +29,9 @@ export function exitServedCall(previous: InvocationMessage | undefined): void {
   current = previous;
 }
 
-/** Runs `fn` with `callScope` as the served call of everything it starts, across `await`s. */
-export function runInCallScope<TResult>(callScope: CallScope, fn: () => TResult): TResult {
-  return (scope ??= new AsyncLocalStorage<CallScope>()).run(callScope, fn);
+/** Runs `fn(arg)` with `callScope` as the served call of everything it starts, across `await`s. */
+export function runInCallScope<TArg, TResult>(callScope: CallScope, fn: (arg: TArg) => TResult, arg: TArg): TResult {
+  return (scope ??= new AsyncLocalStorage<CallScope>()).run(callScope, fn, arg);
 }
 
 /** The context of the call being served: in a method's synchronous part, or in a deadline's scope. */
