@@ -2,6 +2,7 @@
  * V8's hidden classes and optimized code, for tests that short-lived objects keep the hidden
  * class that optimized code depends on (see `keepHiddenClass` in core).
  */
+import { keptHiddenClasses } from '@nact-rpc/core/internal';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -54,4 +55,14 @@ function optimizeFor(reader: (value: object) => unknown, make: () => object): vo
 
 function isOptimized(f: (value: object) => unknown): boolean {
   return (status(f) & OPTIMIZED) !== 0;
+}
+
+/**
+ * Whether `instance` has the hidden class of the one instance of its class kept for good (see
+ * `keepHiddenClass`); throws unless exactly one of its class is kept.
+ */
+export function sharesKeptHiddenClass(instance: object): boolean {
+  const kept = keptHiddenClasses().filter((candidate) => candidate.constructor === instance.constructor);
+  if (kept.length !== 1) throw new Error(`${kept.length} instances of ${instance.constructor.name} are kept, not 1`);
+  return haveSameHiddenClass(instance, kept[0] as object);
 }
