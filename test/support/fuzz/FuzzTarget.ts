@@ -14,6 +14,9 @@ import { FUZZ_MAX_FRAME_SIZE } from './frames';
 const INTERNAL =
   /\b(TypeError|RangeError|ReferenceError|SyntaxError|EvalError|URIError)\b|Cannot (read|set) properties|is not a function|is not iterable|is not a constructor|Maximum call stack|Internal error|uncaughtException|unhandledRejection/;
 
+/** How long the well-behaved client waits for a silent service with its asks waiting: its ask timeout. */
+const WELL_BEHAVED_PROBE_TIMEOUT_MS = 10_000;
+
 /** The most failed well-behaved calls a report describes; the rest are counted. */
 const MAX_RECORDED_FAILURES = 20;
 
@@ -141,6 +144,10 @@ export class FuzzTarget {
       name: 'well-behaved',
       codec: fixtureCodecNamed(codecName),
       askTimeoutMs: 10_000,
+      // A hostile input within the decode limits (a superjson set of 1,000,000 items) can hold
+      // the service for over 3 s on a slow machine, the default probe timeout: the client would
+      // declare it dead. What is tested is that every call succeeds, not how soon.
+      transport: { probeTimeoutMs: WELL_BEHAVED_PROBE_TIMEOUT_MS },
     });
     const echo = await client.connect(server.address('echo'), EchoProtocol);
     const admin = await client.connect(server.address('admin'), AdminProtocol);
