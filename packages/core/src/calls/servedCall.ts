@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { InvocationMessage } from '../messages/RpcMessage';
 import type { CallContext } from './CallContext';
-import { NO_METADATA } from './CallInfo';
-import { NEVER_ABORTED, type CallScope } from './CallScope';
+import { CallScope } from './CallScope';
 
 /**
  * Which call an endpoint is serving right now, so that its method can read the call's context
@@ -46,15 +45,7 @@ export function inheritedDeadline(): number | undefined {
   return scope?.getStore()?.deadline;
 }
 
-/** The context of serving `message`, as its method sees it. */
+/** The context of serving `message`, as its method sees it; its signal is made now. */
 export function callContextOf(message: InvocationMessage): CallContext {
-  const { replyTo, call } = message;
-  return {
-    protocol: message.protocol,
-    method: message.method,
-    kind: replyTo === undefined ? 'tell' : 'ask',
-    signal: replyTo?.abortSignal?.() ?? NEVER_ABORTED,
-    deadline: call?.deadline,
-    metadata: call?.metadata ?? NO_METADATA,
-  };
+  return new CallScope(message).context();
 }
