@@ -79,7 +79,7 @@ export class InboundRequests implements TransportHost {
       method: request.method,
       encodedArgs: request.args,
       replyTo,
-      errorStacks: sendsErrorStacks(this.remoteErrorStacks, association.isLoopback()),
+      errorStacks: sendsErrorStacks(this.remoteErrorStacks, association.peer.isLoopback()),
       call: request.call === undefined && !this.tracing ? undefined : this.callInfo(association, request.call),
     };
     const message: RpcMessage =

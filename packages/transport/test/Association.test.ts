@@ -212,7 +212,7 @@ describe('Association', () => {
 
     test('refuses to send a request over the peer’s maximum frame size: the ask fails, nothing is sent', async () => {
       const { a, b } = await fixture.openPair({}, { transport: { maxFrameSize: 1024 } });
-      expect(a.association.peerMaxFrameSize()).toBe(1024);
+      expect(a.association.peer.maxFrameSize()).toBe(1024);
       const error = await sendAsk(a, 'upload', ['x'.repeat(2000)]).catch((reason: unknown) => reason);
       expect(error).toBeInstanceOf(RpcSerializationError);
       expect((error as RpcSerializationError).code).toBe('RPC_SERIALIZATION');

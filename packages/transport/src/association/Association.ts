@@ -3,7 +3,6 @@ import { type EncodedOutcome, type ReplySink, exceedsMaxFrameSize } from '@nact-
 import { RpcConnectionError } from '@nact-rpc/core';
 import { FrameWriter } from '../framing/FrameWriter';
 import { describeOverflow } from '../framing/OutputBound';
-import { isLoopbackAddress } from '../isLoopbackAddress';
 import type { ResolvedTransportOptions } from '../TransportOptions';
 import type { TransportHost } from '../TransportHost';
 import { encodeCancel, encodeHandshake, encodeSignal, requestFrameBytes } from '../wire/wireFormat';
@@ -13,6 +12,7 @@ import { AssociationInbound } from './AssociationInbound';
 import { AssociationOpening, type PeerIdentity } from './AssociationOpening';
 import { AssociationReplies } from './AssociationReplies';
 import { AssociationRetirement } from './AssociationRetirement';
+import { ConnectedPeer } from './ConnectedPeer';
 import type { AssociationEvents, AssociationRole, AssociationSetup, AssociationState } from './AssociationSetup';
 import { InboundAsks, type InboundAskReplyTo } from './InboundAsks';
 import { InFlightAsks } from './InFlightAsks';
@@ -33,8 +33,6 @@ export class Association {
   private state: AssociationState = 'opening';
   private readonly writer: FrameWriter;
   private readonly inFlight: InFlightAsks;
-  private peer: HelloBody | undefined;
-  private identity: PeerIdentity = { proof: 'none', certificate: undefined };
   private readonly opening: AssociationOpening;
   private readonly events: AssociationEvents;
   private readonly logRefusal: (line: string) => void;
@@ -44,8 +42,9 @@ export class Association {
   private readonly retirement: AssociationRetirement;
   private readonly openWaiters = new OpenWaiters();
   private readonly inboundAsks: InboundAsks;
-  private loopback: boolean | undefined;
 
+  /** What this side knows of the peer: its hello and identity once open, its address, TLS. */
+  readonly peer: ConnectedPeer;
   /** Where answers to requests whose results the endpoint already encoded go. */
   readonly encodedReplies: ReplySink<EncodedOutcome>;
   /** Where plain answers (handshakes) go; they are encoded here. */
@@ -59,6 +58,7 @@ export class Association {
     setup: AssociationSetup,
   ) {
     this.events = setup.events;
+    this.peer = new ConnectedPeer(socket, options.maxFrameSize);
     this.logRefusal = setup.logRefusal ?? ((line) => host.logger.warn(line));
     this.inFlight = new InFlightAsks(
       host.pendingCalls,
@@ -131,30 +131,12 @@ export class Association {
 
   /** What the peer said about itself, once the association is open. */
   getPeer(): HelloBody | undefined {
-    return this.peer;
+    return this.peer.getHello();
   }
 
   /** A readable name of the peer, for messages. */
   describePeer(): string {
-    const { peer, socket } = this;
-    if (peer === undefined) return `${socket.remoteAddress}:${socket.remotePort}`;
-    const at = peer.address === undefined ? '' : ` at ${peer.address.host}:${peer.address.port}`;
-    return `service ${peer.serviceName}${at}`;
-  }
-
-  /** Whether the peer is connected over a loopback address (it runs on this machine). */
-  isLoopback(): boolean {
-    // Asked for every request served: the peer's address does not change once connected.
-    if (this.loopback !== undefined) return this.loopback;
-    const address = this.socket.remoteAddress;
-    const loopback = isLoopbackAddress(address);
-    if (address !== undefined) this.loopback = loopback;
-    return loopback;
-  }
-
-  /** The largest frame the peer accepts (this side's own maximum until the peer has said). */
-  peerMaxFrameSize(): number {
-    return Math.min(this.peer?.maxFrameSize ?? this.options.maxFrameSize, this.options.maxFrameSize);
+    return this.peer.describe();
   }
 
   /**
@@ -165,8 +147,9 @@ export class Association {
    */
   sendRequest(callId: number, header: Uint8Array, args: Uint8Array, target: string): void {
     const size = requestFrameBytes(header, args);
-    if (exceedsMaxFrameSize(size, this.peerMaxFrameSize())) {
-      const peer = { maxFrameSize: this.peerMaxFrameSize(), name: this.describePeer() };
+    const maxFrameSize = this.peer.maxFrameSize();
+    if (exceedsMaxFrameSize(size, maxFrameSize)) {
+      const peer = { maxFrameSize, name: this.describePeer() };
       refuseOversizedRequest({ callId, size, target }, peer, this.host, this.events);
       return;
     }
@@ -210,8 +193,7 @@ export class Association {
   }
 
   private opened(peer: HelloBody, identity: PeerIdentity): void {
-    this.peer = peer;
-    this.identity = identity;
+    this.peer.opened(peer, identity);
     this.state = 'open';
     this.heartbeat.opened();
     this.events.opened(this);
@@ -249,16 +231,6 @@ export class Association {
       `Protocol error on the connection with ${this.describePeer()}: ${reason}. Closing that connection.`,
     );
     this.close(`protocol error: ${reason}`, false);
-  }
-
-  /** Whether the connection is TLS. */
-  isEncrypted(): boolean {
-    return (this.socket as { encrypted?: boolean }).encrypted === true;
-  }
-
-  /** What the peer proved about itself when the association opened. */
-  getIdentity(): PeerIdentity {
-    return this.identity;
   }
 
   /** Sends what is queued, marks the association closed, and ends the connection gracefully. */

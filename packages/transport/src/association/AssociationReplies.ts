@@ -12,6 +12,7 @@ import type { FrameWriter } from '../framing/FrameWriter';
 import type { TransportHost } from '../TransportHost';
 import { encodeResponseHeader, responseFrameBytes } from '../wire/wireFormat';
 import type { AssociationState } from './Association';
+import type { ConnectedPeer } from './ConnectedPeer';
 
 // One header of each kind for every answer: the writer stamps the call id into its copy.
 const RESPONSE_OK_HEADER = encodeResponseHeader(true, 0);
@@ -22,8 +23,7 @@ const EMPTY = new Uint8Array(0);
 export interface AnsweringAssociation {
   getState(): AssociationState;
   describePeer(): string;
-  peerMaxFrameSize(): number;
-  isLoopback(): boolean;
+  readonly peer: Pick<ConnectedPeer, 'maxFrameSize' | 'isLoopback'>;
 }
 
 /**
@@ -66,7 +66,7 @@ export class AssociationReplies {
   private encode(outcome: Outcome): EncodedOutcome {
     const { codec } = this.host;
     if (outcome.ok) return { ok: true, value: codec.encode(outcome.value) };
-    const stacks = sendsErrorStacks(this.host.remoteErrorStacks ?? 'loopback', this.association.isLoopback());
+    const stacks = sendsErrorStacks(this.host.remoteErrorStacks ?? 'loopback', this.association.peer.isLoopback());
     return { ok: false, error: encodeError(codec, outcome.error, stacks) };
   }
 
@@ -82,7 +82,7 @@ export class AssociationReplies {
   /** The largest response frame the peer takes (never more than this side's own maximum), and whose limit it is. */
   private answerLimit(): AnswerLimit {
     if (this.openLimit !== undefined) return this.openLimit;
-    const maxFrameBytes = this.association.peerMaxFrameSize();
+    const maxFrameBytes = this.association.peer.maxFrameSize();
     const whose = maxFrameBytes < this.maxFrameSize ? "the caller's" : "this service's";
     const limit = { maxFrameBytes, overheadBytes: responseFrameBytes(EMPTY), whose };
     // Once open, the peer's maximum is known and fixed: one limit serves every answer.

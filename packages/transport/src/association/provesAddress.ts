@@ -12,8 +12,8 @@ import type { Association } from './Association';
  * must be TLS exactly when the claimed address is.
  */
 export function provesAddress(association: Association, claimed: WireAddress): boolean {
-  if ((claimed.tls === true) !== association.isEncrypted()) return false;
-  const { proof, certificate } = association.getIdentity();
+  if ((claimed.tls === true) !== association.peer.isEncrypted()) return false;
+  const { proof, certificate } = association.peer.getIdentity();
   if (proof === 'secret') return true;
   return (
     proof === 'certificate' && certificate !== undefined && checkServerIdentity(claimed.host, certificate) === undefined
