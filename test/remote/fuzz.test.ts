@@ -43,12 +43,13 @@ import {
   frameDeclaring,
   handshakePayload,
   helloFrameWithText,
+  pollutedDetails,
   requestPayload,
-  validHandshakeDetails,
   validHelloBody,
 } from '../support/fuzz/frames';
+import { checkTypedAnswer, describeAnswer, errorName } from '../support/fuzz/echoAnswers';
 import { FuzzTarget, internalErrorIn, internalErrorInAnswer, type WellBehavedReport } from '../support/fuzz/FuzzTarget';
-import { destroyAllRawConnections, RawConnection, type ReceivedFrame } from '../support/fuzz/rawConnection';
+import { destroyAllRawConnections, RawConnection } from '../support/fuzz/rawConnection';
 import { hostileTypedArgs, typedCodecArgs, typedDecodeBudgetArgs } from '../support/fuzz/typedArbitraries';
 import type { FixtureCodecName } from '../fixtures/src/values';
 
@@ -98,7 +99,8 @@ async function sendOnAssociation(payloads: readonly Buffer[], answerMs = ANSWER_
   const answer = connection.answer(syncId);
   if (answer !== undefined) {
     const value = answer.kind === WireKind.ResponseOk ? target.codec.decode(answer.payload.subarray(5)) : undefined;
-    if (value !== syncId) problems.push(`the echo ask after the input was answered ${describeAnswer(answer.payload)}`);
+    if (value !== syncId)
+      problems.push(`the echo ask after the input was answered ${describeAnswer(target.codec, answer.payload)}`);
   }
   // Every ask is answered once, a cancelled one too: with RpcCancelledError, or with the answer
   // that crossed its Cancel frame.
@@ -119,7 +121,9 @@ async function sendOnAssociation(payloads: readonly Buffer[], answerMs = ANSWER_
       internal = `its error envelope does not decode (${String(error)})`;
     }
     if (internal !== undefined)
-      problems.push(`ask ${callId} was answered with an error that ${internal}: ${describeAnswer(answer.payload)}`);
+      problems.push(
+        `ask ${callId} was answered with an error that ${internal}: ${describeAnswer(target.codec, answer.payload)}`,
+      );
   }
   return problems;
 }
@@ -128,16 +132,6 @@ async function sendOnAssociation(payloads: readonly Buffer[], answerMs = ANSWER_
 function sendArgs(args: Uint8Array, ask: boolean): Promise<string[]> {
   const callId = ask ? 1 + (syncCallId % 1_000) : 0;
   return sendOnAssociation([requestPayload(callId, 'echo', 'EchoGateway', ask ? 'echo' : 'note', undefined, args)]);
-}
-
-function describeAnswer(payload: Buffer): string {
-  try {
-    const value = target.codec.decode(payload.subarray(5));
-    const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-    return `${payload[0] === WireKind.ResponseOk ? 'ok' : 'error'} ${text.slice(0, 1_000)}`;
-  } catch (error) {
-    return `with undecodable bytes (${String(error)})`;
-  }
 }
 
 /** Writes `bytes` on a fresh connection (after a valid hello if `afterHello`), half-closes it, and expects the server to close. */
@@ -232,88 +226,13 @@ async function sendBudgetArgs(what: string, args: Buffer, ask: boolean): Promise
   budgetSlowest.set(kind, Math.max(budgetSlowest.get(kind) ?? 0, Date.now() - started));
   const answer = ask ? session?.answer(callId) : undefined;
   if (answer !== undefined) {
-    const outcome = answer.kind === WireKind.ResponseOk ? 'ok' : errorName(answer.payload);
+    const outcome = answer.kind === WireKind.ResponseOk ? 'ok' : errorName(target.codec, answer.payload);
     const key = `${kind}: ${outcome.slice(0, 60)}`;
     budgetOutcomes.set(key, (budgetOutcomes.get(key) ?? 0) + 1);
     if (outcome !== 'ok' && !/RpcDecodeLimitError|RpcSerializationError/.test(outcome)) {
       problems.push(`${what} was answered with ${outcome}`);
     }
-    if (target.codec.name === 'typed') problems.push(...checkTypedAnswer(args, answer));
-  }
-  return problems;
-}
-
-/** What the service must answer an ask of `echo` with: the result's bytes, or the error refusing the arguments. */
-type ExpectedAnswer =
-  | { readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly name: string; readonly message: string };
-
-/** The service's refusal of arguments that decode to something other than an array. */
-const NOT_AN_ARRAY = 'its arguments are not an array.';
-
-/**
- * A refusal that says what was wrong: malformed input named by the codec (what it found where,
- * or that the bytes end early), a format byte it does not know, or the decode limit exceeded.
- */
-const CLEAR_REFUSAL =
-  /^(Cannot deserialize: (malformed typed input \(.+\)|unknown format byte \d+|malformed JSON \(.+\))|Refused to decode: .+ is over the decode limit (maxBigIntDigits|maxDepth|maxStringLength|maxCollectionSize) \(\d+\))$/s;
-
-/**
- * What the fuzzed service must answer an ask of `echo(...args)` with, found by decoding `args`
- * with the test's own copy of its codec: the encoding of the first argument (echo answers it),
- * or the refusal of the arguments.
- */
-function expectedAnswer(args: Uint8Array): ExpectedAnswer {
-  let decoded: unknown;
-  try {
-    decoded = target.codec.decode(args);
-  } catch (error) {
-    return { ok: false, name: (error as Error).name, message: (error as Error).message };
-  }
-  if (!Array.isArray(decoded)) return { ok: false, name: 'RpcSerializationError', message: NOT_AN_ARRAY };
-  return { ok: true, bytes: target.codec.encode(decoded[0]) };
-}
-
-/**
- * Checks the answer to an ask of `echo` with `args` against {@link expectedAnswer}: the same
- * result bytes, or an error of the same class whose message holds the codec's refusal, and a
- * refusal that says clearly what was wrong ({@link CLEAR_REFUSAL}).
- */
-function checkTypedAnswer(args: Uint8Array, answer: ReceivedFrame): string[] {
-  const expected = expectedAnswer(args);
-  const key = expected.ok
-    ? 'ok'
-    : `${expected.name}: ${expected.message
-        .replace(/"[^"]*"/g, '"…"')
-        .replace(/\d+/g, 'N')
-        .slice(0, 100)}`;
-  typedOutcomes.set(key, (typedOutcomes.get(key) ?? 0) + 1);
-  const problems: string[] = [];
-  if (!expected.ok && expected.message !== NOT_AN_ARRAY && !CLEAR_REFUSAL.test(expected.message)) {
-    problems.push(
-      `the codec refuses the arguments without saying clearly what is wrong: ${expected.name}: ${expected.message}`,
-    );
-  }
-  const body = answer.payload.subarray(5);
-  if (expected.ok) {
-    if (answer.kind !== WireKind.ResponseOk) {
-      problems.push(`arguments the codec decodes were answered ${describeAnswer(answer.payload)}`);
-    } else if (Buffer.compare(body, expected.bytes) !== 0) {
-      problems.push(
-        `echo answered ${body.toString('hex').slice(0, 400)}, not the argument it was sent (${Buffer.from(expected.bytes).toString('hex').slice(0, 400)})`,
-      );
-    }
-    return problems;
-  }
-  if (answer.kind !== WireKind.ResponseError) {
-    problems.push(`arguments the codec refuses (${expected.message}) were answered ${describeAnswer(answer.payload)}`);
-    return problems;
-  }
-  const envelope = target.codec.decode(body) as { name?: unknown; message?: unknown };
-  if (envelope.name !== expected.name || !String(envelope.message).includes(expected.message)) {
-    problems.push(
-      `arguments refused locally with ${expected.name}: ${expected.message} were answered ${describeAnswer(answer.payload)}`,
-    );
+    if (target.codec.name === 'typed') problems.push(...checkTypedAnswer(target.codec, args, answer, typedOutcomes));
   }
   return problems;
 }
@@ -330,7 +249,7 @@ async function sendTypedArgs(args: Buffer, ask: boolean): Promise<string[]> {
     problems.push('the ask was not answered: the service closed the association over bad arguments');
     return problems;
   }
-  return [...problems, ...checkTypedAnswer(args, answer)];
+  return [...problems, ...checkTypedAnswer(target.codec, args, answer, typedOutcomes)];
 }
 
 /**
@@ -548,28 +467,3 @@ describe('fuzzing a live service that uses TypedCodec', () => {
 
   test('the well-behaved client saw every call succeed, and the log holds no internal error', () => finalReport());
 });
-
-/** Handshake details with `text` (a pollution object) put at `at`. */
-function pollutedDetails(text: string, at: string): string {
-  const details = validHandshakeDetails();
-  const protocol = JSON.stringify(details.protocol);
-  switch (at) {
-    case 'methods':
-      return JSON.stringify(details).replace('"methods":{', `"methods":{"__proto__":${text},"constructor":${text},`);
-    case 'protocol':
-      return `{"protocol":${protocol.replace(/^\{/, `{"__proto__":${text},`)},"rpcVersion":1}`;
-    case 'method':
-      return JSON.stringify(details).replace('"echo":{', `"echo":{"__proto__":${text},`);
-    default:
-      return JSON.stringify(details).replace(/^\{/, `{"__proto__":${text},"constructor":${text},`);
-  }
-}
-
-function errorName(payload: Buffer): string {
-  try {
-    const envelope = target.codec.decode(payload.subarray(5)) as { name?: unknown; code?: unknown; message?: unknown };
-    return `${String(envelope.name)} (${String(envelope.code)}): ${String(envelope.message).slice(0, 80)}`;
-  } catch (error) {
-    return `an undecodable error (${String(error)})`;
-  }
-}

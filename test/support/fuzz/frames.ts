@@ -142,3 +142,19 @@ export function handshakePayload(callId: number, endpointId: string, details: un
 export function responsePayload(ok: boolean, callId: number, body: Uint8Array): Buffer {
   return Buffer.concat([encodeResponseHeader(ok, callId), body]);
 }
+
+/** Handshake details with `text` (a pollution object) put at `at`. */
+export function pollutedDetails(text: string, at: string): string {
+  const details = validHandshakeDetails();
+  const protocol = JSON.stringify(details.protocol);
+  switch (at) {
+    case 'methods':
+      return JSON.stringify(details).replace('"methods":{', `"methods":{"__proto__":${text},"constructor":${text},`);
+    case 'protocol':
+      return `{"protocol":${protocol.replace(/^\{/, `{"__proto__":${text},`)},"rpcVersion":1}`;
+    case 'method':
+      return JSON.stringify(details).replace('"echo":{', `"echo":{"__proto__":${text},`);
+    default:
+      return JSON.stringify(details).replace(/^\{/, `{"__proto__":${text},"constructor":${text},`);
+  }
+}
