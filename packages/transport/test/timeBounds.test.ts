@@ -12,15 +12,18 @@ import { AssociationFixture, rawFrame, sendAsk } from './support/associationFixt
 function heartbeatUnderTest(options: Parameters<typeof resolveTransportOptions>[0]): {
   heartbeat: AssociationHeartbeat;
   close: jest.Mock<void, [string, boolean]>;
+  protocolError: jest.Mock<void, [string]>;
   logger: RecordingLogger;
 } {
   const close = jest.fn<void, [string, boolean]>();
+  const protocolError = jest.fn<void, [string]>();
   const logger = new RecordingLogger();
-  const target: HeartbeatTarget = { describePeer: () => 'peer P', close, asksInFlight: () => 0 };
+  const target: HeartbeatTarget = { describePeer: () => 'peer P', close, protocolError, asksInFlight: () => 0 };
   const writer = new FrameWriter({ write: () => true });
   const heartbeat = new AssociationHeartbeat(target, writer, resolveTransportOptions(options), logger);
   close.mockImplementation(() => heartbeat.stop());
-  return { heartbeat, close, logger };
+  protocolError.mockImplementation(() => heartbeat.stop());
+  return { heartbeat, close, protocolError, logger };
 }
 
 describe('time bounds of an association (fake clock)', () => {
@@ -44,8 +47,11 @@ describe('time bounds of an association (fake clock)', () => {
     expect(close).toHaveBeenCalledWith('no hello within 200 ms (connectTimeoutMs)', false);
   });
 
-  test('a frame still partial frameTimeoutMs after its first byte is a protocol error, logged once', () => {
-    const { heartbeat, close, logger } = heartbeatUnderTest({ connectTimeoutMs: 60_000, frameTimeoutMs: 300 });
+  test('a frame still partial frameTimeoutMs after its first byte is a protocol error of the association', () => {
+    const { heartbeat, close, protocolError, logger } = heartbeatUnderTest({
+      connectTimeoutMs: 60_000,
+      frameTimeoutMs: 300,
+    });
     heartbeat.opened();
     jest.advanceTimersByTime(100);
     heartbeat.frameStarted(Date.now());
@@ -57,16 +63,13 @@ describe('time bounds of an association (fake clock)', () => {
       heartbeat.received(Date.now());
       expect(jest.getTimerCount()).toBe(2);
     }
-    expect(close).not.toHaveBeenCalled();
+    expect(protocolError).not.toHaveBeenCalled();
     jest.advanceTimersByTime(10);
-    expect(close).toHaveBeenCalledTimes(1);
-    expect(close.mock.calls[0]?.[0]).toMatch(
-      /^protocol error: a frame was still incomplete 300 ms .*frameTimeoutMs 300/,
-    );
-    expect(close.mock.calls[0]?.[1]).toBe(false);
-    const errors = logger.entries.filter((entry) => entry.level === 'error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]?.message).toContain('Protocol error on the connection with peer P');
+    expect(protocolError).toHaveBeenCalledTimes(1);
+    expect(protocolError.mock.calls[0]?.[0]).toMatch(/^a frame was still incomplete 300 ms .*frameTimeoutMs 300/);
+    // The association decides how to log it and closes (see the refusal test below).
+    expect(close).not.toHaveBeenCalled();
+    expect(logger.entries).toEqual([]);
   });
 
   test('a frame that completes in time, even in pieces, closes nothing', () => {
@@ -145,6 +148,45 @@ describe('time bounds on real connections', () => {
     expect(elapsed).toBeLessThan(1_500);
     await transport.close();
     expect(logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+  });
+
+  test('strangers that stall a frame before their hello are refused, as refusals the log counts, not errors', async () => {
+    const logger = new RecordingLogger();
+    const host: TransportHost = {
+      serviceName: 'server',
+      incarnation: 'server-run-1',
+      codec: new SuperJsonCodec(),
+      logger,
+      clock: systemClock,
+      pendingCalls: new PendingCalls(10_000, false),
+      onRequest: () => {},
+      onHandshake: () => {},
+    };
+    const transport = new TcpTransport(host, { connectTimeoutMs: 60_000, frameTimeoutMs: 100 });
+    await transport.listen({ host: '127.0.0.1', port: 0 });
+    // More strangers than the refusal log writes lines for in one window (10).
+    const strangers = 12;
+    const answers = await Promise.all(
+      Array.from({ length: strangers }, async () => {
+        const client: Socket = connect(transport.getBoundPort() as number, '127.0.0.1');
+        fixture.track(client);
+        const received: Buffer[] = [];
+        client.on('data', (chunk: Buffer) => received.push(chunk));
+        await once(client, 'connect');
+        // Two bytes of a length prefix, and nothing more.
+        client.write(Buffer.of(0, 0));
+        await once(client, 'close');
+        return Buffer.concat(received).toString('latin1');
+      }),
+    );
+    await transport.close();
+    // Each is told why (a HelloReject), and the connection ends.
+    for (const answer of answers)
+      expect(answer).toMatch(/protocol error: a frame was still incomplete \d+ ms .*frameTimeoutMs 100/);
+    expect(logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+    const refusals = logger.find('warn', 'Refused an association');
+    expect(refusals).toHaveLength(10);
+    expect(refusals[0]?.message).toContain('frameTimeoutMs 100');
   });
 
   test('a partial frame past frameTimeoutMs closes the connection and fails the asks in flight on it at once', async () => {

@@ -12,6 +12,11 @@ export interface HeartbeatTarget {
   describePeer(): string;
   /** Gives up on the connection; a heartbeat never says goodbye, the peer is presumed gone. */
   close(reason: string, goodbye: boolean): void;
+  /**
+   * A protocol error (a frame not complete in time): the association refuses a peer still in
+   * its opening (a refusal, logged as such), or logs an open one's error, and closes.
+   */
+  protocolError(reason: string): void;
   /** How many asks of this side wait for their answers on the connection. */
   asksInFlight(): number;
 }
@@ -26,7 +31,9 @@ const PING = encodeSignal(WireKind.Ping);
  * - until the hello exchange completes, the connection is closed `connectTimeoutMs` after it
  *   was made; bytes arriving do not extend that deadline (no slowloris);
  * - a frame whose first byte arrived must be complete within `frameTimeoutMs`, or it is a
- *   protocol error: logged once, and the connection is closed;
+ *   protocol error (see `Association.protocolError`): a peer still in its opening is refused,
+ *   which the refusal log counts, an open one's is logged once as an error; either way the
+ *   connection is closed;
  * - once open, a Ping goes out when this side has sent nothing for `heartbeatIntervalMs`, and
  *   the peer is declared dead (and the connection closed) when nothing at all has arrived for
  *   `heartbeatTimeoutMs`, and nothing arrives either when the event loop next reads the
@@ -269,11 +276,9 @@ export class AssociationHeartbeat implements WheelMember {
     const now = this.clock.now();
     const { options } = this;
     if (this.frameStartedAt >= 0 && now - this.frameStartedAt >= options.frameTimeoutMs) {
-      const reason = `a frame was still incomplete ${now - this.frameStartedAt} ms after its first byte (frameTimeoutMs ${options.frameTimeoutMs})`;
-      this.logger.error(
-        `Protocol error on the connection with ${this.association.describePeer()}: ${reason}. Closing that connection.`,
+      this.association.protocolError(
+        `a frame was still incomplete ${now - this.frameStartedAt} ms after its first byte (frameTimeoutMs ${options.frameTimeoutMs})`,
       );
-      this.association.close(`protocol error: ${reason}`, false);
       return;
     }
     if (!this.helloDone && now - this.startedAt >= options.connectTimeoutMs) {

@@ -21,7 +21,13 @@ export interface HeartbeatUnderTest {
 export function heartbeatUnderTest(options: Parameters<typeof resolveTransportOptions>[0]): HeartbeatUnderTest {
   const close = jest.fn<void, [string, boolean]>();
   let asks = 0;
-  const target: HeartbeatTarget = { describePeer: () => 'peer P', close, asksInFlight: () => asks };
+  const target: HeartbeatTarget = {
+    describePeer: () => 'peer P',
+    close,
+    // As an open association does: it closes with the reason.
+    protocolError: (reason) => close(`protocol error: ${reason}`, false),
+    asksInFlight: () => asks,
+  };
   const writer = new FrameWriter({ write: () => true });
   const write = jest.spyOn(writer, 'write');
   const heartbeat = new AssociationHeartbeat(target, writer, resolveTransportOptions(options), new RecordingLogger());
