@@ -13,12 +13,13 @@ import {
   type RpcMessage,
   type SerializedInvocationMessage,
 } from '@nact-rpc/core/internal';
-import type {
-  Association,
-  HandshakeRequestMessage,
-  RequestMessage,
-  TransportHost,
-  WireCallInfo,
+import {
+  ThrottledLog,
+  type Association,
+  type HandshakeRequestMessage,
+  type RequestMessage,
+  type TransportHost,
+  type WireCallInfo,
 } from '@nact-rpc/transport/internal';
 import { InboundBackpressure } from './InboundBackpressure';
 import type { NactRpcServer } from './NactRpcServer';
@@ -30,7 +31,10 @@ import { preciseNow } from './telemetry/Telemetry';
  * association, serialized (their errors with stacks only if the `remoteErrorStacks` option
  * sends them to that peer); handshakes are answered like local ones, and a malformed
  * handshake at once with a `HandshakeError` naming the malformed field. A request for an
- * endpoint that is not there is answered at once with `RecipientUnreachableError`. A request
+ * endpoint that is not there is answered at once with `RecipientUnreachableError`; a tell for
+ * one is dropped and logged, and so is a malformed handshake, through a {@link ThrottledLog}
+ * each: a peer that sends many of them (one whose endpoint is gone, or a hostile one) does not
+ * flood the log. A request
  * that leaves its endpoint's mailbox over `maxInboundBacklog` stops the reading of its
  * association until that mailbox has drained ({@link InboundBackpressure}).
  *
@@ -47,6 +51,10 @@ export class InboundRequests implements TransportHost {
   readonly remoteErrorStacks: RemoteErrorStacks;
   private readonly backpressure: InboundBackpressure;
   private readonly maxInboundBacklog: number;
+  /** Tells dropped for want of their endpoint. */
+  private readonly droppedTells: ThrottledLog;
+  /** Malformed handshakes refused. */
+  private readonly malformedHandshakes: ThrottledLog;
 
   /**
    * @param service - Who the service is, for the transport.
@@ -69,6 +77,29 @@ export class InboundRequests implements TransportHost {
     this.clock = service.clock;
     this.pendingCalls = service.pendingCalls;
     this.remoteErrorStacks = service.remoteErrorStacks ?? 'loopback';
+    this.droppedTells = new ThrottledLog(
+      this.logger,
+      (count, ms) =>
+        `Dropped ${count} more tell${count === 1 ? '' : 's'} from peers to endpoints service ${this.serviceName} ` +
+        `does not have in ${ms / 1000} s (not logged one by one).`,
+      undefined,
+      undefined,
+      this.clock,
+    );
+    this.malformedHandshakes = new ThrottledLog(
+      this.logger,
+      (count, ms) =>
+        `Refused ${count} more malformed handshake${count === 1 ? '' : 's'} in ${ms / 1000} s (not logged one by one).`,
+      undefined,
+      undefined,
+      this.clock,
+    );
+  }
+
+  /** Logs the counts of the lines left out, if any: the service is closing. */
+  flushLogs(): void {
+    this.droppedTells.flush();
+    this.malformedHandshakes.flush();
   }
 
   onRequest(association: Association, request: RequestMessage): void {
@@ -93,7 +124,7 @@ export class InboundRequests implements TransportHost {
     }
     const what = `${replyTo === undefined ? 'tell' : 'ask'} ${request.protocol}.${request.method}`;
     if (replyTo === undefined) {
-      this.logger.warn(
+      this.droppedTells.write(
         `Dropped tell ${request.protocol}.${request.method} from ${association.describePeer()}: service ${this.serviceName} ` +
           `has no endpoint ${request.endpointId} (it was never started, or has terminated).`,
       );
@@ -111,7 +142,9 @@ export class InboundRequests implements TransportHost {
         `Handshake with endpoint ${handshake.endpointId} of service ${this.serviceName} failed: ` +
           `the handshake is malformed: ${handshake.problem}.`,
       );
-      this.logger.warn(`Refused a malformed handshake from ${association.describePeer()}: ${handshake.problem}.`);
+      this.malformedHandshakes.write(
+        `Refused a malformed handshake from ${association.describePeer()}: ${handshake.problem}.`,
+      );
       association.plainReplies.complete(replyTo.callId, { ok: false, error });
       return;
     }

@@ -270,9 +270,9 @@ export class NactRpcService implements RpcService {
 
   closeAsync(): Promise<void> {
     if (this.termination.begin()) {
-      const { serviceName, endpoints, transport, pendingCalls, tasks, actors } = this;
-      void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors }).then((failure) =>
-        this.termination.finish(failure),
+      const { serviceName, endpoints, transport, pendingCalls, tasks, actors, inbound } = this;
+      void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors, inbound }).then(
+        (failure) => this.termination.finish(failure),
       );
     }
     return this.termination.future;

@@ -1,6 +1,7 @@
 import { RecipientUnreachableError } from '@nact-rpc/core';
 import type { PendingCalls } from '@nact-rpc/core/internal';
 import type { TcpTransport } from '@nact-rpc/transport/internal';
+import type { InboundRequests } from './InboundRequests';
 import type { ServiceActors } from './ServiceActors';
 import type { ServiceEndpoints } from './ServiceEndpoints';
 import type { ServiceTasks } from './ServiceTasks';
@@ -13,6 +14,8 @@ export interface ClosingService {
   readonly pendingCalls: PendingCalls;
   readonly tasks: ServiceTasks;
   readonly actors: ServiceActors;
+  /** What peers sent: its throttled log lines are summed up once the transport is closed. */
+  readonly inbound: Pick<InboundRequests, 'flushLogs'>;
 }
 
 /**
@@ -27,6 +30,7 @@ export interface ClosingService {
 export async function shutDownService(service: ClosingService): Promise<unknown> {
   const results = await Promise.allSettled(service.endpoints.list().map((server) => server.closeAsync()));
   await service.transport.close();
+  service.inbound.flushLogs();
   service.pendingCalls.failAll(
     (target, recipient) =>
       new RecipientUnreachableError(

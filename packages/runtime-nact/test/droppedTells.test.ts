@@ -148,4 +148,29 @@ describe('the log line of a dropped tell', () => {
       /^Dropped tell NotesGateway\.note from service client: service server has no endpoint notes-1 \(it was never started, or has terminated\)\.$/,
     );
   });
+
+  test('that keep reaching a service which no longer has the endpoint are logged ten at a time, then counted', async () => {
+    const logger = new RecordingLogger();
+    const server = track(await NactRpcService.create({ name: 'server', logger, listen: { port: 0 } }));
+    const endpoint = new NotesEndpoint(server, 'notes-1');
+    await endpoint.start();
+    const client = track(new NactRpcService({ name: 'client', logger: new RecordingLogger() }));
+    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+    await endpoint.closeAsync();
+
+    // A peer whose gateway outlived the endpoint, or one that sends them on purpose.
+    for (let i = 0; i < 1_000; i++) gateway.note(i);
+    await expect(gateway.count()).rejects.toThrow('has no endpoint notes-1');
+
+    const dropped = (): string[] =>
+      logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
+    expect(dropped()).toHaveLength(10);
+    expect(dropped().every((line) => line.startsWith('Dropped tell NotesGateway.note from service client'))).toBe(true);
+    // The rest are summed up in one line when the window ends, or when the service closes.
+    await server.closeAsync();
+    expect(dropped()).toHaveLength(11);
+    expect(dropped()[10]).toBe(
+      'Dropped 990 more tells from peers to endpoints service server does not have in 10 s (not logged one by one).',
+    );
+  });
 });

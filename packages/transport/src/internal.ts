@@ -24,6 +24,7 @@ export { FrameWriter, MAX_BATCH_FRAMES, type ByteSink } from './framing/FrameWri
 export { describeOverflow, type OutputBound } from './framing/OutputBound';
 export { TellBatches } from './framing/TellBatches';
 export { TellLosses } from './TellLosses';
+export { ThrottledLog } from './ThrottledLog';
 export { parsePortSpec } from './parsePortSpec';
 export {
   resolveSecurityOptions,
