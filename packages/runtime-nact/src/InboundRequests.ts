@@ -96,10 +96,9 @@ export class InboundRequests implements TransportHost {
     );
   }
 
-  /** Logs the counts of the lines left out, if any: the service is closing. */
-  flushLogs(): void {
-    this.droppedTells.flush();
-    this.malformedHandshakes.flush();
+  /** Its throttled logs (dropped tells, malformed handshakes), flushed when the service closes. */
+  get throttledLogs(): readonly ThrottledLog[] {
+    return [this.droppedTells, this.malformedHandshakes];
   }
 
   onRequest(association: Association, request: RequestMessage): void {

@@ -270,9 +270,10 @@ export class NactRpcService implements RpcService {
 
   closeAsync(): Promise<void> {
     if (this.termination.begin()) {
-      const { serviceName, endpoints, transport, pendingCalls, tasks, actors, inbound } = this;
-      void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors, inbound }).then(
-        (failure) => this.termination.finish(failure),
+      const { serviceName, endpoints, transport, pendingCalls, tasks, actors } = this;
+      const logs = [...this.inbound.throttledLogs, this.context.droppedMessages];
+      void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors, logs }).then((failure) =>
+        this.termination.finish(failure),
       );
     }
     return this.termination.future;

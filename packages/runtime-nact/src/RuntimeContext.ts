@@ -2,6 +2,7 @@ import type { CallInterceptor, Clock, Codec, Logger } from '@nact-rpc/core';
 import type { Serving } from './serveCall';
 import { telemetryFor, type Telemetry } from './telemetry/Telemetry';
 import type { AnswerLimit, PendingCalls } from '@nact-rpc/core/internal';
+import { ThrottledLog } from '@nact-rpc/transport/internal';
 import type { ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
 
 /** What a service shares with its servers, actors and gateways. */
@@ -24,6 +25,13 @@ export interface RuntimeContext {
   readonly callInterceptors: readonly CallInterceptor[];
   /** The service's instrumentation, when a tracer or meter provider was registered. */
   readonly telemetry: Telemetry | undefined;
+  /**
+   * Where the endpoints log the tells (and `runAsync` work) they drop: for an endpoint not
+   * started or terminated, a method it does not have, arguments that do not decode, a stale
+   * fencing token. Peers can send any number of those, so they are throttled: ten lines per ten
+   * seconds, then one line with the count.
+   */
+  readonly droppedMessages: ThrottledLog;
 }
 
 /** The context of a service with `options`, whose pending asks are in `pendingCalls`. */
@@ -42,5 +50,13 @@ export function runtimeContext(options: ResolvedNactRpcServiceOptions, pendingCa
     serving: serves.length === 0 && telemetry === undefined ? undefined : { interceptors: serves, telemetry },
     callInterceptors: options.interceptors.calls ?? [],
     telemetry,
+    droppedMessages: new ThrottledLog(
+      options.logger,
+      (count, ms) =>
+        `Dropped ${count} more message${count === 1 ? '' : 's'} in ${ms / 1000} s (not logged one by one).`,
+      undefined,
+      undefined,
+      options.clock,
+    ),
   };
 }

@@ -10,7 +10,8 @@ export type RefusalError = new (message: string, options?: { cause?: unknown }) 
  * Refuses a message for `reason`, which completes "<ask P.m> to <this endpoint>: ". An ask
  * (or callAsync, handshake, control message) fails with an `errorClass` error reading
  * "Refused ask P.m to endpoint … : reason"; a tell or runAsync is logged at `level` as
- * "Dropped tell P.m to endpoint … : reason". Each says what, where and why once.
+ * "Dropped tell P.m to endpoint … : reason" (through the service's throttled log of dropped
+ * messages, unless at `debug`). Each says what, where and why once.
  */
 export function refuse(
   scope: ActorScope,
@@ -28,7 +29,11 @@ export function refuse(
   } else if (inner.kind === 'callAsync' || inner.kind === 'handshake' || inner.kind === 'control') {
     answer(inner.replyTo, failure());
   } else {
-    scope.context.logger[level](`Dropped ${subject}: ${reason}`, cause === undefined ? undefined : { error: cause });
+    const line = `Dropped ${subject}: ${reason}`;
+    const details = cause === undefined ? undefined : { error: cause };
+    // Peers can send any number of these: throttled, but for debug lines, seldom written.
+    if (level === 'debug') scope.context.logger.debug(line, details);
+    else scope.context.droppedMessages.write(line, level, details);
     // Scheduled work whose task waits for its outcome: the task's result rejects too.
     if (inner.kind === 'runAsync') inner.settled?.(failure());
   }

@@ -1,7 +1,6 @@
 import { RecipientUnreachableError } from '@nact-rpc/core';
 import type { PendingCalls } from '@nact-rpc/core/internal';
 import type { TcpTransport } from '@nact-rpc/transport/internal';
-import type { InboundRequests } from './InboundRequests';
 import type { ServiceActors } from './ServiceActors';
 import type { ServiceEndpoints } from './ServiceEndpoints';
 import type { ServiceTasks } from './ServiceTasks';
@@ -14,8 +13,8 @@ export interface ClosingService {
   readonly pendingCalls: PendingCalls;
   readonly tasks: ServiceTasks;
   readonly actors: ServiceActors;
-  /** What peers sent: its throttled log lines are summed up once the transport is closed. */
-  readonly inbound: Pick<InboundRequests, 'flushLogs'>;
+  /** Its throttled logs, whose left-out lines are summed up once the transport is closed. */
+  readonly logs: readonly { flush(): void }[];
 }
 
 /**
@@ -30,7 +29,7 @@ export interface ClosingService {
 export async function shutDownService(service: ClosingService): Promise<unknown> {
   const results = await Promise.allSettled(service.endpoints.list().map((server) => server.closeAsync()));
   await service.transport.close();
-  service.inbound.flushLogs();
+  for (const log of service.logs) log.flush();
   service.pendingCalls.failAll(
     (target, recipient) =>
       new RecipientUnreachableError(

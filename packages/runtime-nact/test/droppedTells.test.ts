@@ -1,4 +1,4 @@
-import { ask, defineProtocol, RpcEndpoint, serves, tell } from '@nact-rpc/core';
+import { ask, defineProtocol, RpcEndpoint, serves, tell, TypedCodec } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { RecordingLogger, type LogEntry } from '@nact-rpc/testing';
 import { flushMailboxes } from '@nact-rpc/testing';
@@ -147,6 +147,30 @@ describe('the log line of a dropped tell', () => {
     expect(entry.message).toMatch(
       /^Dropped tell NotesGateway\.note from service client: service server has no endpoint notes-1 \(it was never started, or has terminated\)\.$/,
     );
+  });
+
+  test('whose arguments the endpoint cannot decode, sent again and again, are logged ten at a time, then counted', async () => {
+    const logger = new RecordingLogger();
+    const codec = new TypedCodec({ limits: { maxStringLength: 10 } });
+    const server = track(await NactRpcService.create({ name: 'server', logger, codec, listen: { port: 0 } }));
+    const endpoint = new NotesEndpoint(server, 'notes-1');
+    await endpoint.start();
+    const client = track(new NactRpcService({ name: 'client', logger: new RecordingLogger() }));
+    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+
+    for (let i = 0; i < 1_000; i++) gateway.note('x'.repeat(100));
+    // Messages from one sender are handled in order: once counted, every tell was.
+    expect(await gateway.count()).toBe(0);
+
+    const dropped = (): string[] =>
+      logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
+    expect(dropped()).toHaveLength(10);
+    expect(dropped()[0]).toMatch(
+      /^Dropped tell NotesGateway\.note to endpoint notes-1 .*: could not deserialize its arguments: Refused to decode: a string of 100 characters is over the decode limit maxStringLength \(10\)$/,
+    );
+    await server.closeAsync();
+    expect(dropped()).toHaveLength(11);
+    expect(dropped()[10]).toBe('Dropped 990 more messages in 10 s (not logged one by one).');
   });
 
   test('that keep reaching a service which no longer has the endpoint are logged ten at a time, then counted', async () => {

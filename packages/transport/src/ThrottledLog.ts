@@ -3,8 +3,9 @@ import { systemClock, type Clock, type ClockTimer, type Logger } from '@nact-rpc
 /**
  * Logs lines that peers can cause as often as they like (a refused connection, a tell to an
  * endpoint this service does not have) without letting a flood of them flood the log: each
- * line is a warning, up to `maxPerWindow` in a window of `windowMs`; past that they are
- * counted, and one line made by `summary` gives the count when the window ends.
+ * line is logged as it comes (a warning, unless said otherwise), up to `maxPerWindow` in a
+ * window of `windowMs`; past that they are counted, and one warning made by `summary` gives the
+ * count when the window ends.
  */
 export class ThrottledLog {
   private windowStart = Number.NEGATIVE_INFINITY;
@@ -13,7 +14,7 @@ export class ThrottledLog {
   private timer: ClockTimer | undefined;
 
   /**
-   * @param logger - Where the lines go, at `warn`.
+   * @param logger - Where the lines go.
    * @param summary - The line that says how many lines were left out in a window of
    *   `windowMs` (at least one).
    * @param maxPerWindow - The lines logged one by one per window (default 10).
@@ -28,8 +29,8 @@ export class ThrottledLog {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Logs `line`, or counts it if the window has had its lines. */
-  write(line: string): void {
+  /** Logs `line` at `level` (with `details`), or counts it if the window has had its lines. */
+  write(line: string, level: 'info' | 'warn' = 'warn', details?: Record<string, unknown>): void {
     const now = this.clock.now();
     if (now - this.windowStart >= this.windowMs) {
       this.flush();
@@ -38,7 +39,8 @@ export class ThrottledLog {
     }
     if (this.logged < this.maxPerWindow) {
       this.logged++;
-      this.logger.warn(line);
+      if (details === undefined) this.logger[level](line);
+      else this.logger[level](line, details);
       return;
     }
     this.suppressed++;
