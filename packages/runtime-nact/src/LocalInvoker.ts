@@ -52,7 +52,8 @@ export class LocalInvoker implements GatewayInvoker {
       return;
     }
     if (!this.server.post(this.fence(this.invocation(methodName, args, encoded?.bytes, undefined, callInfoOf(call))))) {
-      logger.warn(`Dropped tell ${target} to ${this.address}: the endpoint has terminated.`);
+      // Throttled: a loop telling an endpoint that has gone writes ten lines, then a count.
+      this.context.droppedMessages.write(`Dropped tell ${target} to ${this.address}: the endpoint has terminated.`);
     }
   }
 

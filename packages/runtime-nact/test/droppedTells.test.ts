@@ -108,6 +108,30 @@ describe('the log line of a dropped tell', () => {
     );
   });
 
+  test('to an endpoint that has terminated, in a loop, are logged ten at a time, then counted', async () => {
+    const logger = new RecordingLogger();
+    const service = track(new NactRpcService({ name: 'notes', logger }));
+    const endpoint = new NotesEndpoint(service, 'notes-1');
+    await endpoint.start();
+    const gateway = await service.connect(endpoint.getAddress(), NotesProtocol);
+    await endpoint.closeAsync();
+
+    for (let i = 0; i < 100; i++) gateway.note(i);
+    await flushMailboxes();
+
+    const dropped = (): string[] =>
+      logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
+    expect(dropped()).toHaveLength(10);
+    await service.closeAsync();
+    expect(dropped()).toEqual([
+      ...Array.from(
+        { length: 10 },
+        () => `Dropped tell NotesGateway.note to ${endpoint.getAddress()}: the endpoint has terminated.`,
+      ),
+      'Dropped 90 more messages in 10 s (not logged one by one).',
+    ]);
+  });
+
   test('over the maximum frame size of a remote call gives the size and the limit once', async () => {
     const server = track(
       await NactRpcService.create({ name: 'server', logger: new RecordingLogger(), listen: { port: 0 } }),
