@@ -1,4 +1,4 @@
-import { ask, defineProtocol, RpcEndpoint, serves, tell, TypedCodec } from '@nact-rpc/core';
+import { ask, defineProtocol, RpcEndpoint, serves, tell, TypedCodec, type GatewayOf } from '@nact-rpc/core';
 import { NactRpcService } from '@nact-rpc/runtime-nact';
 import { RecordingLogger, type LogEntry } from '@nact-rpc/testing';
 import { flushMailboxes } from '@nact-rpc/testing';
@@ -26,6 +26,11 @@ function occurrences(message: string, text: string): number {
   return message.split(text).length - 1;
 }
 
+/** The messages of the entries that start with `Dropped`, in order. */
+function droppedLines(logger: RecordingLogger): string[] {
+  return logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
+}
+
 /** The one entry whose message starts with `Dropped tell`; fails the test if there are others. */
 function theDroppedTell(logger: RecordingLogger): LogEntry {
   const dropped = logger.entries.filter((entry) => entry.message.startsWith('Dropped tell'));
@@ -42,6 +47,29 @@ describe('the log line of a dropped tell', () => {
   afterEach(async () => {
     await Promise.all(services.splice(0).map((service) => service.closeAsync()));
   });
+
+  /** A listening service (with `codec`, if given) with a started Notes endpoint, and a remote client's gateway to it. */
+  async function remoteNotes(codec?: TypedCodec): Promise<{
+    logger: RecordingLogger;
+    server: NactRpcService;
+    endpoint: NotesEndpoint;
+    gateway: GatewayOf<typeof NotesProtocol>;
+  }> {
+    const logger = new RecordingLogger();
+    const server = track(
+      await NactRpcService.create({
+        name: 'server',
+        logger,
+        listen: { port: 0 },
+        ...(codec === undefined ? {} : { codec }),
+      }),
+    );
+    const endpoint = new NotesEndpoint(server, 'notes-1');
+    await endpoint.start();
+    const client = track(new NactRpcService({ name: 'client', logger: new RecordingLogger() }));
+    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+    return { logger, server, endpoint, gateway };
+  }
 
   test('to an endpoint that is not started says what, to which endpoint and why, once each', async () => {
     const logger = new RecordingLogger();
@@ -92,7 +120,7 @@ describe('the log line of a dropped tell', () => {
     expect(await gateway.count()).toBe(0);
   });
 
-  test('to an endpoint that has terminated says so once', async () => {
+  test('to an endpoint that has terminated says so once, and in a loop ten at a time, then a count', async () => {
     const logger = new RecordingLogger();
     const service = track(new NactRpcService({ name: 'notes', logger }));
     const endpoint = new NotesEndpoint(service, 'notes-1');
@@ -102,28 +130,16 @@ describe('the log line of a dropped tell', () => {
 
     gateway.note('too late');
     await flushMailboxes();
-
     expect(theDroppedTell(logger).message).toBe(
       `Dropped tell NotesGateway.note to ${endpoint.getAddress()}: the endpoint has terminated.`,
     );
-  });
 
-  test('to an endpoint that has terminated, in a loop, are logged ten at a time, then counted', async () => {
-    const logger = new RecordingLogger();
-    const service = track(new NactRpcService({ name: 'notes', logger }));
-    const endpoint = new NotesEndpoint(service, 'notes-1');
-    await endpoint.start();
-    const gateway = await service.connect(endpoint.getAddress(), NotesProtocol);
-    await endpoint.closeAsync();
-
-    for (let i = 0; i < 100; i++) gateway.note(i);
+    for (let i = 1; i < 100; i++) gateway.note(i);
     await flushMailboxes();
 
-    const dropped = (): string[] =>
-      logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
-    expect(dropped()).toHaveLength(10);
+    expect(droppedLines(logger)).toHaveLength(10);
     await service.closeAsync();
-    expect(dropped()).toEqual([
+    expect(droppedLines(logger)).toEqual([
       ...Array.from(
         { length: 10 },
         () => `Dropped tell NotesGateway.note to ${endpoint.getAddress()}: the endpoint has terminated.`,
@@ -155,12 +171,7 @@ describe('the log line of a dropped tell', () => {
   });
 
   test('that reaches a service which no longer has the endpoint is logged there once, naming the sender', async () => {
-    const logger = new RecordingLogger();
-    const server = track(await NactRpcService.create({ name: 'server', logger, listen: { port: 0 } }));
-    const endpoint = new NotesEndpoint(server, 'notes-1');
-    await endpoint.start();
-    const client = track(new NactRpcService({ name: 'client', logger: new RecordingLogger() }));
-    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+    const { logger, endpoint, gateway } = await remoteNotes();
     await endpoint.closeAsync();
 
     gateway.note('nobody home');
@@ -174,50 +185,38 @@ describe('the log line of a dropped tell', () => {
   });
 
   test('whose arguments the endpoint cannot decode, sent again and again, are logged ten at a time, then counted', async () => {
-    const logger = new RecordingLogger();
     const codec = new TypedCodec({ limits: { maxStringLength: 10 } });
-    const server = track(await NactRpcService.create({ name: 'server', logger, codec, listen: { port: 0 } }));
-    const endpoint = new NotesEndpoint(server, 'notes-1');
-    await endpoint.start();
-    const client = track(new NactRpcService({ name: 'client', logger: new RecordingLogger() }));
-    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+    const { logger, server, gateway } = await remoteNotes(codec);
 
     for (let i = 0; i < 1_000; i++) gateway.note('x'.repeat(100));
     // Messages from one sender are handled in order: once counted, every tell was.
     expect(await gateway.count()).toBe(0);
 
-    const dropped = (): string[] =>
-      logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
-    expect(dropped()).toHaveLength(10);
-    expect(dropped()[0]).toMatch(
+    expect(droppedLines(logger)).toHaveLength(10);
+    expect(droppedLines(logger)[0]).toMatch(
       /^Dropped tell NotesGateway\.note to endpoint notes-1 .*: could not deserialize its arguments: Refused to decode: a string of 100 characters is over the decode limit maxStringLength \(10\)$/,
     );
     await server.closeAsync();
-    expect(dropped()).toHaveLength(11);
-    expect(dropped()[10]).toBe('Dropped 990 more messages in 10 s (not logged one by one).');
+    expect(droppedLines(logger)).toHaveLength(11);
+    expect(droppedLines(logger)[10]).toBe('Dropped 990 more messages in 10 s (not logged one by one).');
   });
 
   test('that keep reaching a service which no longer has the endpoint are logged ten at a time, then counted', async () => {
-    const logger = new RecordingLogger();
-    const server = track(await NactRpcService.create({ name: 'server', logger, listen: { port: 0 } }));
-    const endpoint = new NotesEndpoint(server, 'notes-1');
-    await endpoint.start();
-    const client = track(new NactRpcService({ name: 'client', logger: new RecordingLogger() }));
-    const gateway = await client.connect(endpoint.getAddress(), NotesProtocol);
+    const { logger, server, endpoint, gateway } = await remoteNotes();
     await endpoint.closeAsync();
 
     // A peer whose gateway outlived the endpoint, or one that sends them on purpose.
     for (let i = 0; i < 1_000; i++) gateway.note(i);
     await expect(gateway.count()).rejects.toThrow('has no endpoint notes-1');
 
-    const dropped = (): string[] =>
-      logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
-    expect(dropped()).toHaveLength(10);
-    expect(dropped().every((line) => line.startsWith('Dropped tell NotesGateway.note from service client'))).toBe(true);
+    expect(droppedLines(logger)).toHaveLength(10);
+    expect(
+      droppedLines(logger).every((line) => line.startsWith('Dropped tell NotesGateway.note from service client')),
+    ).toBe(true);
     // The rest are summed up in one line when the window ends, or when the service closes.
     await server.closeAsync();
-    expect(dropped()).toHaveLength(11);
-    expect(dropped()[10]).toBe(
+    expect(droppedLines(logger)).toHaveLength(11);
+    expect(droppedLines(logger)[10]).toBe(
       'Dropped 990 more tells from peers to endpoints service server does not have in 10 s (not logged one by one).',
     );
   });
