@@ -10,6 +10,7 @@ import type { Network, NetworkListener } from './network/Network';
 import { tcpNetwork } from './network/tcpNetwork';
 import { ConnectionGate } from './security/ConnectionGate';
 import { RefusalLog } from './security/RefusalLog';
+import { ProtocolErrorLog } from './association/ProtocolErrorLog';
 import { resolveSecurityOptions, type ResolvedSecurity } from './security/SecurityOptions';
 import { resolveListenOptions, type ListenOptions } from './ListenOptions';
 import { TellLosses, type TransportStats } from './TellLosses';
@@ -39,6 +40,7 @@ export class TcpTransport {
   private readonly traffic = new TrafficCounter();
 
   private readonly refusals: RefusalLog;
+  private readonly protocolErrors: ProtocolErrorLog;
   private readonly gate: ConnectionGate;
 
   /**
@@ -60,6 +62,7 @@ export class TcpTransport {
       });
     }
     this.refusals = new RefusalLog(host.logger, undefined, undefined, host.clock);
+    this.protocolErrors = new ProtocolErrorLog(host.logger, host.clock);
     this.gate = new ConnectionGate(
       this.options,
       security,
@@ -211,6 +214,7 @@ export class TcpTransport {
     ]);
     this.tellLosses.flush();
     this.refusals.flush();
+    this.protocolErrors.flush();
   }
 
   private async bind(host: string, port: number): Promise<number> {
@@ -244,6 +248,7 @@ export class TcpTransport {
       security: this.security,
       connectedAt,
       logRefusal: role === 'inbound' ? (line) => this.refusals.refused(line) : undefined,
+      logProtocolError: (line) => this.protocolErrors.closed(line),
     });
     this.associations.add(association);
     void association.whenSocketClosed().then(() => {

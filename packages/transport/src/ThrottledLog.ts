@@ -1,16 +1,25 @@
 import { systemClock, type Clock, type ClockTimer, type Logger } from '@nact-rpc/core';
 
+/** The levels a {@link ThrottledLog} writes at, least severe first. */
+const LEVELS = ['info', 'warn', 'error'] as const;
+
+/** A level a {@link ThrottledLog} writes at. */
+export type ThrottledLevel = (typeof LEVELS)[number];
+
 /**
  * Logs lines that peers can cause as often as they like (a refused connection, a tell to an
  * endpoint this service does not have) without letting a flood of them flood the log: each
  * line is logged as it comes (a warning, unless said otherwise), up to `maxPerWindow` in a
- * window of `windowMs`; past that they are counted, and one warning made by `summary` gives the
- * count when the window ends.
+ * window of `windowMs`; past that they go to `debug` and are counted, and one line made by
+ * `summary` gives the count when the window ends, at the most severe level of the lines it
+ * counts. A logger that keeps `debug` lines still sees every line.
  */
 export class ThrottledLog {
   private windowStart = Number.NEGATIVE_INFINITY;
   private logged = 0;
   private suppressed = 0;
+  /** The most severe level among the lines counted since the last summary. */
+  private suppressedLevel: ThrottledLevel = 'info';
   private timer: ClockTimer | undefined;
 
   /**
@@ -29,8 +38,8 @@ export class ThrottledLog {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Logs `line` at `level` (with `details`), or counts it if the window has had its lines. */
-  write(line: string, level: 'info' | 'warn' = 'warn', details?: Record<string, unknown>): void {
+  /** Logs `line` at `level` (with `details`), or at `debug` and counts it if the window has had its lines. */
+  write(line: string, level: ThrottledLevel = 'warn', details?: Record<string, unknown>): void {
     const now = this.clock.now();
     if (now - this.windowStart >= this.windowMs) {
       this.flush();
@@ -44,6 +53,8 @@ export class ThrottledLog {
       return;
     }
     this.suppressed++;
+    this.logger.debug(line, details);
+    if (LEVELS.indexOf(level) > LEVELS.indexOf(this.suppressedLevel)) this.suppressedLevel = level;
     if (this.timer === undefined) {
       this.timer = this.clock.setTimeout(() => this.flush(), Math.max(1, this.windowStart + this.windowMs - now));
       this.timer.unref();
@@ -55,7 +66,8 @@ export class ThrottledLog {
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (this.suppressed === 0) return;
-    this.logger.warn(this.summary(this.suppressed, this.windowMs));
+    this.logger[this.suppressedLevel](this.summary(this.suppressed, this.windowMs));
     this.suppressed = 0;
+    this.suppressedLevel = 'info';
   }
 }

@@ -1,12 +1,11 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { RecipientUnreachableError, SuperJsonCodec, systemClock } from '@nact-rpc/core';
-import { PendingCalls } from '@nact-rpc/core/internal';
-import { resolveTransportOptions, TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
+import { RecipientUnreachableError } from '@nact-rpc/core';
+import { resolveTransportOptions, TcpTransport } from '@nact-rpc/transport/internal';
 import { AssociationHeartbeat, type HeartbeatTarget } from '../src/association/AssociationHeartbeat';
 import { FrameWriter } from '../src/framing/FrameWriter';
 import { RecordingLogger } from '@nact-rpc/testing';
-import { AssociationFixture, rawFrame, sendAsk } from './support/associationFixture';
+import { AssociationFixture, listeningHost, rawFrame, sendAsk } from './support/associationFixture';
 
 /** A heartbeat on a recording target, driven by jest's fake clock. */
 function heartbeatUnderTest(options: Parameters<typeof resolveTransportOptions>[0]): {
@@ -108,20 +107,6 @@ describe('time bounds of an association (fake clock)', () => {
   });
 });
 
-/** The host of a listening transport that serves nothing, logging to `logger`. */
-function serverHost(logger: RecordingLogger): TransportHost {
-  return {
-    serviceName: 'server',
-    incarnation: 'server-run-1',
-    codec: new SuperJsonCodec(),
-    logger,
-    clock: systemClock,
-    pendingCalls: new PendingCalls(10_000, false),
-    onRequest: () => {},
-    onHandshake: () => {},
-  };
-}
-
 describe('time bounds on real connections', () => {
   let fixture: AssociationFixture;
   beforeEach(() => {
@@ -131,7 +116,7 @@ describe('time bounds on real connections', () => {
 
   test('a raw client that drips bytes of a frame before its hello is closed at the hello deadline, from connect', async () => {
     const logger = new RecordingLogger();
-    const host = serverHost(logger);
+    const host = listeningHost(logger);
     const transport = new TcpTransport(host, { connectTimeoutMs: 200, frameTimeoutMs: 60_000 });
     await transport.listen({ host: '127.0.0.1', port: 0 });
     const client: Socket = connect(transport.getBoundPort() as number, '127.0.0.1');
@@ -157,7 +142,7 @@ describe('time bounds on real connections', () => {
 
   test('strangers that stall a frame before their hello are refused, as refusals the log counts, not errors', async () => {
     const logger = new RecordingLogger();
-    const host = serverHost(logger);
+    const host = listeningHost(logger);
     const transport = new TcpTransport(host, { connectTimeoutMs: 60_000, frameTimeoutMs: 100 });
     await transport.listen({ host: '127.0.0.1', port: 0 });
     // More strangers than the refusal log writes lines for in one window (10).

@@ -33,13 +33,18 @@ export interface WellBehavedReport {
 /**
  * Why a log line of the fuzzed service shows an internal error, or `undefined` for an expected
  * one. Expected: protocol errors (`error`, "Protocol error on the connection …" naming what is
- * malformed), refused hellos and handshakes, dropped tells (`warn`), and a tell whose arguments
+ * malformed, and past ten in ten seconds, the line that counts the rest; the rest themselves at
+ * `debug`), refused hellos and handshakes, dropped tells (`warn`), and a tell whose arguments
  * do not parse (`warn`, caused by the `SyntaxError` of `JSON.parse` of the peer's bytes, or the
  * codec's `TypeError` for an unknown format byte; the typed codec's refusal of a URL that does not
  * parse, caused by the `TypeError` of `new URL`, or a class it does not know, named in quotes as sent).
  * Anything else at `error`, a crash marker, or an error named TypeError, RangeError,
  * ReferenceError or SyntaxError (or "Cannot read properties", a stack overflow) is internal.
  */
+/** An expected error-level line: a protocol error, or the count of those not logged one by one. */
+const PROTOCOL_ERROR_LINE =
+  /^(Protocol error on the connection with |\d+ more connections? (was|were) closed for protocol errors in )/;
+
 export function internalErrorIn(line: JsonLogLine): string | undefined {
   if (line.level === 'fatal') return 'the process crashed';
   let text = line.message;
@@ -63,7 +68,7 @@ export function internalErrorIn(line: JsonLogLine): string | undefined {
   if (/\((maxConnections|maxUnauthenticatedConnections)\)/.test(line.message)) {
     return 'the service refused a fuzz connection at a limit, so its input went untested';
   }
-  if (line.level === 'error' && !line.message.startsWith('Protocol error on the connection with')) {
+  if (line.level === 'error' && !PROTOCOL_ERROR_LINE.test(line.message)) {
     return 'an unexpected error-level line';
   }
   return undefined;

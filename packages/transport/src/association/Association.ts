@@ -36,6 +36,7 @@ export class Association {
   private readonly opening: AssociationOpening;
   private readonly events: AssociationEvents;
   private readonly logRefusal: (line: string) => void;
+  private readonly logProtocolError: (line: string) => void;
   private readonly heartbeat: AssociationHeartbeat;
   private readonly readPause: ReadPause;
   private closeReason: string | undefined;
@@ -60,6 +61,7 @@ export class Association {
     this.events = setup.events;
     this.peer = new ConnectedPeer(socket, options.maxFrameSize);
     this.logRefusal = setup.logRefusal ?? ((line) => host.logger.warn(line));
+    this.logProtocolError = setup.logProtocolError ?? ((line) => host.logger.error(line));
     this.inFlight = new InFlightAsks(
       host.pendingCalls,
       () => this.heartbeat.asksWaiting(),
@@ -227,7 +229,7 @@ export class Association {
       this.opening.refuse(`protocol error: ${reason}`);
       return;
     }
-    this.host.logger.error(
+    this.logProtocolError(
       `Protocol error on the connection with ${this.describePeer()}: ${reason}. Closing that connection.`,
     );
     this.close(`protocol error: ${reason}`, false);

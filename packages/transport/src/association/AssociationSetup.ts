@@ -37,4 +37,9 @@ export interface AssociationSetup {
   readonly connectedAt?: number | undefined;
   /** Where a refused peer is logged (one line, naming it and the reason). Default: the host's logger, as a warning. */
   readonly logRefusal?: ((line: string) => void) | undefined;
+  /**
+   * Where a protocol error of the open association is logged (one line, naming the peer and
+   * what was wrong). Default: the host's logger, as an error.
+   */
+  readonly logProtocolError?: ((line: string) => void) | undefined;
 }

@@ -161,6 +161,20 @@ export class AssociationFixture {
   }
 }
 
+/** The host of a listening transport (service `server`) that serves nothing, logging to `logger`. */
+export function listeningHost(logger: RecordingLogger): TransportHost {
+  return {
+    serviceName: 'server',
+    incarnation: 'server-run-1',
+    codec: new SuperJsonCodec(),
+    logger,
+    clock: systemClock,
+    pendingCalls: new PendingCalls(10_000, false),
+    onRequest: () => {},
+    onHandshake: () => {},
+  };
+}
+
 /** A correct hello of service `name`, with `overrides`. */
 export function helloOf(
   name: string,

@@ -1,0 +1,27 @@
+import type { Clock, Logger } from '@nact-rpc/core';
+import { ThrottledLog } from '../ThrottledLog';
+
+/**
+ * Logs the protocol errors of open associations (a malformed frame, a frame out of place, one
+ * not complete in time) without letting a peer that makes many of them flood the log (a
+ * {@link ThrottledLog}): each is an error line, up to ten per ten seconds; past that they are
+ * counted, and one error line gives the count when the window ends.
+ */
+export class ProtocolErrorLog extends ThrottledLog {
+  constructor(logger: Logger, clock?: Clock) {
+    super(
+      logger,
+      (count, ms) =>
+        `${count} more connection${count === 1 ? ' was' : 's were'} closed for protocol errors in ${ms / 1000} s ` +
+        '(not logged one by one).',
+      undefined,
+      undefined,
+      clock,
+    );
+  }
+
+  /** Logs (or counts) one protocol error, `line` naming the peer and what was wrong. */
+  closed(line: string): void {
+    this.write(line, 'error');
+  }
+}
