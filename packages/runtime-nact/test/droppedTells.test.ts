@@ -26,9 +26,12 @@ function occurrences(message: string, text: string): number {
   return message.split(text).length - 1;
 }
 
-/** The messages of the entries that start with `Dropped`, in order. */
-function droppedLines(logger: RecordingLogger): string[] {
-  return logger.entries.filter((entry) => entry.message.startsWith('Dropped')).map((entry) => entry.message);
+/** The messages of the entries that start with `Dropped`, in order: at `level`, or above `debug`. */
+function droppedLines(logger: RecordingLogger, level?: string): string[] {
+  return logger.entries
+    .filter((entry) => (level === undefined ? entry.level !== 'debug' : entry.level === level))
+    .filter((entry) => entry.message.startsWith('Dropped'))
+    .map((entry) => entry.message);
 }
 
 /** The one entry whose message starts with `Dropped tell`; fails the test if there are others. */
@@ -199,6 +202,8 @@ describe('the log line of a dropped tell', () => {
     await server.closeAsync();
     expect(droppedLines(logger)).toHaveLength(11);
     expect(droppedLines(logger)[10]).toBe('Dropped 990 more messages in 10 s (not logged one by one).');
+    // Each of those at debug, for a logger that keeps them.
+    expect(droppedLines(logger, 'debug')).toHaveLength(990);
   });
 
   test('that keep reaching a service which no longer has the endpoint are logged ten at a time, then counted', async () => {
