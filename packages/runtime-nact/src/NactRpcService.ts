@@ -271,7 +271,7 @@ export class NactRpcService implements RpcService {
   closeAsync(): Promise<void> {
     if (this.termination.begin()) {
       const { serviceName, endpoints, transport, pendingCalls, tasks, actors } = this;
-      const logs = [...this.inbound.throttledLogs, this.context.droppedMessages];
+      const logs = [...this.inbound.throttledLogs, this.context.droppedMessages, this.context.failedTells];
       void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors, logs }).then((failure) =>
         this.termination.finish(failure),
       );

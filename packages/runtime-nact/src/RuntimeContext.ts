@@ -32,6 +32,8 @@ export interface RuntimeContext {
    * seconds, then one line with the count.
    */
   readonly droppedMessages: ThrottledLog;
+  /** Where the tells whose methods threw are logged (at `error`), throttled the same way. */
+  readonly failedTells: ThrottledLog;
 }
 
 /** The context of a service with `options`, whose pending asks are in `pendingCalls`. */
@@ -54,6 +56,13 @@ export function runtimeContext(options: ResolvedNactRpcServiceOptions, pendingCa
       options.logger,
       (count, ms) =>
         `Dropped ${count} more message${count === 1 ? '' : 's'} in ${ms / 1000} s (not logged one by one).`,
+      undefined,
+      undefined,
+      options.clock,
+    ),
+    failedTells: new ThrottledLog(
+      options.logger,
+      (count, ms) => `${count} more tell${count === 1 ? '' : 's'} failed in ${ms / 1000} s (not logged one by one).`,
       undefined,
       undefined,
       options.clock,

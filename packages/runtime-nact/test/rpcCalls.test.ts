@@ -233,6 +233,20 @@ describe('RPC calls', () => {
     },
   );
 
+  test('tells that keep failing are logged ten at a time at error, then counted; the rest at debug', async () => {
+    const { endpoint, gateway } = await startCalls();
+    endpoint.failure = new Error('tell exploded');
+    for (let i = 0; i < 100; i++) gateway.failInTell('throw');
+    await expect(gateway.echo('after')).resolves.toBe('after');
+
+    expect(logger.find('error', 'CallsGateway.failInTell')).toHaveLength(10);
+    expect(logger.find('debug', 'CallsGateway.failInTell')).toHaveLength(90);
+    await Promise.all(services.map((service) => service.closeAsync()));
+    expect(logger.find('error', 'more tells failed')).toEqual([
+      expect.objectContaining({ message: '90 more tells failed in 10 s (not logged one by one).' }),
+    ]);
+  });
+
   test('awaiting a gateway resolves to the gateway, which has no then', async () => {
     const { endpoint, gateway } = await startCalls();
     expect('then' in gateway).toBe(false);
