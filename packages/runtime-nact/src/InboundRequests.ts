@@ -34,9 +34,8 @@ import { preciseNow } from './telemetry/Telemetry';
  * endpoint that is not there is answered at once with `RecipientUnreachableError`; a tell for
  * one is dropped and logged, and so is a malformed handshake, through a {@link ThrottledLog}
  * each: a peer that sends many of them (one whose endpoint is gone, or a hostile one) does not
- * flood the log. A request
- * that leaves its endpoint's mailbox over `maxInboundBacklog` stops the reading of its
- * association until that mailbox has drained ({@link InboundBackpressure}).
+ * flood the log. A request that leaves its endpoint's mailbox over `maxInboundBacklog` stops
+ * the reading of its association until that mailbox has drained ({@link InboundBackpressure}).
  *
  * It is the service's {@link TransportHost}, the object the service hands to its transport,
  * so that the service itself does not expose the transport's callbacks and fields.
