@@ -13,16 +13,16 @@ import {
   type RpcMessage,
   type SerializedInvocationMessage,
 } from '@nact-rpc/core/internal';
-import {
-  ThrottledLog,
-  type Association,
-  type HandshakeRequestMessage,
-  type RequestMessage,
-  type TransportHost,
-  type WireCallInfo,
+import type {
+  Association,
+  HandshakeRequestMessage,
+  RequestMessage,
+  TransportHost,
+  WireCallInfo,
 } from '@nact-rpc/transport/internal';
 import { InboundBackpressure } from './InboundBackpressure';
 import type { NactRpcServer } from './NactRpcServer';
+import type { ServiceLogs } from './ServiceLogs';
 import { preciseNow } from './telemetry/Telemetry';
 
 /**
@@ -32,8 +32,8 @@ import { preciseNow } from './telemetry/Telemetry';
  * sends them to that peer); handshakes are answered like local ones, and a malformed
  * handshake at once with a `HandshakeError` naming the malformed field. A request for an
  * endpoint that is not there is answered at once with `RecipientUnreachableError`; a tell for
- * one is dropped and logged, and so is a malformed handshake, through a {@link ThrottledLog}
- * each: a peer that sends many of them (one whose endpoint is gone, or a hostile one) does not
+ * one is dropped and logged, and so is a malformed handshake, through the service's throttled
+ * logs ({@link ServiceLogs}): a peer that sends many of them (one whose endpoint is gone, or a hostile one) does not
  * flood the log. A request that leaves its endpoint's mailbox over `maxInboundBacklog` stops
  * the reading of its association until that mailbox has drained ({@link InboundBackpressure}).
  *
@@ -50,20 +50,18 @@ export class InboundRequests implements TransportHost {
   readonly remoteErrorStacks: RemoteErrorStacks;
   private readonly backpressure: InboundBackpressure;
   private readonly maxInboundBacklog: number;
-  /** Tells dropped for want of their endpoint. */
-  private readonly droppedTells: ThrottledLog;
-  /** Malformed handshakes refused. */
-  private readonly malformedHandshakes: ThrottledLog;
 
   /**
    * @param service - Who the service is, for the transport.
    * @param lookup - Finds the server of an endpoint id.
+   * @param logs - Where dropped tells and malformed handshakes are logged, throttled.
    * @param maxInboundBacklog - The `transport.maxInboundBacklog` option.
    * @param tracing - Whether the service traces calls: requests then carry when they were queued.
    */
   constructor(
     service: Omit<TransportHost, 'onRequest' | 'onHandshake'>,
     private readonly lookup: (endpointId: string) => NactRpcServer | undefined,
+    private readonly logs: Pick<ServiceLogs, 'droppedTells' | 'malformedHandshakes'>,
     maxInboundBacklog: number,
     private readonly tracing = false,
   ) {
@@ -76,28 +74,6 @@ export class InboundRequests implements TransportHost {
     this.clock = service.clock;
     this.pendingCalls = service.pendingCalls;
     this.remoteErrorStacks = service.remoteErrorStacks ?? 'loopback';
-    this.droppedTells = new ThrottledLog(
-      this.logger,
-      (count, ms) =>
-        `Dropped ${count} more tell${count === 1 ? '' : 's'} from peers to endpoints service ${this.serviceName} ` +
-        `does not have in ${ms / 1000} s (not logged one by one).`,
-      undefined,
-      undefined,
-      this.clock,
-    );
-    this.malformedHandshakes = new ThrottledLog(
-      this.logger,
-      (count, ms) =>
-        `Refused ${count} more malformed handshake${count === 1 ? '' : 's'} in ${ms / 1000} s (not logged one by one).`,
-      undefined,
-      undefined,
-      this.clock,
-    );
-  }
-
-  /** Its throttled logs (dropped tells, malformed handshakes), flushed when the service closes. */
-  get throttledLogs(): readonly ThrottledLog[] {
-    return [this.droppedTells, this.malformedHandshakes];
   }
 
   onRequest(association: Association, request: RequestMessage): void {
@@ -122,7 +98,7 @@ export class InboundRequests implements TransportHost {
     }
     const what = `${replyTo === undefined ? 'tell' : 'ask'} ${request.protocol}.${request.method}`;
     if (replyTo === undefined) {
-      this.droppedTells.write(
+      this.logs.droppedTells.write(
         `Dropped tell ${request.protocol}.${request.method} from ${association.describePeer()}: service ${this.serviceName} ` +
           `has no endpoint ${request.endpointId} (it was never started, or has terminated).`,
       );
@@ -140,7 +116,7 @@ export class InboundRequests implements TransportHost {
         `Handshake with endpoint ${handshake.endpointId} of service ${this.serviceName} failed: ` +
           `the handshake is malformed: ${handshake.problem}.`,
       );
-      this.malformedHandshakes.write(
+      this.logs.malformedHandshakes.write(
         `Refused a malformed handshake from ${association.describePeer()}: ${handshake.problem}.`,
       );
       association.plainReplies.complete(replyTo.callId, { ok: false, error });

@@ -53,7 +53,9 @@ export class LocalInvoker implements GatewayInvoker {
     }
     if (!this.server.post(this.fence(this.invocation(methodName, args, encoded?.bytes, undefined, callInfoOf(call))))) {
       // Throttled: a loop telling an endpoint that has gone writes ten lines, then a count.
-      this.context.droppedMessages.write(`Dropped tell ${target} to ${this.address}: the endpoint has terminated.`);
+      this.context.logs.droppedMessages.write(
+        `Dropped tell ${target} to ${this.address}: the endpoint has terminated.`,
+      );
     }
   }
 

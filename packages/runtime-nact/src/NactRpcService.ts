@@ -125,6 +125,7 @@ export class NactRpcService implements RpcService {
         remoteErrorStacks: this.options.remoteErrorStacks,
       },
       this.endpoints.get,
+      this.context.logs,
       this.options.transport.maxInboundBacklog,
       this.context.telemetry?.tracer !== undefined,
     );
@@ -270,11 +271,9 @@ export class NactRpcService implements RpcService {
 
   closeAsync(): Promise<void> {
     if (this.termination.begin()) {
-      const { serviceName, endpoints, transport, pendingCalls, tasks, actors } = this;
-      const logs = [...this.inbound.throttledLogs, this.context.droppedMessages, this.context.failedTells];
-      void shutDownService({ serviceName, endpoints, transport, pendingCalls, tasks, actors, logs }).then((failure) =>
-        this.termination.finish(failure),
-      );
+      const { serviceName, endpoints, transport, tasks, actors, context } = this;
+      const closed = shutDownService({ serviceName, endpoints, transport, tasks, actors, context });
+      void closed.then((failure) => this.termination.finish(failure));
     }
     return this.termination.future;
   }

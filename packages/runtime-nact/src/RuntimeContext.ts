@@ -2,8 +2,8 @@ import type { CallInterceptor, Clock, Codec, Logger } from '@nact-rpc/core';
 import type { Serving } from './serveCall';
 import { telemetryFor, type Telemetry } from './telemetry/Telemetry';
 import type { AnswerLimit, PendingCalls } from '@nact-rpc/core/internal';
-import { ThrottledLog } from '@nact-rpc/transport/internal';
 import type { ResolvedNactRpcServiceOptions } from './NactRpcServiceOptions';
+import { ServiceLogs } from './ServiceLogs';
 
 /** What a service shares with its servers, actors and gateways. */
 export interface RuntimeContext {
@@ -25,15 +25,8 @@ export interface RuntimeContext {
   readonly callInterceptors: readonly CallInterceptor[];
   /** The service's instrumentation, when a tracer or meter provider was registered. */
   readonly telemetry: Telemetry | undefined;
-  /**
-   * Where the endpoints log the tells (and `runAsync` work) they drop: for an endpoint not
-   * started or terminated, a method it does not have, arguments that do not decode, a stale
-   * fencing token. Peers can send any number of those, so they are throttled: ten lines per ten
-   * seconds, then one line with the count.
-   */
-  readonly droppedMessages: ThrottledLog;
-  /** Where the tells whose methods threw are logged (at `error`), throttled the same way. */
-  readonly failedTells: ThrottledLog;
+  /** The service's throttled logs: what peers can cause as often as they like. */
+  readonly logs: ServiceLogs;
 }
 
 /** The context of a service with `options`, whose pending asks are in `pendingCalls`. */
@@ -52,20 +45,6 @@ export function runtimeContext(options: ResolvedNactRpcServiceOptions, pendingCa
     serving: serves.length === 0 && telemetry === undefined ? undefined : { interceptors: serves, telemetry },
     callInterceptors: options.interceptors.calls ?? [],
     telemetry,
-    droppedMessages: new ThrottledLog(
-      options.logger,
-      (count, ms) =>
-        `Dropped ${count} more message${count === 1 ? '' : 's'} in ${ms / 1000} s (not logged one by one).`,
-      undefined,
-      undefined,
-      options.clock,
-    ),
-    failedTells: new ThrottledLog(
-      options.logger,
-      (count, ms) => `${count} more tell${count === 1 ? '' : 's'} failed in ${ms / 1000} s (not logged one by one).`,
-      undefined,
-      undefined,
-      options.clock,
-    ),
+    logs: new ServiceLogs(options.logger, options.clock, options.name),
   };
 }

@@ -9,13 +9,13 @@ import { messageOf } from './messageOf';
  * method, see `encodeOutcome`; errors lose their stacks if the message says
  * so, see `errorStacks`; not at all once the caller's connection has ended, see
  * `ReplySink.ended`). A tell has no caller to answer: its failure
- * is logged instead (at `error`, throttled: see `RuntimeContext.failedTells`), and its success
+ * is logged instead (at `error`, throttled: see `ServiceLogs.failedTells`), and its success
  * is not reported at all.
  */
 export function answerInvocation(scope: ActorScope, message: InvocationMessage, outcome: Outcome): void {
   if (message.replyTo === undefined) {
     if (!outcome.ok) {
-      scope.context.failedTells.write(
+      scope.context.logs.failedTells.write(
         `Tell ${message.protocol}.${message.method} failed in ${scope.describe()}: ${messageOf(outcome.error)}`,
         'error',
         { error: outcome.error },

@@ -33,7 +33,7 @@ export function refuse(
     const details = cause === undefined ? undefined : { error: cause };
     // Peers can send any number of these: throttled, but for debug lines, seldom written.
     if (level === 'debug') scope.context.logger.debug(line, details);
-    else scope.context.droppedMessages.write(line, level, details);
+    else scope.context.logs.droppedMessages.write(line, level, details);
     // Scheduled work whose task waits for its outcome: the task's result rejects too.
     if (inner.kind === 'runAsync') inner.settled?.(failure());
   }

@@ -1,6 +1,6 @@
 import { RecipientUnreachableError } from '@nact-rpc/core';
-import type { PendingCalls } from '@nact-rpc/core/internal';
 import type { TcpTransport } from '@nact-rpc/transport/internal';
+import type { RuntimeContext } from './RuntimeContext';
 import type { ServiceActors } from './ServiceActors';
 import type { ServiceEndpoints } from './ServiceEndpoints';
 import type { ServiceTasks } from './ServiceTasks';
@@ -10,11 +10,10 @@ export interface ClosingService {
   readonly serviceName: string;
   readonly endpoints: ServiceEndpoints;
   readonly transport: TcpTransport;
-  readonly pendingCalls: PendingCalls;
   readonly tasks: ServiceTasks;
   readonly actors: ServiceActors;
-  /** Its throttled logs, whose left-out lines are summed up once the transport is closed. */
-  readonly logs: readonly { flush(): void }[];
+  /** Its pending asks, failed at the end, and its throttled logs, flushed once the transport is closed. */
+  readonly context: Pick<RuntimeContext, 'pendingCalls' | 'logs'>;
 }
 
 /**
@@ -29,8 +28,8 @@ export interface ClosingService {
 export async function shutDownService(service: ClosingService): Promise<unknown> {
   const results = await Promise.allSettled(service.endpoints.list().map((server) => server.closeAsync()));
   await service.transport.close();
-  for (const log of service.logs) log.flush();
-  service.pendingCalls.failAll(
+  service.context.logs.flush();
+  service.context.pendingCalls.failAll(
     (target, recipient) =>
       new RecipientUnreachableError(
         `${target} to ${recipient} could not complete: service ${service.serviceName} was closed while it was pending.`,

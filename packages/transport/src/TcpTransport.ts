@@ -61,7 +61,7 @@ export class TcpTransport {
         option: 'security.tls',
       });
     }
-    this.refusals = new RefusalLog(host.logger, undefined, undefined, host.clock);
+    this.refusals = new RefusalLog(host.logger, host.clock);
     this.protocolErrors = new ProtocolErrorLog(host.logger, host.clock);
     this.gate = new ConnectionGate(
       this.options,

@@ -10,9 +10,10 @@ export type ThrottledLevel = (typeof LEVELS)[number];
  * Logs lines that peers can cause as often as they like (a refused connection, a tell to an
  * endpoint this service does not have) without letting a flood of them flood the log: each
  * line is logged as it comes (a warning, unless said otherwise), up to `maxPerWindow` in a
- * window of `windowMs`; past that they go to `debug` and are counted, and one line made by
- * `summary` gives the count when the window ends, at the most severe level of the lines it
- * counts. A logger that keeps `debug` lines still sees every line.
+ * window of `windowMs`; past that they go to `debug` and are counted, and one line gives the
+ * count when the window ends ("`<what the count is of>` in 10 s (not logged one by one)."), at
+ * the most severe level of the lines it counts. A logger that keeps `debug` lines still sees
+ * every line.
  */
 export class ThrottledLog {
   private windowStart = Number.NEGATIVE_INFINITY;
@@ -24,18 +25,18 @@ export class ThrottledLog {
 
   /**
    * @param logger - Where the lines go.
-   * @param summary - The line that says how many lines were left out in a window of
-   *   `windowMs` (at least one).
+   * @param counted - What the summary's count is of, e.g. `3 more connections were refused`
+   *   (`count` is at least one).
+   * @param clock - Reads the time and runs the window's timer, which keeps no process alive.
    * @param maxPerWindow - The lines logged one by one per window (default 10).
    * @param windowMs - The window, in ms (default 10,000).
-   * @param clock - Reads the time and runs the window's timer, which keeps no process alive.
    */
   constructor(
     private readonly logger: Logger,
-    private readonly summary: (count: number, windowMs: number) => string,
+    private readonly counted: (count: number) => string,
+    private readonly clock: Clock = systemClock,
     private readonly maxPerWindow = 10,
     private readonly windowMs = 10_000,
-    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Logs `line` at `level` (with `details`), or at `debug` and counts it if the window has had its lines. */
@@ -66,7 +67,9 @@ export class ThrottledLog {
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (this.suppressed === 0) return;
-    this.logger[this.suppressedLevel](this.summary(this.suppressed, this.windowMs));
+    this.logger[this.suppressedLevel](
+      `${this.counted(this.suppressed)} in ${this.windowMs / 1000} s (not logged one by one).`,
+    );
     this.suppressed = 0;
     this.suppressedLevel = 'info';
   }

@@ -131,7 +131,7 @@ describe('RefusalLog', () => {
   test('logs up to its limit per window, then one line with the count of the rest', () => {
     const warnings: string[] = [];
     const logger = { warn: (line: string) => warnings.push(line), debug: () => {} } as unknown as Logger;
-    const log = new RefusalLog(logger, 2, 1_000);
+    const log = new RefusalLog(logger, undefined, 2, 1_000);
     for (let i = 0; i < 5; i++) log.refused(`refused ${i}`);
     expect(warnings).toEqual(['refused 0', 'refused 1']);
     jest.advanceTimersByTime(1_000);

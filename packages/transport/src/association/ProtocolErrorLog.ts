@@ -11,11 +11,7 @@ export class ProtocolErrorLog extends ThrottledLog {
   constructor(logger: Logger, clock?: Clock) {
     super(
       logger,
-      (count, ms) =>
-        `${count} more connection${count === 1 ? ' was' : 's were'} closed for protocol errors in ${ms / 1000} s ` +
-        '(not logged one by one).',
-      undefined,
-      undefined,
+      (count) => `${count} more connection${count === 1 ? ' was' : 's were'} closed for protocol errors`,
       clock,
     );
   }

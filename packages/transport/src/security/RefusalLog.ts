@@ -7,14 +7,13 @@ import { ThrottledLog } from '../ThrottledLog';
  * `windowMs`; past that they are counted, and the count is logged once when the window ends.
  */
 export class RefusalLog extends ThrottledLog {
-  constructor(logger: Logger, maxPerWindow = 10, windowMs = 10_000, clock?: Clock) {
+  constructor(logger: Logger, clock?: Clock, maxPerWindow?: number, windowMs?: number) {
     super(
       logger,
-      (count, ms) =>
-        `${count} more connection${count === 1 ? ' was' : 's were'} refused in ${ms / 1000} s (not logged one by one).`,
+      (count) => `${count} more connection${count === 1 ? ' was' : 's were'} refused`,
+      clock,
       maxPerWindow,
       windowMs,
-      clock,
     );
   }
 
