@@ -147,6 +147,11 @@ async function main(args: readonly string[]): Promise<void> {
     { name: 'memory_per_nact_actor_bytes', value: memory.memory_per_nact_actor_bytes ?? Number.NaN, unit: 'bytes' },
     { name: 'idle_associations_cpu_percent', value: idle.idle_associations_cpu_percent ?? Number.NaN, unit: '% core' },
     {
+      name: 'idle_associations_settle_cpu_percent',
+      value: idle.idle_associations_settle_cpu_percent ?? Number.NaN,
+      unit: '% core',
+    },
+    {
       name: 'idle_associations_client_cpu_percent',
       value: idle.idle_associations_client_cpu_percent ?? Number.NaN,
       unit: '% core',
