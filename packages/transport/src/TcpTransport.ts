@@ -9,11 +9,10 @@ import { isLoopbackAddress } from './isLoopbackAddress';
 import type { Network, NetworkListener } from './network/Network';
 import { tcpNetwork } from './network/tcpNetwork';
 import { ConnectionGate } from './security/ConnectionGate';
-import { RefusalLog } from './security/RefusalLog';
-import { ProtocolErrorLog } from './association/ProtocolErrorLog';
 import { resolveSecurityOptions, type ResolvedSecurity } from './security/SecurityOptions';
 import { resolveListenOptions, type ListenOptions } from './ListenOptions';
-import { TellLosses, type TransportStats } from './TellLosses';
+import type { TransportStats } from './TellLosses';
+import { TransportLogs } from './TransportLogs';
 import { TrafficCounter, type TransportTraffic } from './TrafficCounter';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './TransportOptions';
 import type { TransportHost } from './TransportHost';
@@ -35,12 +34,9 @@ export class TcpTransport {
   private readonly requestedPeers = new Set<string>();
   private readonly associations = new Set<Association>();
   private closed = false;
-  /** The tells this transport could not deliver: counted, and logged without a flood. */
-  private readonly tellLosses: TellLosses;
   private readonly traffic = new TrafficCounter();
-
-  private readonly refusals: RefusalLog;
-  private readonly protocolErrors: ProtocolErrorLog;
+  /** Refused connections, protocol errors and undelivered tells, each logged without a flood. */
+  private readonly logs: TransportLogs;
   private readonly gate: ConnectionGate;
 
   /**
@@ -61,16 +57,14 @@ export class TcpTransport {
         option: 'security.tls',
       });
     }
-    this.refusals = new RefusalLog(host.logger, host.clock);
-    this.protocolErrors = new ProtocolErrorLog(host.logger, host.clock);
+    this.logs = new TransportLogs(host.logger, host.clock);
     this.gate = new ConnectionGate(
       this.options,
       security,
-      this.refusals,
+      this.logs.refusals,
       (socket, connectedAt) => this.associate('inbound', socket, connectedAt),
       host.clock,
     );
-    this.tellLosses = new TellLosses(host.logger, undefined, host.clock);
   }
 
   /**
@@ -155,7 +149,7 @@ export class TcpTransport {
    * reason): the hook for metrics. A snapshot; every count only grows.
    */
   stats(): TransportStats {
-    return this.tellLosses.stats();
+    return this.logs.tellLosses.stats();
   }
 
   /** The open associations, and the bytes read and written since the transport was made: for metrics. */
@@ -187,7 +181,7 @@ export class TcpTransport {
         this.host,
         this.options,
         (socket) => this.associate('outbound', socket),
-        this.tellLosses,
+        this.logs.tellLosses,
         tls ? { context: this.security.tls?.context } : undefined,
         this.network,
       );
@@ -212,9 +206,7 @@ export class TcpTransport {
       serverClosed,
       ...associations.map((association) => association.whenSocketClosed(this.options.connectTimeoutMs)),
     ]);
-    this.tellLosses.flush();
-    this.refusals.flush();
-    this.protocolErrors.flush();
+    this.logs.flush();
   }
 
   private async bind(host: string, port: number): Promise<number> {
@@ -243,12 +235,12 @@ export class TcpTransport {
         closed: (closedAssociation, reason, clean, undelivered) =>
           this.associationClosed(closedAssociation, reason, clean, undelivered),
         retiring: (retired) => this.release(retired),
-        tellDropped: (reason, line) => this.tellLosses.dropped(reason, line),
+        tellDropped: (reason, line) => this.logs.tellLosses.dropped(reason, line),
       },
       security: this.security,
       connectedAt,
-      logRefusal: role === 'inbound' ? (line) => this.refusals.refused(line) : undefined,
-      logProtocolError: (line) => this.protocolErrors.closed(line),
+      logRefusal: role === 'inbound' ? (line) => this.logs.refusals.refused(line) : undefined,
+      logProtocolError: (line) => this.logs.protocolErrors.closed(line),
     });
     this.associations.add(association);
     void association.whenSocketClosed().then(() => {
@@ -281,7 +273,7 @@ export class TcpTransport {
 
   private associationClosed(association: Association, reason: string, clean: boolean, undelivered: number): void {
     this.release(association, clean ? undefined : reason);
-    const lost = this.tellLosses.connectionLost(undelivered);
+    const lost = this.logs.tellLosses.connectionLost(undelivered);
     const message = `The association with ${association.describePeer()} ended: ${reason}${lost}`;
     if (clean || this.closed) this.host.logger.info(message);
     else this.host.logger.warn(message);
