@@ -7,6 +7,14 @@ const LEVELS = ['info', 'warn', 'error'] as const;
 export type ThrottledLevel = (typeof LEVELS)[number];
 
 /**
+ * A summary's count of things that happened, for a {@link ThrottledLog}'s `counted`:
+ * `1 more connection was refused`, `3 more connections were refused`.
+ */
+export function moreWere(count: number, noun: string, happened: string): string {
+  return `${count} more ${noun}${count === 1 ? ' was' : 's were'} ${happened}`;
+}
+
+/**
  * Logs lines that peers can cause as often as they like (a refused connection, a tell to an
  * endpoint this service does not have) without letting a flood of them flood the log: each
  * line is logged as it comes (a warning, unless said otherwise), up to `maxPerWindow` in a

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@nact-rpc/core';
-import { ThrottledLog } from '../ThrottledLog';
+import { moreWere, ThrottledLog } from '../ThrottledLog';
 
 /**
  * Logs the protocol errors of open associations (a malformed frame, a frame out of place, one
@@ -9,11 +9,7 @@ import { ThrottledLog } from '../ThrottledLog';
  */
 export class ProtocolErrorLog extends ThrottledLog {
   constructor(logger: Logger, clock?: Clock) {
-    super(
-      logger,
-      (count) => `${count} more connection${count === 1 ? ' was' : 's were'} closed for protocol errors`,
-      clock,
-    );
+    super(logger, (count) => moreWere(count, 'connection', 'closed for protocol errors'), clock);
   }
 
   /** Logs (or counts) one protocol error, `line` naming the peer and what was wrong. */

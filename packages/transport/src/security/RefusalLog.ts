@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@nact-rpc/core';
-import { ThrottledLog } from '../ThrottledLog';
+import { moreWere, ThrottledLog } from '../ThrottledLog';
 
 /**
  * Logs refused connections without letting a flood of them flood the log (a
@@ -8,13 +8,7 @@ import { ThrottledLog } from '../ThrottledLog';
  */
 export class RefusalLog extends ThrottledLog {
   constructor(logger: Logger, clock?: Clock, maxPerWindow?: number, windowMs?: number) {
-    super(
-      logger,
-      (count) => `${count} more connection${count === 1 ? ' was' : 's were'} refused`,
-      clock,
-      maxPerWindow,
-      windowMs,
-    );
+    super(logger, (count) => moreWere(count, 'connection', 'refused'), clock, maxPerWindow, windowMs);
   }
 
   /** Logs (or counts) one refusal, `line` saying whom and why. */
