@@ -12,6 +12,7 @@ import { fixtureCodec } from '../fixtures/src/values';
 import { ChildService, stopAllChildren } from '../support/ChildService';
 import { RecordingLogger } from '@nact-rpc/testing';
 import { eventLoopTurns } from '@nact-rpc/testing';
+import { peerEnded } from '../support/peerEnded';
 
 const MiB = 1024 * 1024;
 const codec = fixtureCodec();
@@ -86,7 +87,7 @@ describe('output limits across processes', () => {
 
     const slow = await rawSocket(server.port);
     sockets.push(slow);
-    const slowClosed = once(slow, 'close');
+    const slowClosed = peerEnded(slow);
     slow.write(helloFrame('slow-reader'));
     await once(slow, 'data'); // the HelloAccept: from now on this peer reads nothing
     slow.pause();
@@ -144,7 +145,7 @@ describe('output limits across processes', () => {
           Array.from({ length: parallel }, async (_, i) => {
             const socket = await rawSocket(server.port);
             if ((done + i) % 3 === 0) socket.write(halfHello);
-            const closed = once(socket, 'close');
+            const closed = peerEnded(socket);
             if ((done + i) % 2 === 0) socket.end();
             else socket.destroy();
             await closed;

@@ -13,6 +13,7 @@ import {
 import { rejectionOf } from '@nact-rpc/testing';
 import { RecordingLogger } from '@nact-rpc/testing';
 import { Adder, AdderEndpoint, RAW_PEER_HELLO } from './support/rawPeer';
+import { peerEnded } from '../../../test/support/peerEnded';
 
 const SECRET = 'the-deployment-shared-secret-0123456789';
 
@@ -163,7 +164,7 @@ describe('shared-secret authentication', () => {
   test('a raw peer that says hello with auth but sends a request instead of its proof is cut before the request runs', async () => {
     await server();
     const { socket, frames } = await rawSocket(services[0]?.getPort() as number);
-    const closed = once(socket, 'close');
+    const closed = peerEnded(socket);
     const hello = { ...RAW_PEER_HELLO, auth: 'secret' as const, nonce: 'A'.repeat(44) };
     socket.write(frame(encodeHello(WireKind.Hello, hello)));
     socket.write(frame(Buffer.concat([Buffer.of(WireKind.Request, 0, 0, 0, 1)])));

@@ -4,6 +4,7 @@ import { NactRpcService, type NactRpcServiceOptions } from '@nact-rpc/runtime-na
 import { FRAME_HEADER_BYTES, MAX_OPENING_FRAME_BYTES, type TcpTransport } from '@nact-rpc/transport/internal';
 import { RecordingLogger } from '@nact-rpc/testing';
 import { Adder, AdderEndpoint } from './support/rawPeer';
+import { peerEnded } from '../../../test/support/peerEnded';
 
 /** The transport of `service`, for its test-visible connection counts. */
 function transportOf(service: NactRpcService): TcpTransport {
@@ -52,7 +53,7 @@ describe('limits on connections', () => {
     const silent = [await silentSocket(), await silentSocket()];
     await waitFor(() => transportOf(server).connectionCounts().unauthenticated === 2);
     const third = await silentSocket();
-    await once(third, 'close');
+    await peerEnded(third);
     expect(logger.find('warn', 'maxUnauthenticatedConnections')).toHaveLength(1);
     for (const socket of silent) socket.destroy();
     await waitFor(() => transportOf(server).connectionCounts().connections === 0);
@@ -71,7 +72,7 @@ describe('limits on connections', () => {
       expect(await (await client.connect(endpoint.getAddress(), Adder)).add(1, 1)).toBe(2);
     }
     const third = await silentSocket();
-    await once(third, 'close');
+    await peerEnded(third);
     expect(logger.find('warn', '2 connections are open (maxConnections)')).toHaveLength(1);
   });
 
@@ -80,7 +81,7 @@ describe('limits on connections', () => {
     // Taken before connecting: the server's deadline starts later, when it accepts.
     const started = Date.now();
     const socket = await silentSocket();
-    await once(socket, 'close');
+    await peerEnded(socket);
     // Not before the deadline (a timer may fire a millisecond early by Date.now()).
     expect(Date.now() - started).toBeGreaterThanOrEqual(49);
     await waitFor(() => transportOf(server).connectionCounts().connections === 0);
@@ -94,7 +95,7 @@ describe('limits on connections', () => {
     const prefix = Buffer.alloc(FRAME_HEADER_BYTES);
     prefix.writeUInt32BE(MAX_OPENING_FRAME_BYTES + 1, 0);
     socket.write(prefix);
-    await once(socket, 'close');
+    await peerEnded(socket);
     expect(Buffer.concat(received).toString()).toContain(
       `a frame declares ${MAX_OPENING_FRAME_BYTES + 1} bytes, over the maximum frame size of ${MAX_OPENING_FRAME_BYTES} bytes`,
     );

@@ -14,6 +14,7 @@ import {
 import { rejectionOf } from '@nact-rpc/testing';
 import { RecordingLogger } from '@nact-rpc/testing';
 import { Adder, AdderEndpoint, RAW_PEER_HELLO, rawPeer, rawPeerCodec } from './support/rawPeer';
+import { peerEnded } from '../../../test/support/peerEnded';
 
 const codec = rawPeerCodec;
 const HELLO = RAW_PEER_HELLO;
@@ -105,7 +106,7 @@ describe('input that does not follow the protocol', () => {
     await once(socket, 'connect');
     const received: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => received.push(chunk));
-    const closed = once(socket, 'close');
+    const closed = peerEnded(socket);
     socket.write(frame(encodeHello(WireKind.Hello, { ...HELLO, maxFrameSize: 0 })));
     await closed;
     const reason = 'protocol error: malformed hello: maxFrameSize is 0, not a positive integer';
@@ -130,7 +131,7 @@ describe('input that does not follow the protocol', () => {
   ])('%s closes only that connection, with one protocol error logged', async (_, payload, reason) => {
     const gateway = await client.connect(endpoint.getAddress(), Adder);
     const socket = await helloSocket(server.getPort());
-    const closed = once(socket, 'close');
+    const closed = peerEnded(socket);
     socket.write(frame(payload));
     await closed;
     expect(await gateway.add(20, 22)).toBe(42);

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { TcpTransport } from '@nact-rpc/transport/internal';
 import { RecordingLogger } from '@nact-rpc/testing';
 import { encodeHello } from '../src/wire/wireFormat';
 import { WireKind } from '../src/wire/WireMessage';
 import { AssociationFixture, helloOf, listeningHost, rawFrame } from './support/associationFixture';
+import { peerEnded } from '../../../test/support/peerEnded';
 
 describe('protocol errors of open associations', () => {
   let fixture: AssociationFixture;
@@ -22,14 +22,12 @@ describe('protocol errors of open associations', () => {
     await once(socket, 'data');
     socket.write(rawFrame(Buffer.of(99)));
     socket.resume();
-    await once(socket, 'close');
+    await peerEnded(socket);
   }
 
   test('are logged one per connection up to ten in ten seconds, then counted in one error line', async () => {
     const logger = new RecordingLogger();
-    const transport = new TcpTransport(listeningHost(logger));
-    await transport.listen({ host: '127.0.0.1', port: 0 });
-    const port = transport.getBoundPort() as number;
+    const { transport, port } = await fixture.listening(listeningHost(logger));
     // One after another: a peer that reconnects and makes the same mistake again.
     for (let i = 0; i < 15; i++) await misbehave(port, `peer-${i}`);
 

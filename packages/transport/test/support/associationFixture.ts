@@ -8,6 +8,7 @@ import {
   encodeHello,
   encodeRequestHeader,
   resolveTransportOptions,
+  TcpTransport,
   WIRE_MAGIC,
   WIRE_VERSION,
   WireKind,
@@ -67,6 +68,15 @@ export class AssociationFixture {
   private readonly servers: Server[] = [];
   private readonly sockets: Socket[] = [];
   private readonly sides: Side[] = [];
+  private readonly transports: TcpTransport[] = [];
+
+  /** A transport of `host` listening on a free loopback port; closed in {@link cleanUp}. */
+  async listening(host: TransportHost, options?: TransportOptions): Promise<{ transport: TcpTransport; port: number }> {
+    const transport = new TcpTransport(host, options);
+    this.transports.push(transport);
+    await transport.listen({ host: '127.0.0.1', port: 0 });
+    return { transport, port: transport.getBoundPort() as number };
+  }
 
   /** Two connected loopback sockets: [the connecting one, the accepted one]. */
   async socketPair(): Promise<[Socket, Socket]> {
@@ -158,6 +168,7 @@ export class AssociationFixture {
     }
     for (const socket of this.sockets) socket.destroy();
     await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all(this.transports.map((transport) => transport.close()));
   }
 }
 
