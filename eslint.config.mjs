@@ -56,6 +56,24 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable', require: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        module: 'writable',
+        require: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
+  {
+    // CommonJS is what these files are: they load modules with require().
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Test files in plain CommonJS, run by a jest of their own (test/remote/exitGuard.test.ts).
+    files: ['test/fixtures/exitGuard/*.cjs'],
+    languageOptions: { globals: { test: 'readonly', expect: 'readonly' } },
   },
 );

@@ -61,6 +61,8 @@ const consumer: Config = {
 
 const config: Config = {
   projects: [...packages.map(project), crossPackage, docs, consumer],
+  // A test that leaves a handle open fails the run instead of keeping it waiting for ever.
+  reporters: ['default', '<rootDir>/test/support/exitGuard.cjs'],
 };
 
 export default config;
