@@ -1,11 +1,11 @@
-import { RpcBindError, RpcInvalidOptionError, SuperJsonCodec, systemClock } from '@nact-rpc/core';
-import { PendingCalls } from '@nact-rpc/core/internal';
+import { RpcBindError, RpcInvalidOptionError } from '@nact-rpc/core';
 import type { ListenOptions } from '@nact-rpc/transport';
-import { TcpTransport, type TransportHost } from '@nact-rpc/transport/internal';
+import { TcpTransport } from '@nact-rpc/transport/internal';
 import { RecordingLogger } from '@nact-rpc/testing';
 import { bindError } from '../src/bindError';
 import { rejectionOf } from '@nact-rpc/testing';
 import { occupyPort, type OccupiedPort } from '@nact-rpc/testing';
+import { listeningHost } from './support/associationFixture';
 
 /** Occupies `port` (0: any free port) on loopback until afterEach. */
 async function occupy(port = 0): Promise<number> {
@@ -18,17 +18,7 @@ const occupiedPorts: OccupiedPort[] = [];
 const transports: TcpTransport[] = [];
 
 function transport(): TcpTransport {
-  const host: TransportHost = {
-    serviceName: 'listener',
-    incarnation: 'listener-run-1',
-    codec: new SuperJsonCodec(),
-    logger: new RecordingLogger(),
-    clock: systemClock,
-    pendingCalls: new PendingCalls(10_000, false),
-    onRequest: () => undefined,
-    onHandshake: () => undefined,
-  };
-  const created = new TcpTransport(host);
+  const created = new TcpTransport(listeningHost(new RecordingLogger()));
   transports.push(created);
   return created;
 }
